@@ -1,0 +1,124 @@
+# ffa-harness: see README.md.
+#
+#   make            build build/ffa-harness and the firmware
+#   make run        build, then run the default scenario suite
+#   make check      build, then every test (unit, integration, scenarios)
+#   make VARIANT=debug|san ...   other build variants (build/debug, build/san)
+#
+# Missing Debian packages are installed by scripts/install-deps.sh, which
+# this Makefile runs first (set SKIP_DEPS=1 to skip it).
+
+VARIANT ?= release
+Q ?= @
+
+ifeq ($(filter clean distclean help,$(MAKECMDGOALS)),)
+ifneq ($(SKIP_DEPS),1)
+DEPS_STATUS := $(shell scripts/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_STATUS),0)
+$(error scripts/install-deps.sh failed; see its output above)
+endif
+endif
+endif
+
+ifeq ($(VARIANT),release)
+OUT := build
+VARIANT_CFLAGS := -O2 -g
+VARIANT_LDFLAGS :=
+else ifeq ($(VARIANT),debug)
+OUT := build/debug
+VARIANT_CFLAGS := -O0 -g3
+VARIANT_LDFLAGS :=
+else ifeq ($(VARIANT),san)
+OUT := build/san
+VARIANT_CFLAGS := -O1 -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+VARIANT_LDFLAGS := -fsanitize=address,undefined
+else
+$(error VARIANT must be release, debug or san)
+endif
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+HOST_PKGS := unicorn capstone yaml-0.1
+
+WARNINGS := -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wwrite-strings -Wundef -Wformat=2 \
+	-Wno-sign-compare -Wno-format-truncation -Werror
+CPPFLAGS := -I. -Iinclude -D_GNU_SOURCE -MMD -MP
+CFLAGS := -std=c11 $(WARNINGS) $(VARIANT_CFLAGS) \
+	$(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
+LDFLAGS := $(VARIANT_LDFLAGS)
+LIBS := $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null) -lfdt -lpthread -lm
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+LIB_DIRS := common emulator models harness reports
+LIB_SRCS := $(filter-out harness/main.c,$(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(OUT)/obj/%.o)
+MAIN_OBJ := $(OUT)/obj/harness/main.o
+BIN := $(OUT)/ffa-harness
+LIB := $(OUT)/libffaharness.a
+
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_OBJS := $(TEST_SRCS:%.c=$(OUT)/obj/%.o)
+TEST_BIN := $(OUT)/tests/check_ffa_harness
+SUITES_INC := $(OUT)/gen/suites.inc
+SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
+
+.PHONY: all run check unit integration firmware clean help
+.DEFAULT_GOAL := all
+
+all: $(BIN) firmware
+
+include firmware/firmware.mk
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# Unicorn's uc_hook_add() takes callbacks as void *, which -pedantic rejects.
+$(OUT)/obj/emulator/machine.o: CFLAGS += -Wno-pedantic
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LIBS)
+
+# The suite list is generated from the file names, so that adding a module's
+# tests needs no edit of a central list.
+$(SUITES_INC): $(wildcard tests/check_*.c) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' $(foreach s,$(SUITE_NAMES),'SUITE($(s))') > $@.tmp && \
+		mv $@.tmp $@
+
+$(OUT)/obj/tests/check_main.o: $(SUITES_INC)
+$(OUT)/obj/tests/check_main.o: CPPFLAGS += -I$(OUT)/gen
+
+$(TEST_BIN): $(TEST_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LIBS) $(CHECK_LIBS)
+
+# Unit tests (Check).  TESTLIST="spmc varstore" selects suites.
+unit: $(TEST_BIN) firmware
+	$(Q)FFAH_FW_DIR=$(FW_OUT) FFAH_TESTLIST="$(TESTLIST)" $(TEST_BIN)
+
+# Tests that run the real binary (tests/integration/*.sh).
+integration: $(BIN) firmware
+	$(Q)FFAH=$(BIN) FFAH_FW_DIR=$(FW_OUT) tests/integration/run.sh
+
+run: $(BIN) firmware
+	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
+
+check: unit integration
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '1,12p' Makefile
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,23 @@
+/*
+ * Whole-file reads and atomic writes.  Reports and stores are written
+ * completely or not at all: to a temporary file next to the target, synced,
+ * then renamed over it.
+ */
+#ifndef COMMON_FILEIO_H
+#define COMMON_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "common/strbuf.h"
+
+bool file_write_atomic(const char *path, const void *data, size_t len,
+		       struct error *err);
+/* Appends the file's bytes to out; max = refuse larger files. */
+bool file_read_all(const char *path, struct strbuf *out, size_t max,
+		   struct error *err);
+/* mkdir -p */
+bool file_mkdirs(const char *path, struct error *err);
+
+#endif /* COMMON_FILEIO_H */

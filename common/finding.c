@@ -1,0 +1,98 @@
+#include "common/finding.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strbuf.h"
+
+void findings_init(struct findings *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->current_seq = FINDING_NO_SEQ;
+	f->current_step = -1;
+}
+
+void findings_free(struct findings *f)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		free(f->items[i].code);
+		free(f->items[i].message);
+		free(f->items[i].detail);
+	}
+	free(f->items);
+	findings_init(f);
+}
+
+void findings_set_context(struct findings *f, uint32_t seq, uint64_t pc)
+{
+	f->current_seq = seq;
+	f->current_pc = pc;
+}
+
+struct finding *findings_add(struct findings *f, enum finding_kind kind,
+			     const char *code, const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	struct finding *fd;
+	va_list ap;
+
+	if (f->count == f->cap) {
+		f->cap = f->cap != 0 ? f->cap * 2 : 16;
+		f->items = xrealloc(f->items, f->cap * sizeof(*f->items));
+	}
+	va_start(ap, fmt);
+	strbuf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	fd = &f->items[f->count++];
+	memset(fd, 0, sizeof(*fd));
+	fd->kind = kind;
+	fd->code = xstrdup(code);
+	fd->message = strbuf_steal(&msg);
+	fd->trace_seq = f->current_seq;
+	fd->pc = f->current_pc;
+	fd->step = f->current_step;
+	return fd;
+}
+
+void finding_set_detail(struct finding *fd, const char *detail)
+{
+	free(fd->detail);
+	fd->detail = detail != NULL ? xstrdup(detail) : NULL;
+}
+
+size_t findings_count_kind(const struct findings *f, enum finding_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->count; i++) {
+		if (f->items[i].kind == kind) {
+			n++;
+		}
+	}
+	return n;
+}
+
+const struct finding *findings_find(const struct findings *f,
+				    const char *code)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		if (strcmp(f->items[i].code, code) == 0) {
+			return &f->items[i];
+		}
+	}
+	return NULL;
+}
+
+const char *finding_kind_name(enum finding_kind kind)
+{
+	static const char *const names[FINDING_KIND_COUNT] = {
+		[FINDING_FIRMWARE] = "firmware",
+		[FINDING_EXPECTATION] = "expectation",
+		[FINDING_UNIMPLEMENTED] = "not-implemented",
+		[FINDING_WARNING] = "warning",
+		[FINDING_ERROR] = "error",
+	};
+
+	return (unsigned)kind < FINDING_KIND_COUNT ? names[kind] : "?";
+}

@@ -1,0 +1,148 @@
+#include "common/strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(size_t size)
+{
+	fprintf(stderr, "ffa-harness: out of memory allocating %zu bytes\n",
+		size);
+	abort();
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size != 0 ? size : 1);
+
+	if (p == NULL) {
+		out_of_memory(size);
+	}
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count != 0 ? count : 1, size != 0 ? size : 1);
+
+	if (p == NULL) {
+		out_of_memory(count * size);
+	}
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size != 0 ? size : 1);
+
+	if (p == NULL) {
+		out_of_memory(size);
+	}
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+
+	if (need <= sb->cap) {
+		return;
+	}
+	size_t cap = sb->cap != 0 ? sb->cap : 64;
+	while (cap < need) {
+		cap *= 2;
+	}
+	sb->data = xrealloc(sb->data, cap);
+	sb->cap = cap;
+}
+
+void strbuf_append(struct strbuf *sb, const void *bytes, size_t len)
+{
+	strbuf_reserve(sb, len);
+	if (len != 0) {
+		memcpy(sb->data + sb->len, bytes, len);
+	}
+	sb->len += len;
+	sb->data[sb->len] = '\0';
+}
+
+void strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+void strbuf_putc(struct strbuf *sb, char c)
+{
+	strbuf_append(sb, &c, 1);
+}
+
+void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0) {
+		va_end(again);
+		return;
+	}
+	strbuf_reserve(sb, (size_t)n);
+	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	sb->len += (size_t)n;
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(sb, fmt, ap);
+	va_end(ap);
+}
+
+const char *strbuf_str(const struct strbuf *sb)
+{
+	return sb->data != NULL ? sb->data : "";
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->data != NULL) {
+		sb->data[0] = '\0';
+	}
+}
+
+void strbuf_free(struct strbuf *sb)
+{
+	free(sb->data);
+	sb->data = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+char *strbuf_steal(struct strbuf *sb)
+{
+	char *p = sb->data != NULL ? sb->data : xstrdup("");
+
+	sb->data = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+	return p;
+}

@@ -1,0 +1,215 @@
+#include "common/trace.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/abi_names.h"
+#include "common/json.h"
+#include "common/text.h"
+
+void trace_init(struct trace *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->current_step = -1;
+}
+
+static void trace_mm_free(struct trace_mm *mm)
+{
+	if (mm == NULL) {
+		return;
+	}
+	free(mm->name);
+	free(mm->request);
+	free(mm->response);
+	free(mm);
+}
+
+void trace_free(struct trace *t)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		free(t->events[i].summary);
+		trace_mm_free(t->events[i].mm);
+	}
+	free(t->events);
+	trace_init(t);
+}
+
+struct trace_event *trace_append(struct trace *t, enum trace_kind kind)
+{
+	struct trace_event *ev;
+
+	if (t->count == t->cap) {
+		t->cap = t->cap != 0 ? t->cap * 2 : 64;
+		t->events = xrealloc(t->events, t->cap * sizeof(*t->events));
+	}
+	ev = &t->events[t->count];
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = (uint32_t)t->count;
+	ev->kind = kind;
+	ev->step = t->current_step;
+	ev->name = "";
+	t->count++;
+	return ev;
+}
+
+void trace_event_set_summary(struct trace_event *ev, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (ev == NULL) {
+		return; /* untraced call (unit tests) */
+	}
+	va_start(ap, fmt);
+	strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	free(ev->summary);
+	ev->summary = strbuf_steal(&sb);
+}
+
+struct trace_mm *trace_event_mm(struct trace_event *ev)
+{
+	if (ev->mm == NULL) {
+		ev->mm = xcalloc(1, sizeof(*ev->mm));
+	}
+	return ev->mm;
+}
+
+const char *smc_disposition_name(enum smc_disposition d)
+{
+	switch (d) {
+	case SMC_DISP_OK:
+		return "ok";
+	case SMC_DISP_ERROR:
+		return "error";
+	case SMC_DISP_UNIMPLEMENTED:
+		return "not-implemented";
+	case SMC_DISP_STOP:
+		return "stop";
+	}
+	return "?";
+}
+
+const char *trace_kind_name(enum trace_kind k)
+{
+	switch (k) {
+	case TRACE_SMC:
+		return "smc";
+	case TRACE_STEP:
+		return "step";
+	case TRACE_STOP:
+		return "stop";
+	case TRACE_NOTE:
+		return "note";
+	}
+	return "?";
+}
+
+static void mm_to_json(const struct trace_mm *mm, struct json *j,
+		       bool with_bytes)
+{
+	char guid[TEXT_GUID_LEN + 1];
+	char attrs[96];
+	const char *fname = mm_function_name(mm->function);
+	const char *ret = mm_ret_name(mm->mm_ret);
+	const char *status = efi_status_name(mm->return_status);
+
+	json_begin_object(j);
+	json_kv_hex(j, "offset", mm->offset);
+	json_kv_uint(j, "message_length", mm->message_length);
+	json_kv_bool(j, "header_guid_ok", mm->header_guid_ok);
+	json_kv_uint(j, "function", mm->function);
+	json_kv_string(j, "function_name", fname != NULL ? fname : "unknown");
+	if (mm->has_variable) {
+		if (mm->name != NULL) {
+			json_kv_string(j, "name", mm->name);
+		}
+		text_format_guid(&mm->vendor_guid, guid);
+		json_kv_string(j, "guid", guid);
+		efi_attributes_format(mm->attributes, attrs, sizeof(attrs));
+		json_kv_hex(j, "attributes", mm->attributes);
+		json_kv_string(j, "attributes_text", attrs);
+		json_kv_uint(j, "name_size", mm->name_size);
+		json_kv_uint(j, "data_size", mm->data_size);
+	}
+	json_kv_int(j, "mm_ret", mm->mm_ret);
+	json_kv_string(j, "mm_ret_name", ret != NULL ? ret : "unknown");
+	json_kv_hex(j, "return_status", mm->return_status);
+	json_kv_string(j, "return_status_name",
+		       status != NULL ? status : "unknown");
+	json_kv_uint(j, "reply_message_length", mm->reply_message_length);
+	if (with_bytes) {
+		json_key(j, "request");
+		json_hex_bytes(j, mm->request, mm->request_len);
+		json_key(j, "response");
+		json_hex_bytes(j, mm->response, mm->response_len);
+	}
+	json_end_object(j);
+}
+
+void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
+			 bool with_bytes)
+{
+	struct json j;
+
+	json_init(&j, out, false);
+	json_begin_object(&j);
+	json_kv_uint(&j, "seq", ev->seq);
+	json_kv_string(&j, "type", trace_kind_name(ev->kind));
+	json_kv_int(&j, "step", ev->step);
+	json_kv_hex(&j, "pc", ev->pc);
+	json_kv_hex(&j, "lr", ev->lr);
+	json_kv_uint(&j, "insns", ev->insns);
+	if (ev->kind == TRACE_SMC) {
+		char fid[16];
+
+		snprintf(fid, sizeof(fid), "0x%08x", (unsigned)ev->fid);
+		json_kv_string(&j, "fid", fid);
+		json_kv_string(&j, "name", ev->name);
+		json_kv_string(&j, "result",
+			       smc_disposition_name(ev->disposition));
+		json_key(&j, "in");
+		json_begin_array(&j);
+		for (size_t i = 0; i < SMCCC_REG_COUNT; i++) {
+			json_hex(&j, ev->in[i]);
+		}
+		json_end_array(&j);
+		json_key(&j, "out");
+		json_begin_array(&j);
+		for (size_t i = 0; i < SMCCC_REG_COUNT; i++) {
+			json_hex(&j, ev->out[i]);
+		}
+		json_end_array(&j);
+	}
+	if (ev->summary != NULL) {
+		json_kv_string(&j, "summary", ev->summary);
+	}
+	if (ev->mm != NULL) {
+		json_key(&j, "mm");
+		mm_to_json(ev->mm, &j, with_bytes);
+	}
+	json_end_object(&j);
+}
+
+void trace_event_to_text(const struct trace_event *ev, struct strbuf *out)
+{
+	strbuf_printf(out, "#%-4" PRIu32 " ", ev->seq);
+	if (ev->kind != TRACE_SMC) {
+		strbuf_printf(out, "[%s] %s", trace_kind_name(ev->kind),
+			      ev->summary != NULL ? ev->summary : "");
+		return;
+	}
+	strbuf_printf(out, "%-28s lr=0x%08" PRIx64 " ", ev->name, ev->lr);
+	if (ev->summary != NULL) {
+		strbuf_puts(out, ev->summary);
+	} else {
+		strbuf_printf(out, "x1=0x%" PRIx64 " -> x0=0x%" PRIx64,
+			      ev->in[1], ev->out[0]);
+	}
+	if (ev->disposition == SMC_DISP_UNIMPLEMENTED) {
+		strbuf_puts(out, "  [not implemented by the model]");
+	}
+}

@@ -1,0 +1,94 @@
+/*
+ * The run's trace: one event per SMC (function name, x0..x17 in and out,
+ * caller PC, the decoded FF-A/MM content) and a few markers (scenario steps,
+ * the end of the run).  Events are numbered from 0 in the order they
+ * happened; the same run gives the same trace (see docs/determinism.md).
+ */
+#ifndef COMMON_TRACE_H
+#define COMMON_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/efi.h"
+#include "abi/smccc.h"
+#include "common/strbuf.h"
+
+enum trace_kind {
+	TRACE_SMC,
+	TRACE_STEP,  /* a scenario step begins (summary = its kind) */
+	TRACE_STOP,  /* the run ended (summary = why) */
+	TRACE_NOTE,  /* anything else worth a line (summary) */
+};
+
+/* What became of an SMC. */
+enum smc_disposition {
+	SMC_DISP_OK,            /* answered with success */
+	SMC_DISP_ERROR,         /* answered with an error code */
+	SMC_DISP_UNIMPLEMENTED, /* the model does not implement it */
+	SMC_DISP_STOP,          /* ended or paused the run (power off, agent) */
+};
+
+/* An MM request and its reply, decoded from the shared buffer. */
+struct trace_mm {
+	uint64_t offset;         /* x3 of the doorbell */
+	uint64_t message_length; /* request header */
+	bool header_guid_ok;
+	uint64_t function;
+	bool has_variable;       /* the fields below were decoded */
+	char *name;              /* UTF-8, NULL if none */
+	struct efi_guid vendor_guid;
+	uint32_t attributes;
+	uint64_t name_size;
+	uint64_t data_size;
+	int64_t mm_ret;          /* x3 of the response */
+	uint64_t return_status;  /* ReturnStatus after the call */
+	uint64_t reply_message_length;
+	uint8_t *request;        /* bytes as the secure side read them */
+	size_t request_len;
+	uint8_t *response;       /* bytes as the secure side wrote them */
+	size_t response_len;
+};
+
+struct trace_event {
+	uint32_t seq;
+	enum trace_kind kind;
+	int step;
+	uint64_t pc;     /* the SMC instruction */
+	uint64_t lr;     /* x30 at the SMC: usually the caller of the stub */
+	uint64_t insns;
+	uint32_t fid;
+	const char *name; /* static string */
+	uint64_t in[SMCCC_REG_COUNT];
+	uint64_t out[SMCCC_REG_COUNT];
+	enum smc_disposition disposition;
+	char *summary;
+	struct trace_mm *mm;
+};
+
+struct trace {
+	struct trace_event *events;
+	size_t count;
+	size_t cap;
+	int current_step;
+};
+
+void trace_init(struct trace *t);
+void trace_free(struct trace *t);
+struct trace_event *trace_append(struct trace *t, enum trace_kind kind);
+/* No-op when ev is NULL (calls made without a trace, as in unit tests). */
+void trace_event_set_summary(struct trace_event *ev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Allocates ev->mm (zeroed) if not there yet. */
+struct trace_mm *trace_event_mm(struct trace_event *ev);
+const char *smc_disposition_name(enum smc_disposition d);
+const char *trace_kind_name(enum trace_kind k);
+
+/* One JSON object per event, as in the JSONL trace and the JSON report. */
+void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
+			 bool with_bytes);
+/* A readable line: "#12 FFA_VERSION pc=0x... x1=... -> x0=..." */
+void trace_event_to_text(const struct trace_event *ev, struct strbuf *out);
+
+#endif /* COMMON_TRACE_H */

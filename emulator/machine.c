@@ -1,0 +1,1026 @@
+/*
+ * The machine on Unicorn.  See machine.h for the model and its shims.
+ *
+ * Hooks (all registered once in machine_new()):
+ *   UC_HOOK_INTR        SMC (intno 13) -> router; anything else -> fault
+ *   UC_HOOK_INSN MRS    SCTLR_EL1 shadow, virtual counter and timers
+ *   UC_HOOK_INSN MSR    SCTLR_EL1 shadow, timers
+ *   UC_HOOK_BLOCK       instruction budget, branch-to-self detection
+ *   UC_HOOK_MEM_INVALID unmapped or protected access -> fault
+ * MMIO regions use uc_mmio_map() callbacks.  Every uc_* result is checked.
+ */
+#include "emulator/machine.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicorn/unicorn.h>
+
+#include "common/strbuf.h"
+#include "emulator/devtree.h"
+#include "emulator/disasm.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* QEMU target/arm exception numbers as Unicorn reports them. */
+enum {
+	EXCP_UDEF = 1,
+	EXCP_SWI = 2,
+	EXCP_PREFETCH_ABORT = 3,
+	EXCP_DATA_ABORT = 4,
+	EXCP_IRQ = 5,
+	EXCP_FIQ = 6,
+	EXCP_BKPT = 7,
+	EXCP_HVC = 11,
+	EXCP_SMC = 13,
+	EXCP_UNALIGNED = 22,
+	EXCP_HLT = 0x10001,
+};
+
+/* A64 encodings recognised in fault and hang reports. */
+#define INSN_B_SELF UINT32_C(0x14000000)
+#define INSN_WFI UINT32_C(0xd503207f)
+#define INSN_WFE UINT32_C(0xd503205f)
+#define INSN_HVC_MASK UINT32_C(0xffe0001f)
+#define INSN_HVC UINT32_C(0xd4000002)
+
+/* The end address we never reach: runs stop through uc_emu_stop(). */
+#define RUN_UNTIL UINT64_C(0xfffffffffffffffc)
+
+struct machine {
+	struct machine_config cfg;
+	const struct platform *platform;
+	uc_engine *uc;
+	struct disasm disasm;
+	struct pl011 uart;
+	struct trace *trace;
+	struct findings *findings;
+	struct smc_router *router;
+	struct guest_mem secure_mem;
+	struct guest_mem cpu_mem;
+
+	uint64_t pc;      /* where the next run starts */
+	uint64_t insns;   /* instructions executed (per block) */
+	uint64_t run_stop_at;
+	uint64_t last_block;
+	uint32_t last_block_size;
+	uint64_t same_block_count;
+
+	uint64_t sctlr_shadow;
+	uint64_t counter;
+	uint64_t cntp_cval, cntv_cval;
+	uint32_t cntp_ctl, cntv_ctl;
+
+	/* The current run call. */
+	const struct machine_run_opts *opts;
+	enum machine_stop stop;
+	/*
+	 * A stop decided inside an MMIO callback, taken at the next block.
+	 * Unicorn 2.0.1 loses register values when uc_emu_stop() is called
+	 * in the middle of a block from an MMIO callback (seen: x0 held the
+	 * value just loaded into w2), so those callbacks only ask.
+	 */
+	enum machine_stop deferred_stop;
+	/* An invalid access seen by the memory hook, reported after the run. */
+	bool pending_memory_fault;
+	bool pending_fetch;
+	char pending_kind[32];
+	char pending_what[256];
+	bool final;
+	struct machine_fault fault;
+	bool fault_pending_unmapped;
+};
+
+static const char *const stop_names[MACHINE_STOP_COUNT] = {
+	[MACHINE_STOP_NONE] = "running",
+	[MACHINE_STOP_POWER_OFF] = "power-off",
+	[MACHINE_STOP_RESET] = "reset",
+	[MACHINE_STOP_AGENT_WAIT] = "agent-wait",
+	[MACHINE_STOP_AGENT_PANIC] = "agent-panic",
+	[MACHINE_STOP_CONSOLE_IDLE] = "console-idle",
+	[MACHINE_STOP_CONSOLE_MATCH] = "console-match",
+	[MACHINE_STOP_FAULT] = "fault",
+	[MACHINE_STOP_BUDGET] = "instruction-budget",
+	[MACHINE_STOP_STEP_BUDGET] = "step-bound",
+	[MACHINE_STOP_TIMEOUT] = "timeout",
+	[MACHINE_STOP_HANG] = "hang",
+	[MACHINE_STOP_HOST_ERROR] = "host-error",
+};
+
+const char *machine_stop_name(enum machine_stop s)
+{
+	return (unsigned)s < MACHINE_STOP_COUNT ? stop_names[s] : "?";
+}
+
+bool machine_stop_is_final(enum machine_stop s)
+{
+	switch (s) {
+	case MACHINE_STOP_AGENT_WAIT:
+	case MACHINE_STOP_CONSOLE_IDLE:
+	case MACHINE_STOP_CONSOLE_MATCH:
+	case MACHINE_STOP_STEP_BUDGET:
+		return false;
+	default:
+		return true;
+	}
+}
+
+void machine_config_default(struct machine_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->platform = platform_default();
+	cfg->max_insns = UINT64_C(4000000000);
+	cfg->wall_timeout_ms = 120000;
+	cfg->counter_step = 1000;
+	cfg->shared_buf_addr = cfg->platform->shared_buf_addr;
+	cfg->shared_buf_size = cfg->platform->shared_buf_size;
+}
+
+/* --- Registers ------------------------------------------------------------ */
+
+static int xreg(unsigned n)
+{
+	if (n < 29) {
+		return UC_ARM64_REG_X0 + (int)n;
+	}
+	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+static uint64_t reg_read(struct machine *m, int reg)
+{
+	uint64_t v = 0;
+
+	if (uc_reg_read(m->uc, reg, &v) != UC_ERR_OK) {
+		return 0;
+	}
+	return v;
+}
+
+static bool reg_write(struct machine *m, int reg, uint64_t v)
+{
+	return uc_reg_write(m->uc, reg, &v) == UC_ERR_OK;
+}
+
+/* --- Fault reports -------------------------------------------------------- */
+
+static void format_registers(struct machine *m, uint64_t pc,
+			     struct strbuf *sb)
+{
+	for (unsigned i = 0; i < 31; i++) {
+		strbuf_printf(sb, "x%-2u 0x%016" PRIx64 "%s", i,
+			      reg_read(m, xreg(i)), i % 4 == 3 ? "\n" : "  ");
+	}
+	strbuf_printf(sb, "\nsp  0x%016" PRIx64 "  pc  0x%016" PRIx64
+			  "  pstate 0x%08" PRIx64 "\n",
+		      reg_read(m, UC_ARM64_REG_SP), pc,
+		      reg_read(m, UC_ARM64_REG_PSTATE));
+	strbuf_printf(sb,
+		      "sctlr_el1 0x%016" PRIx64 " (as the firmware set it)  "
+		      "vbar_el1 0x%016" PRIx64 "\n",
+		      m->sctlr_shadow, reg_read(m, UC_ARM64_REG_VBAR_EL1));
+}
+
+static bool read_word(struct machine *m, uint64_t addr, uint32_t *word)
+{
+	const struct platform_region *r = platform_region_at(m->platform,
+							     addr);
+	uint8_t b[4];
+
+	if (r == NULL || (r->kind != REGION_RAM && r->kind != REGION_ROM) ||
+	    uc_mem_read(m->uc, addr, b, 4) != UC_ERR_OK) {
+		return false;
+	}
+	*word = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+		(uint32_t)b[3] << 24;
+	return true;
+}
+
+/*
+ * The instruction of the block starting at block_pc that accessed
+ * fault_addr: Unicorn reports invalid accesses with PC at the start of the
+ * block but with the registers as they were at the faulting instruction,
+ * so its effective address still matches.  block_pc if none does.
+ */
+static uint64_t locate_faulting_insn(struct machine *m, uint64_t block_pc,
+				     uint64_t fault_addr)
+{
+	struct disasm_regs r;
+
+	for (unsigned i = 0; i < 31; i++) {
+		r.x[i] = reg_read(m, xreg(i));
+	}
+	r.sp = reg_read(m, UC_ARM64_REG_SP);
+	for (uint64_t a = block_pc; a < block_pc + 4 * 512; a += 4) {
+		uint32_t word;
+		uint64_t ea;
+		bool ends_block;
+
+		if (!read_word(m, a, &word)) {
+			break;
+		}
+		if (disasm_memory_address(&m->disasm, a, word, &r, &ea,
+					  &ends_block) &&
+		    fault_addr >= ea && fault_addr - ea < 64) {
+			return a;
+		}
+		if (ends_block) {
+			break;
+		}
+	}
+	return block_pc;
+}
+
+/* Eight instructions before pc and four after, pc marked with "=>". */
+static void format_disasm(struct machine *m, uint64_t pc, struct strbuf *sb)
+{
+	uint64_t start = pc >= 32 ? pc - 32 : 0;
+
+	for (uint64_t a = start & ~UINT64_C(3); a <= pc + 16; a += 4) {
+		uint32_t word;
+		char text[128];
+
+		if (!read_word(m, a, &word)) {
+			if (a == (pc & ~UINT64_C(3))) {
+				strbuf_printf(sb, "=> 0x%016" PRIx64
+						  ": <not readable memory>\n",
+					      a);
+			}
+			continue;
+		}
+		disasm_word(&m->disasm, a, word, text, sizeof(text));
+		strbuf_printf(sb, "%s 0x%016" PRIx64 ": %08x  %s\n",
+			      a == (pc & ~UINT64_C(3)) ? "=>" : "  ", a, word,
+			      text);
+	}
+}
+
+static void fault_clear(struct machine_fault *f)
+{
+	free(f->registers);
+	free(f->disasm);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Records the machine's state for a verdict and stops the run. */
+static void raise_stop(struct machine *m, enum machine_stop stop,
+		       const char *kind, uint64_t pc, const char *what)
+{
+	struct strbuf regs = STRBUF_INIT;
+	struct strbuf dis = STRBUF_INIT;
+	bool had_address = m->fault.has_address;
+	uint64_t address = m->fault.address;
+
+	fault_clear(&m->fault);
+	m->fault.has_address = had_address;
+	m->fault.address = address;
+	snprintf(m->fault.kind, sizeof(m->fault.kind), "%s", kind);
+	snprintf(m->fault.what, sizeof(m->fault.what), "%s", what);
+	m->fault.pc = pc;
+	format_registers(m, pc, &regs);
+	format_disasm(m, pc, &dis);
+	m->fault.registers = strbuf_steal(&regs);
+	m->fault.disasm = strbuf_steal(&dis);
+	m->stop = stop;
+	uc_emu_stop(m->uc);
+}
+
+/* --- Guest memory views -------------------------------------------------- */
+
+static bool range_is_ram(const struct machine *m, uint64_t addr, uint64_t len)
+{
+	const struct platform_region *r;
+
+	if (len == 0) {
+		return platform_region_at(m->platform, addr) != NULL;
+	}
+	r = platform_region_at(m->platform, addr);
+	return r != NULL && r->kind == REGION_RAM &&
+	       len <= r->size - (addr - r->base);
+}
+
+static bool mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct machine *m = ctx;
+
+	if (len == 0) {
+		return true;
+	}
+	return range_is_ram(m, addr, len) &&
+	       uc_mem_read(m->uc, addr, buf, len) == UC_ERR_OK;
+}
+
+static bool mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct machine *m = ctx;
+
+	if (len == 0) {
+		return true;
+	}
+	return range_is_ram(m, addr, len) &&
+	       uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+}
+
+static bool mem_is_ram(void *ctx, uint64_t addr, uint64_t len)
+{
+	return range_is_ram(ctx, addr, len);
+}
+
+static const struct guest_mem_ops machine_mem_ops = {
+	.read = mem_read,
+	.write = mem_write,
+	.is_ram = mem_is_ram,
+};
+
+const struct guest_mem *machine_secure_mem(struct machine *m)
+{
+	return &m->secure_mem;
+}
+
+const struct guest_mem *machine_cpu_mem(struct machine *m)
+{
+	return &m->cpu_mem;
+}
+
+/* --- Devices -------------------------------------------------------------- */
+
+static uint64_t uart_read(uc_engine *uc, uint64_t offset, unsigned size,
+			  void *user_data)
+{
+	struct machine *m = user_data;
+	uint64_t v = pl011_read(&m->uart, offset, size);
+
+	(void)uc;
+	if (m->opts != NULL && m->opts->stop_on_idle &&
+	    pl011_waiting_for_input(&m->uart) &&
+	    m->deferred_stop == MACHINE_STOP_NONE) {
+		m->deferred_stop = MACHINE_STOP_CONSOLE_IDLE;
+	}
+	return v;
+}
+
+static void uart_write(uc_engine *uc, uint64_t offset, unsigned size,
+		       uint64_t value, void *user_data)
+{
+	struct machine *m = user_data;
+	const struct machine_run_opts *o = m->opts;
+
+	(void)uc;
+	pl011_write(&m->uart, offset, size, value);
+	if (o != NULL && o->wait_text != NULL && offset == PL011_DR &&
+	    m->deferred_stop == MACHINE_STOP_NONE) {
+		size_t n = strlen(o->wait_text);
+		size_t len = pl011_output_len(&m->uart);
+
+		if (n != 0 && len >= o->output_mark + n &&
+		    memcmp(pl011_output(&m->uart) + len - n, o->wait_text, n) ==
+			    0) {
+			m->deferred_stop = MACHINE_STOP_CONSOLE_MATCH;
+		}
+	}
+}
+
+static uint64_t zero_read(uc_engine *uc, uint64_t offset, unsigned size,
+			  void *user_data)
+{
+	(void)uc;
+	(void)offset;
+	(void)size;
+	(void)user_data;
+	return 0;
+}
+
+static uint64_t ones_read(uc_engine *uc, uint64_t offset, unsigned size,
+			  void *user_data)
+{
+	(void)uc;
+	(void)offset;
+	(void)user_data;
+	return size >= 8 ? UINT64_MAX : (UINT64_C(1) << (size * 8)) - 1;
+}
+
+static void ignore_write(uc_engine *uc, uint64_t offset, unsigned size,
+			 uint64_t value, void *user_data)
+{
+	(void)uc;
+	(void)offset;
+	(void)size;
+	(void)value;
+	(void)user_data;
+}
+
+/* --- System registers ----------------------------------------------------- */
+
+#define SYSREG(op0, op1, crn, crm, op2) \
+	((uint32_t)((op0) << 16 | (op1) << 12 | (crn) << 8 | (crm) << 4 | (op2)))
+
+enum {
+	SR_SCTLR_EL1 = SYSREG(3, 0, 1, 0, 0),
+	SR_CNTFRQ_EL0 = SYSREG(3, 3, 14, 0, 0),
+	SR_CNTPCT_EL0 = SYSREG(3, 3, 14, 0, 1),
+	SR_CNTVCT_EL0 = SYSREG(3, 3, 14, 0, 2),
+	SR_CNTPCTSS_EL0 = SYSREG(3, 3, 14, 0, 5),
+	SR_CNTVCTSS_EL0 = SYSREG(3, 3, 14, 0, 6),
+	SR_CNTP_TVAL_EL0 = SYSREG(3, 3, 14, 2, 0),
+	SR_CNTP_CTL_EL0 = SYSREG(3, 3, 14, 2, 1),
+	SR_CNTP_CVAL_EL0 = SYSREG(3, 3, 14, 2, 2),
+	SR_CNTV_TVAL_EL0 = SYSREG(3, 3, 14, 3, 0),
+	SR_CNTV_CTL_EL0 = SYSREG(3, 3, 14, 3, 1),
+	SR_CNTV_CVAL_EL0 = SYSREG(3, 3, 14, 3, 2),
+};
+
+static uint32_t sysreg_key(const uc_arm64_cp_reg *cp)
+{
+	return SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+}
+
+static uint64_t counter_read(struct machine *m)
+{
+	m->counter += m->cfg.counter_step;
+	return m->counter;
+}
+
+/* CNTx_CTL with ISTATUS (bit 2) computed from the virtual counter. */
+static uint64_t timer_ctl(const struct machine *m, uint32_t ctl, uint64_t cval)
+{
+	ctl &= 3u;
+	if (m->counter >= cval) {
+		ctl |= 4u;
+	}
+	return ctl;
+}
+
+static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg,
+			 const uc_arm64_cp_reg *cp, void *user_data)
+{
+	struct machine *m = user_data;
+	uint64_t v;
+
+	(void)uc;
+	switch (sysreg_key(cp)) {
+	case SR_SCTLR_EL1:
+		v = m->sctlr_shadow;
+		break;
+	case SR_CNTFRQ_EL0:
+		v = m->platform->counter_freq_hz;
+		break;
+	case SR_CNTPCT_EL0:
+	case SR_CNTVCT_EL0:
+	case SR_CNTPCTSS_EL0:
+	case SR_CNTVCTSS_EL0:
+		v = counter_read(m);
+		break;
+	case SR_CNTP_TVAL_EL0:
+		v = (uint32_t)(m->cntp_cval - m->counter);
+		break;
+	case SR_CNTV_TVAL_EL0:
+		v = (uint32_t)(m->cntv_cval - m->counter);
+		break;
+	case SR_CNTP_CTL_EL0:
+		v = timer_ctl(m, m->cntp_ctl, m->cntp_cval);
+		break;
+	case SR_CNTV_CTL_EL0:
+		v = timer_ctl(m, m->cntv_ctl, m->cntv_cval);
+		break;
+	case SR_CNTP_CVAL_EL0:
+		v = m->cntp_cval;
+		break;
+	case SR_CNTV_CVAL_EL0:
+		v = m->cntv_cval;
+		break;
+	default:
+		return 0; /* let Unicorn execute it */
+	}
+	reg_write(m, (int)reg, v);
+	return 1;
+}
+
+static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
+			 const uc_arm64_cp_reg *cp, void *user_data)
+{
+	struct machine *m = user_data;
+	uc_arm64_cp_reg real;
+
+	(void)uc;
+	(void)reg;
+	switch (sysreg_key(cp)) {
+	case SR_SCTLR_EL1:
+		/* The identity-MMU shim: keep M (bit 0) clear underneath. */
+		m->sctlr_shadow = cp->val;
+		real = *cp;
+		real.val &= ~UINT64_C(1);
+		if (uc_reg_write(m->uc, UC_ARM64_REG_CP_REG, &real) !=
+		    UC_ERR_OK) {
+			raise_stop(m, MACHINE_STOP_HOST_ERROR, "host-error",
+				   reg_read(m, UC_ARM64_REG_PC),
+				   "Unicorn refused the SCTLR_EL1 write");
+		}
+		return 1;
+	case SR_CNTP_TVAL_EL0:
+		m->cntp_cval = m->counter + (uint64_t)(int64_t)(int32_t)cp->val;
+		return 1;
+	case SR_CNTV_TVAL_EL0:
+		m->cntv_cval = m->counter + (uint64_t)(int64_t)(int32_t)cp->val;
+		return 1;
+	case SR_CNTP_CTL_EL0:
+		m->cntp_ctl = (uint32_t)cp->val & 3u;
+		return 1;
+	case SR_CNTV_CTL_EL0:
+		m->cntv_ctl = (uint32_t)cp->val & 3u;
+		return 1;
+	case SR_CNTP_CVAL_EL0:
+		m->cntp_cval = cp->val;
+		return 1;
+	case SR_CNTV_CVAL_EL0:
+		m->cntv_cval = cp->val;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* --- Traps and faults ----------------------------------------------------- */
+
+static void handle_smc(struct machine *m)
+{
+	struct smccc_regs in, out;
+	uint64_t pc = reg_read(m, UC_ARM64_REG_PC) - 4; /* PC is past the SMC */
+	enum smc_action action;
+
+	for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
+		in.x[i] = reg_read(m, xreg(i));
+	}
+	action = smc_router_dispatch(m->router, &in, pc, reg_read(m, xreg(30)),
+				     m->insns, &out);
+	if (action != SMC_ACTION_AGENT_WAIT) {
+		for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
+			reg_write(m, xreg(i), out.x[i]);
+		}
+	}
+	switch (action) {
+	case SMC_ACTION_RETURN:
+		return;
+	case SMC_ACTION_POWER_OFF:
+		m->stop = MACHINE_STOP_POWER_OFF;
+		break;
+	case SMC_ACTION_RESET:
+		m->stop = MACHINE_STOP_RESET;
+		break;
+	case SMC_ACTION_AGENT_WAIT:
+		m->stop = MACHINE_STOP_AGENT_WAIT;
+		break;
+	case SMC_ACTION_AGENT_PANIC:
+		raise_stop(m, MACHINE_STOP_AGENT_PANIC, "agent-panic", pc,
+			   "the agent caught an exception it cannot handle");
+		return;
+	}
+	uc_emu_stop(m->uc);
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user_data)
+{
+	struct machine *m = user_data;
+	uint64_t pc = reg_read(m, UC_ARM64_REG_PC);
+	uint32_t word = 0;
+	char what[256];
+
+	(void)uc;
+	if (intno == EXCP_SMC) {
+		handle_smc(m);
+		return;
+	}
+	switch (intno) {
+	case EXCP_UDEF:
+		if (read_word(m, pc, &word) &&
+		    (word & INSN_HVC_MASK) == INSN_HVC) {
+			raise_stop(m, MACHINE_STOP_FAULT, "hvc", pc,
+				   "HVC with no hypervisor: the conduit is SMC "
+				   "(device tree psci method = \"smc\")");
+		} else {
+			raise_stop(m, MACHINE_STOP_FAULT,
+				   "undefined-instruction", pc,
+				   "undefined instruction");
+		}
+		return;
+	case EXCP_SWI:
+		/* PC is past the SVC: point at it. */
+		raise_stop(m, MACHINE_STOP_FAULT, "svc", pc - 4,
+			   "SVC at EL1: nothing handles supervisor calls");
+		return;
+	case EXCP_PREFETCH_ABORT:
+		raise_stop(m, MACHINE_STOP_FAULT, "prefetch-abort", pc,
+			   "prefetch abort");
+		return;
+	case EXCP_DATA_ABORT:
+		raise_stop(m, MACHINE_STOP_FAULT, "data-abort", pc,
+			   "data abort");
+		return;
+	case EXCP_BKPT:
+		raise_stop(m, MACHINE_STOP_FAULT, "brk", pc,
+			   "BRK breakpoint instruction");
+		return;
+	case EXCP_UNALIGNED:
+		raise_stop(m, MACHINE_STOP_FAULT, "alignment-fault", pc,
+			   "unaligned access");
+		return;
+	case EXCP_HLT:
+		raise_stop(m, MACHINE_STOP_HANG, "wfi", pc,
+			   "WFI/WFE with no interrupt that could wake the CPU");
+		return;
+	default:
+		snprintf(what, sizeof(what), "exception %u", intno);
+		raise_stop(m, MACHINE_STOP_FAULT, "exception", pc, what);
+		return;
+	}
+}
+
+static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type,
+			     uint64_t address, int size, int64_t value,
+			     void *user_data)
+{
+	struct machine *m = user_data;
+	const char *kind;
+
+	(void)uc;
+	(void)value;
+	switch (type) {
+	case UC_MEM_READ_UNMAPPED:
+		kind = "unmapped-read";
+		break;
+	case UC_MEM_WRITE_UNMAPPED:
+		kind = "unmapped-write";
+		break;
+	case UC_MEM_FETCH_UNMAPPED:
+		kind = "unmapped-fetch";
+		break;
+	case UC_MEM_WRITE_PROT:
+		kind = "write-protected";
+		break;
+	case UC_MEM_READ_PROT:
+		kind = "read-protected";
+		break;
+	case UC_MEM_FETCH_PROT:
+		kind = "fetch-protected";
+		break;
+	default:
+		kind = "bad-access";
+		break;
+	}
+	/*
+	 * PC is not up to date inside this hook (it points at the start of
+	 * the block); machine_run() raises the stop once Unicorn has
+	 * unwound to the faulting instruction.
+	 */
+	snprintf(m->pending_what, sizeof(m->pending_what),
+		 "%s of %d bytes at 0x%" PRIx64 " (no memory or device there)",
+		 kind, size, address);
+	snprintf(m->pending_kind, sizeof(m->pending_kind), "%s", kind);
+	m->pending_fetch =
+		type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+	m->fault.has_address = true;
+	m->fault.address = address;
+	m->pending_memory_fault = true;
+	return false;
+}
+
+/*
+ * Counts instructions per block: cheap, deterministic, and good to a block.
+ * A one-instruction block that branches to itself is a hang (`b .`).
+ */
+static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
+		       void *user_data)
+{
+	struct machine *m = user_data;
+
+	(void)uc;
+	if (m->deferred_stop != MACHINE_STOP_NONE &&
+	    m->stop == MACHINE_STOP_NONE) {
+		m->stop = m->deferred_stop;
+		m->deferred_stop = MACHINE_STOP_NONE;
+		uc_emu_stop(m->uc);
+		return;
+	}
+	m->insns += size / 4;
+	if (address == m->last_block && size == m->last_block_size) {
+		m->same_block_count++;
+		if (size == 4 && m->same_block_count == 3) {
+			uint32_t word;
+
+			if (read_word(m, address, &word) &&
+			    word == INSN_B_SELF) {
+				raise_stop(m, MACHINE_STOP_HANG, "hang", address,
+					   "branch to self: the firmware "
+					   "stopped making progress");
+				return;
+			}
+		}
+	} else {
+		m->last_block = address;
+		m->last_block_size = size;
+		m->same_block_count = 0;
+	}
+	if (m->cfg.max_insns != 0 && m->insns >= m->cfg.max_insns &&
+	    m->stop == MACHINE_STOP_NONE) {
+		raise_stop(m, MACHINE_STOP_BUDGET, "instruction-budget", address,
+			   "the run's instruction budget is spent (a "
+			   "runaway loop?)");
+		return;
+	}
+	if (m->run_stop_at != 0 && m->insns >= m->run_stop_at &&
+	    m->stop == MACHINE_STOP_NONE) {
+		m->stop = MACHINE_STOP_STEP_BUDGET;
+		uc_emu_stop(m->uc);
+	}
+}
+
+/* --- Set-up --------------------------------------------------------------- */
+
+static bool map_regions(struct machine *m, struct error *err)
+{
+	for (size_t i = 0; i < m->platform->region_count; i++) {
+		const struct platform_region *r = &m->platform->regions[i];
+		uc_err rc;
+
+		switch (r->kind) {
+		case REGION_ROM:
+		case REGION_RAM:
+			rc = uc_mem_map(m->uc, r->base, r->size, UC_PROT_ALL);
+			break;
+		case REGION_UART:
+			rc = uc_mmio_map(m->uc, r->base, r->size, uart_read, m,
+					 uart_write, m);
+			break;
+		case REGION_MMIO_ZERO:
+			rc = uc_mmio_map(m->uc, r->base, r->size, zero_read, m,
+					 ignore_write, m);
+			break;
+		case REGION_MMIO_ONES:
+			rc = uc_mmio_map(m->uc, r->base, r->size, ones_read, m,
+					 ignore_write, m);
+			break;
+		default:
+			rc = UC_ERR_ARG;
+			break;
+		}
+		if (rc != UC_ERR_OK) {
+			return error_setf(err, "mapping %s at 0x%" PRIx64 ": %s",
+					  r->name, r->base, uc_strerror(rc));
+		}
+	}
+	return true;
+}
+
+static bool add_hooks(struct machine *m, struct error *err)
+{
+	uc_hook h;
+	uc_err rc;
+
+	rc = uc_hook_add(m->uc, &h, UC_HOOK_INTR, (void *)hook_intr, m, 1, 0);
+	if (rc == UC_ERR_OK) {
+		rc = uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_mrs, m, 1,
+				 0, UC_ARM64_INS_MRS);
+	}
+	if (rc == UC_ERR_OK) {
+		rc = uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_msr, m, 1,
+				 0, UC_ARM64_INS_MSR);
+	}
+	if (rc == UC_ERR_OK) {
+		rc = uc_hook_add(m->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, m,
+				 1, 0);
+	}
+	if (rc == UC_ERR_OK) {
+		rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_INVALID,
+				 (void *)hook_mem_invalid, m, 1, 0);
+	}
+	if (rc != UC_ERR_OK) {
+		return error_setf(err, "adding Unicorn hooks: %s",
+				  uc_strerror(rc));
+	}
+	return true;
+}
+
+static bool place_devtree(struct machine *m, struct error *err)
+{
+	struct devtree_options o = {
+		.shared_buf_addr = m->cfg.shared_buf_addr,
+		.shared_buf_size = m->cfg.shared_buf_size,
+		.psci_method = "smc",
+	};
+	uint8_t *blob = xmalloc(DEVTREE_MAX_SIZE);
+	size_t size;
+	bool ok = devtree_build(m->platform, &o, blob, &size, err);
+
+	if (ok && uc_mem_write(m->uc, m->platform->dtb_addr, blob, size) !=
+			  UC_ERR_OK) {
+		ok = error_setf(err, "placing the device tree at 0x%" PRIx64,
+				m->platform->dtb_addr);
+	}
+	free(blob);
+	return ok && reg_write(m, UC_ARM64_REG_X0, m->platform->dtb_addr);
+}
+
+struct machine *machine_new(const struct machine_config *cfg,
+			    struct trace *trace, struct findings *findings,
+			    struct error *err)
+{
+	struct machine *m = xcalloc(1, sizeof(*m));
+	uc_err rc;
+
+	m->cfg = *cfg;
+	m->platform = cfg->platform != NULL ? cfg->platform : platform_default();
+	m->trace = trace;
+	m->findings = findings;
+	m->secure_mem = (struct guest_mem){&machine_mem_ops, m};
+	m->cpu_mem = (struct guest_mem){&machine_mem_ops, m};
+	pl011_init(&m->uart);
+	m->uart.echo = cfg->console_echo;
+	if (!disasm_init(&m->disasm, err)) {
+		goto free_machine;
+	}
+	rc = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &m->uc);
+	if (rc != UC_ERR_OK) {
+		error_setf(err, "uc_open: %s", uc_strerror(rc));
+		goto free_disasm;
+	}
+	rc = uc_ctl_set_cpu_model(m->uc, UC_CPU_ARM64_A57);
+	if (rc != UC_ERR_OK) {
+		error_setf(err, "selecting the Cortex-A57 model: %s",
+			   uc_strerror(rc));
+		goto close_uc;
+	}
+	if (!map_regions(m, err) || !add_hooks(m, err) ||
+	    !place_devtree(m, err)) {
+		goto close_uc;
+	}
+	m->pc = m->platform->default_load_addr;
+	return m;
+
+close_uc:
+	uc_close(m->uc);
+free_disasm:
+	disasm_free(&m->disasm);
+free_machine:
+	pl011_free(&m->uart);
+	free(m);
+	return NULL;
+}
+
+void machine_free(struct machine *m)
+{
+	if (m == NULL) {
+		return;
+	}
+	uc_close(m->uc);
+	disasm_free(&m->disasm);
+	pl011_free(&m->uart);
+	fault_clear(&m->fault);
+	free(m);
+}
+
+void machine_set_router(struct machine *m, struct smc_router *router)
+{
+	m->router = router;
+}
+
+bool machine_load_image(struct machine *m, const struct image *img,
+			struct error *err)
+{
+	for (size_t i = 0; i < img->segment_count; i++) {
+		const struct image_segment *s = &img->segments[i];
+		const struct platform_region *r =
+			platform_region_at(m->platform, s->addr);
+
+		if (r == NULL || (r->kind != REGION_RAM && r->kind != REGION_ROM) ||
+		    s->mem_size > r->size - (s->addr - r->base)) {
+			return error_setf(err,
+					  "%s: segment at 0x%" PRIx64
+					  " (+0x%" PRIx64
+					  ") is not inside flash or RAM of "
+					  "platform %s",
+					  img->path, s->addr, s->mem_size,
+					  m->platform->name);
+		}
+		if (uc_mem_write(m->uc, s->addr, s->data, s->file_size) !=
+		    UC_ERR_OK) {
+			return error_setf(err, "%s: writing segment at 0x%" PRIx64,
+					  img->path, s->addr);
+		}
+		for (uint64_t off = s->file_size; off < s->mem_size;) {
+			static const uint8_t zeros[4096];
+			uint64_t n = s->mem_size - off;
+
+			if (n > sizeof(zeros)) {
+				n = sizeof(zeros);
+			}
+			if (uc_mem_write(m->uc, s->addr + off, zeros, n) !=
+			    UC_ERR_OK) {
+				return error_setf(err, "%s: clearing .bss",
+						  img->path);
+			}
+			off += n;
+		}
+	}
+	m->pc = img->entry;
+	return true;
+}
+
+enum machine_stop machine_run(struct machine *m,
+			      const struct machine_run_opts *opts)
+{
+	static const struct machine_run_opts none;
+	uint64_t timeout_us = m->cfg.wall_timeout_ms * 1000;
+	uc_err rc;
+
+	if (m->final) {
+		return m->stop;
+	}
+	if (m->router == NULL) {
+		snprintf(m->fault.what, sizeof(m->fault.what),
+			 "no SMC router set");
+		return m->stop = MACHINE_STOP_HOST_ERROR;
+	}
+	m->opts = opts != NULL ? opts : &none;
+	m->stop = MACHINE_STOP_NONE;
+	m->deferred_stop = MACHINE_STOP_NONE;
+	m->run_stop_at = m->opts->max_insns != 0 ? m->insns + m->opts->max_insns
+						 : 0;
+	m->pending_memory_fault = false;
+	rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, timeout_us, 0);
+	m->pc = reg_read(m, UC_ARM64_REG_PC);
+	if (m->pending_memory_fault && m->stop == MACHINE_STOP_NONE) {
+		raise_stop(m, MACHINE_STOP_FAULT, m->pending_kind,
+			   m->pending_fetch
+				   ? m->fault.address
+				   : locate_faulting_insn(m, m->pc,
+							  m->fault.address),
+			   m->pending_what);
+	}
+	if (m->stop == MACHINE_STOP_NONE) {
+		/*
+		 * Stopped without a hook saying why: Unicorn's own error, the
+		 * timeout, or the CPU halted on WFI.
+		 */
+		uint32_t word = 0;
+
+		if (rc != UC_ERR_OK) {
+			char what[128];
+
+			snprintf(what, sizeof(what), "Unicorn: %s",
+				 uc_strerror(rc));
+			raise_stop(m, MACHINE_STOP_FAULT, "emulation-error",
+				   m->pc, what);
+		} else if ((read_word(m, m->pc, &word) &&
+			    (word == INSN_WFI || word == INSN_WFE)) ||
+			   (read_word(m, m->pc - 4, &word) &&
+			    (word == INSN_WFI || word == INSN_WFE))) {
+			/* Unicorn halts the CPU after WFI with PC past it. */
+			raise_stop(m, MACHINE_STOP_HANG, "wfi", m->pc,
+				   "WFI/WFE with no interrupt that could wake "
+				   "the CPU");
+		} else {
+			raise_stop(m, MACHINE_STOP_TIMEOUT, "timeout", m->pc,
+				   "the wall-clock limit of the run was "
+				   "reached");
+		}
+	}
+	m->opts = NULL;
+	if (machine_stop_is_final(m->stop)) {
+		m->final = true;
+	}
+	return m->stop;
+}
+
+const struct machine_fault *machine_fault(const struct machine *m)
+{
+	return &m->fault;
+}
+
+struct pl011 *machine_uart(struct machine *m)
+{
+	return &m->uart;
+}
+
+uint64_t machine_insns(const struct machine *m)
+{
+	return m->insns;
+}
+
+uint64_t machine_pc(const struct machine *m)
+{
+	return m->pc;
+}
+
+bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r)
+{
+	for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
+		if (!reg_write(m, xreg(i), r->x[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+uint64_t machine_sctlr(const struct machine *m)
+{
+	return m->sctlr_shadow;
+}

@@ -1,0 +1,121 @@
+/*
+ * The emulated machine: one AArch64 CPU at EL1 on Unicorn, the platform's
+ * memory map, the PL011, the device tree, the SMC trap, and the shims that
+ * make Debian's Unicorn 2.0.1 usable for firmware (../shared/reference/
+ * unicorn-2.0.1.md):
+ *   - identity MMU: MSR SCTLR_EL1 is kept in a shadow and written with M=0,
+ *     MRS SCTLR_EL1 answers from the shadow, so firmware that maps VA = PA
+ *     believes its MMU is on;
+ *   - deterministic time: CNTPCT/CNTVCT (and the timer compare registers)
+ *     are answered from a virtual counter that advances a fixed step per
+ *     read, so that a run gives the same trace twice;
+ *   - limits: an instruction budget counted per translated block (never
+ *     Unicorn's per-instruction count, which is 100 times slower), a
+ *     wall-clock safety net, and detection of a branch-to-self hang.
+ * Every exception other than SMC (UNDEF, aborts, BRK, HVC, SVC) and every
+ * access to unmapped memory ends the run with a fault verdict that shows
+ * PC, registers and the disassembly around PC.
+ *
+ * This is the only module that includes <unicorn/unicorn.h>.
+ */
+#ifndef EMULATOR_MACHINE_H
+#define EMULATOR_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/error.h"
+#include "common/finding.h"
+#include "common/trace.h"
+#include "emulator/guest_mem.h"
+#include "emulator/loader.h"
+#include "emulator/pl011.h"
+#include "emulator/platform.h"
+#include "emulator/smc.h"
+
+struct machine_config {
+	const struct platform *platform;
+	uint64_t max_insns;       /* whole-run budget; 0 = unlimited */
+	uint64_t wall_timeout_ms; /* safety net per run call; 0 = none */
+	uint64_t counter_step;    /* virtual ticks per counter read */
+	uint64_t shared_buf_addr; /* reserved in the device tree */
+	uint64_t shared_buf_size;
+	FILE *console_echo;       /* copy of the console, or NULL */
+};
+
+void machine_config_default(struct machine_config *cfg);
+
+enum machine_stop {
+	MACHINE_STOP_NONE,
+	MACHINE_STOP_POWER_OFF,
+	MACHINE_STOP_RESET,
+	MACHINE_STOP_AGENT_WAIT,
+	MACHINE_STOP_AGENT_PANIC,
+	MACHINE_STOP_CONSOLE_IDLE,  /* the firmware waits for console input */
+	MACHINE_STOP_CONSOLE_MATCH, /* the awaited text appeared */
+	MACHINE_STOP_FAULT,
+	MACHINE_STOP_BUDGET,        /* the run's instruction budget is spent */
+	MACHINE_STOP_STEP_BUDGET,   /* this call's instruction bound is spent */
+	MACHINE_STOP_TIMEOUT,       /* wall-clock safety net */
+	MACHINE_STOP_HANG,          /* branch to self, WFI with no interrupt */
+	MACHINE_STOP_HOST_ERROR,    /* Unicorn failed: a harness problem */
+	MACHINE_STOP_COUNT
+};
+
+const char *machine_stop_name(enum machine_stop s);
+/* True for stops after which the machine cannot go on. */
+bool machine_stop_is_final(enum machine_stop s);
+
+/* Details of the last fault, budget or hang stop. */
+struct machine_fault {
+	char kind[64];   /* "data-abort", "unmapped-write", "brk", ... */
+	char what[256];  /* one-line description */
+	uint64_t pc;
+	uint64_t address;
+	bool has_address;
+	char *registers; /* formatted register dump */
+	char *disasm;    /* listing around pc, "=>" marks pc */
+};
+
+struct machine_run_opts {
+	uint64_t max_insns;    /* bound for this call; 0 = none */
+	const char *wait_text; /* stop once the console shows this ... */
+	size_t output_mark;    /* ... after this offset of the output */
+	bool stop_on_idle;     /* stop when the firmware waits for input */
+};
+
+struct machine;
+
+/*
+ * Creates the machine: maps the platform, builds and places the device
+ * tree at the platform's address (x0 = its address at reset).
+ */
+struct machine *machine_new(const struct machine_config *cfg,
+			    struct trace *trace, struct findings *findings,
+			    struct error *err);
+void machine_free(struct machine *m);
+/* The SMC router must be set before the first run. */
+void machine_set_router(struct machine *m, struct smc_router *router);
+/* Places every segment; each must lie in flash or RAM.  PC = entry. */
+bool machine_load_image(struct machine *m, const struct image *img,
+			struct error *err);
+enum machine_stop machine_run(struct machine *m,
+			      const struct machine_run_opts *opts);
+const struct machine_fault *machine_fault(const struct machine *m);
+
+/* Guest memory as the secure side sees it (point of coherency). */
+const struct guest_mem *machine_secure_mem(struct machine *m);
+/* Guest memory as the CPU sees it (for the agent and for reports). */
+const struct guest_mem *machine_cpu_mem(struct machine *m);
+
+struct pl011 *machine_uart(struct machine *m);
+uint64_t machine_insns(const struct machine *m);
+uint64_t machine_pc(const struct machine *m);
+/* Writes x0..x17 (after AGENT_WAIT, the step's return registers). */
+bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r);
+/* The SCTLR_EL1 value the firmware believes it wrote. */
+uint64_t machine_sctlr(const struct machine *m);
+
+#endif /* EMULATOR_MACHINE_H */

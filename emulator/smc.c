@@ -1,0 +1,126 @@
+/*
+ * SMCCC routing (SMCCC 1.2 section 2.5; TF-A's DECLARE_RT_SVC ranges).  The
+ * function ID is w0; bits 63:32 of x0 are ignored.  The SVE hint (bit 16)
+ * is masked; yielding calls and fast calls with reserved bits 23:17 set are
+ * unknown functions.
+ */
+#include "emulator/smc.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "abi/smccc.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef void smc_service_fn(struct smc_router *r, struct smc_call *call);
+
+static void route_arch(struct smc_router *r, struct smc_call *call)
+{
+	psci_arch_handle(r->psci, call);
+}
+
+static void route_psci(struct smc_router *r, struct smc_call *call)
+{
+	psci_handle(r->psci, call);
+}
+
+static void route_ffa(struct smc_router *r, struct smc_call *call)
+{
+	spmc_handle(r->spmc, call);
+}
+
+static void route_agent(struct smc_router *r, struct smc_call *call)
+{
+	agent_handle(r->agent, call);
+}
+
+struct smc_route {
+	const char *service;
+	uint32_t owner;
+	uint32_t func_first;
+	uint32_t func_last;
+	smc_service_fn *handle;
+};
+
+static const struct smc_route routes[] = {
+	{"arm-architecture", SMCCC_OWNER_ARCH, 0x0000, 0xffff, route_arch},
+	{"psci", SMCCC_OWNER_STD, 0x00, 0x1f, route_psci},
+	{"trng", SMCCC_OWNER_STD, 0x50, 0x5f, route_psci},
+	{"ffa", SMCCC_OWNER_STD, 0x60, 0x97, route_ffa},
+	{"agent", SMCCC_OWNER_OEM, 0xff00, 0xffff, route_agent},
+};
+
+static const struct smc_route *find_route(uint32_t fid)
+{
+	uint32_t owner = smccc_owner(fid);
+	uint32_t func = smccc_func_num(fid);
+
+	if (!smccc_is_fast(fid) || (fid & SMCCC_FC_RESERVED_MASK) != 0) {
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		if (routes[i].owner == owner && func >= routes[i].func_first &&
+		    func <= routes[i].func_last) {
+			return &routes[i];
+		}
+	}
+	return NULL;
+}
+
+const char *smc_function_name(uint32_t fid)
+{
+	const char *name = spmc_function_name(fid);
+
+	if (name == NULL) {
+		name = psci_function_name(fid);
+	}
+	if (name == NULL) {
+		name = agent_function_name(fid);
+	}
+	return name;
+}
+
+enum smc_action smc_router_dispatch(struct smc_router *r,
+				    const struct smccc_regs *in, uint64_t pc,
+				    uint64_t lr, uint64_t insns,
+				    struct smccc_regs *out)
+{
+	struct trace_event *ev = trace_append(r->trace, TRACE_SMC);
+	struct smc_call call;
+	uint32_t fid = (uint32_t)in->x[0] & ~SMCCC_SVE_HINT;
+	const struct smc_route *route = find_route(fid);
+
+	memset(&call, 0, sizeof(call));
+	call.in = *in;
+	call.in.x[0] = fid;
+	call.out = *in; /* registers a service does not define are kept */
+	call.pc = pc;
+	call.event = ev;
+	call.action = SMC_ACTION_RETURN;
+	r->count++;
+	findings_set_context(r->findings, ev->seq, pc);
+	ev->pc = pc;
+	ev->lr = lr;
+	ev->insns = insns;
+	ev->fid = fid;
+	if (route == NULL) {
+		call.name = "SMC_UNKNOWN";
+		call.out.x[0] = (uint64_t)(int64_t)SMC_UNK;
+		call.disposition = SMC_DISP_UNIMPLEMENTED;
+		findings_add(r->findings, FINDING_UNIMPLEMENTED,
+			     "model.unimplemented-smc",
+			     "SMC function 0x%08x (owner %u) is not "
+			     "implemented by the model",
+			     fid, smccc_owner(fid));
+	} else {
+		route->handle(r, &call);
+	}
+	ev->name = call.name != NULL ? call.name : "?";
+	ev->disposition = call.disposition;
+	memcpy(ev->in, in->x, sizeof(ev->in));
+	memcpy(ev->out, call.out.x, sizeof(ev->out));
+	*out = call.out;
+	findings_set_context(r->findings, FINDING_NO_SEQ, pc);
+	return call.action;
+}

@@ -1,0 +1,40 @@
+/*
+ * The SMC trap router: function IDs are routed by SMCCC owner and function
+ * range (one table, smc.c) to the models, every SMC becomes a trace event,
+ * and an unknown ID gets SMC_UNK and a "not implemented by the model"
+ * finding, never a firmware finding.
+ */
+#ifndef EMULATOR_SMC_H
+#define EMULATOR_SMC_H
+
+#include <stdint.h>
+
+#include "common/finding.h"
+#include "common/trace.h"
+#include "models/agent.h"
+#include "models/psci.h"
+#include "models/smc_call.h"
+#include "models/spmc.h"
+
+struct smc_router {
+	struct psci *psci;
+	struct spmc *spmc;
+	struct agent *agent;
+	struct trace *trace;
+	struct findings *findings;
+	uint64_t count;
+};
+
+/*
+ * Handles one SMC: in = x0..x17 at the trap, pc = the SMC instruction,
+ * lr = x30 at the trap, insns = instructions executed so far.  *out receives x0..x17 to write
+ * back.  Returns what the run should do next.
+ */
+enum smc_action smc_router_dispatch(struct smc_router *r,
+				    const struct smccc_regs *in, uint64_t pc,
+				    uint64_t lr, uint64_t insns,
+				    struct smccc_regs *out);
+/* Name of any function ID the harness knows, or NULL. */
+const char *smc_function_name(uint32_t fid);
+
+#endif /* EMULATOR_SMC_H */

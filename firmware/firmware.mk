@@ -1,0 +1,68 @@
+# Firmware built here with clang --target=aarch64-none-elf and ld.lld.
+# Included by the top-level Makefile; outputs go to $(FW_OUT).
+#
+#   refclient.elf            the reference client
+#   refclient-<bug>.elf      one seeded-bug variant per name in SEEDED_BUGS
+#                            (SEEDED_BUG = its position, 1-based)
+
+FW_OUT := $(OUT)/firmware
+FW_CC := clang
+FW_LD := ld.lld
+FW_CFLAGS := --target=aarch64-none-elf -std=c11 -O2 -g -ffreestanding \
+	-fno-builtin -nostdlib -fno-stack-protector -fno-pic -mcmodel=small \
+	-mgeneral-regs-only -mstrict-align -Wall -Wextra -Werror \
+	-Iinclude -Ifirmware/refclient
+FW_LDFLAGS := -nostdlib -static --no-undefined
+
+# Order matters: the position is the SEEDED_BUG number (seeded_bugs.h).
+SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
+	unpacked-access-variable runtime-calls-boot-helper \
+	zero-partition-id-at-runtime wrong-error-mapping \
+	direct-req-before-version message-length-without-name \
+	rx-never-released accepts-larger-response \
+	direct-req-32-with-64-offset setway-flush-at-runtime \
+	no-rxtx-unmap-at-ebs stale-partition-id-in-boot-data
+
+REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
+REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \
+	firmware/refclient/linker.ld $(wildcard include/abi/*.h)
+
+# $(1) = output ELF, $(2) = SEEDED_BUG number
+define build_refclient
+	@mkdir -p $(dir $(1)).o-$(notdir $(1))
+	@echo "  FW      $(1)"
+	$(Q)for src in $(REFCLIENT_SRCS); do \
+		$(FW_CC) $(FW_CFLAGS) -DSEEDED_BUG=$(2) -c $$src \
+			-o $(dir $(1)).o-$(notdir $(1))/$$(basename $$src).o \
+			|| exit 1; \
+	done
+	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/refclient/linker.ld \
+		-o $(1) $(dir $(1)).o-$(notdir $(1))/*.o
+endef
+
+$(FW_OUT)/refclient.elf: $(REFCLIENT_DEPS) firmware/firmware.mk
+	$(call build_refclient,$@,0)
+
+define refclient_variant
+$(FW_OUT)/refclient-$(1).elf: $(REFCLIENT_DEPS) firmware/firmware.mk
+	$$(call build_refclient,$$@,$(2))
+endef
+$(foreach i,$(shell seq 1 $(words $(SEEDED_BUGS))),\
+	$(eval $(call refclient_variant,$(word $(i),$(SEEDED_BUGS)),$(i))))
+
+FW_VARIANTS := $(foreach b,$(SEEDED_BUGS),$(FW_OUT)/refclient-$(b).elf)
+
+firmware: $(FW_OUT)/refclient.elf $(FW_VARIANTS)
+
+# Hostile images: each firmware/hostile/<name>.S becomes <name>.elf, a
+# firmware that faults, hangs or misbehaves on purpose (tests/integration).
+HOSTILE_SRCS := $(wildcard firmware/hostile/*.S)
+HOSTILE_ELFS := $(patsubst firmware/hostile/%.S,$(FW_OUT)/hostile/%.elf,$(HOSTILE_SRCS))
+
+$(FW_OUT)/hostile/%.elf: firmware/hostile/%.S firmware/hostile/hostile.ld
+	@mkdir -p $(dir $@)
+	@echo "  FW      $@"
+	$(Q)$(FW_CC) $(FW_CFLAGS) -c $< -o $@.o
+	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/hostile/hostile.ld -o $@ $@.o
+
+firmware: $(HOSTILE_ELFS)

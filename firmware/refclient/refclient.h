@@ -1,0 +1,100 @@
+/*
+ * The reference client: a bare-metal FF-A + MM variable client shaped like
+ * U-Boot's arm-ffa and efi_variable_tee.c, driven by the agent protocol.
+ * Boot-time code lives in .text/.data/.bss; everything the firmware still
+ * runs after ExitBootServices carries __rt_text / __rt_data / __rt_bss and
+ * is linked into the runtime sections (linker.ld).
+ *
+ * Build-time configuration, as U-Boot's Kconfig gives it: the shared MM
+ * buffer (FFA_SHARED_MM_BUF_ADDR/SIZE/OFFSET) and SEEDED_BUG, which builds
+ * one of the seeded-bug variants (seeded_bugs.h) from the same source.
+ */
+#ifndef REFCLIENT_H
+#define REFCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/efi.h"
+#include "abi/smccc.h"
+#include "seeded_bugs.h"
+
+#ifndef FFA_SHARED_MM_BUF_ADDR
+#define FFA_SHARED_MM_BUF_ADDR 0x60000000u
+#endif
+#ifndef FFA_SHARED_MM_BUF_SIZE
+#define FFA_SHARED_MM_BUF_SIZE 0x4000u
+#endif
+#ifndef FFA_SHARED_MM_BUF_OFFSET
+#define FFA_SHARED_MM_BUF_OFFSET 0u
+#endif
+
+#define UART_BASE 0x09000000u
+#define CACHE_LINE 64u
+
+#define __rt_text __attribute__((section("rt_text")))
+#define __rt_data __attribute__((section("rt_data")))
+#define __rt_bss __attribute__((section("rt_bss")))
+
+typedef uint64_t efi_status_t;
+
+/* start.S */
+void smccc_call(struct smccc_regs *r);
+void switch_stack(void *top, void (*fn)(void)) __attribute__((noreturn));
+extern char __rt_text_start[], __rt_text_end[];
+extern char __rt_data_start[], __rt_data_end[];
+extern char __rt_stack_top[];
+
+/* lib.c: freestanding helpers, all runtime */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t ucs2_size(const uint16_t *s); /* bytes, NUL included */
+void uart_putc(char c);
+void uart_puts(const char *s);
+void uart_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void psci_system_off(void) __attribute__((noreturn));
+void psci_system_reset(void) __attribute__((noreturn));
+
+/* cache.c: maintenance by VA over a range, to the point of coherency */
+void dcache_clean_range(uintptr_t start, size_t size);
+void dcache_invalidate_range(uintptr_t start, size_t size);
+void dcache_flush_all_setway(void);
+void mmu_enable_identity(void);
+
+/* ffa.c: discovery at boot, runtime state for the transport */
+struct ffa_state {
+	uint16_t own_id;
+	uint16_t mm_sp_id;
+	bool ready;
+};
+extern struct ffa_state ffa_rt;
+int ffa_discover(void);
+int ffa_unmap_rxtx(void);
+
+/* mm.c: MM communicate over FF-A */
+#define MM_COMM_BUF_MAX FFA_SHARED_MM_BUF_SIZE
+efi_status_t mm_communicate(void *buf, size_t size);
+efi_status_t mm_send(size_t payload_size);
+void *mm_setup_header(size_t payload_size, uint64_t function);
+efi_status_t mm_init_payload_size(void);
+extern uint64_t mm_max_payload;
+
+/* var.c: the EFI variable services */
+efi_status_t var_get(const uint16_t *name, const struct efi_guid *guid,
+		     uint32_t *attributes, uint64_t *data_size, void *data);
+efi_status_t var_set(const uint16_t *name, const struct efi_guid *guid,
+		     uint32_t attributes, uint64_t data_size,
+		     const void *data);
+efi_status_t var_get_next(uint64_t *name_size, uint16_t *name,
+			  struct efi_guid *guid);
+efi_status_t var_query(uint32_t attributes, uint64_t *max_storage,
+		       uint64_t *remaining, uint64_t *max_size);
+efi_status_t var_exit_boot_services(void);
+
+/* agent.c */
+void agent_start(void) __attribute__((noreturn));
+
+#endif /* REFCLIENT_H */

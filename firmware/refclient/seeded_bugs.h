@@ -1,0 +1,34 @@
+/*
+ * Seeded bugs: each variant of the reference client is built from this
+ * same source with -DSEEDED_BUG=<n> and carries exactly one bug a reviewer
+ * of the FF-A runtime series could have missed.  SEEDED_BUG 0 is the clean
+ * client.  The code tests `BUG(NAME)`, a compile-time constant, so each
+ * variant compiles only its own deviation.  The table of variants and the
+ * finding each must trigger is firmware/refclient/variants.txt.
+ */
+#ifndef REFCLIENT_SEEDED_BUGS_H
+#define REFCLIENT_SEEDED_BUGS_H
+
+#ifndef SEEDED_BUG
+#define SEEDED_BUG 0
+#endif
+
+#define BUG_NONE 0
+#define BUG_NO_CLEAN_BEFORE_DOORBELL 1
+#define BUG_NO_INVALIDATE_AFTER_RESPONSE 2
+#define BUG_UNPACKED_ACCESS_VARIABLE 3
+#define BUG_RUNTIME_CALLS_BOOT_HELPER 4
+#define BUG_ZERO_PARTITION_ID_AT_RUNTIME 5
+#define BUG_WRONG_ERROR_MAPPING 6
+#define BUG_DIRECT_REQ_BEFORE_VERSION 7
+#define BUG_MESSAGE_LENGTH_WITHOUT_NAME 8
+#define BUG_RX_NEVER_RELEASED 9
+#define BUG_ACCEPTS_LARGER_RESPONSE 10
+#define BUG_DIRECT_REQ_32_WITH_64_OFFSET 11
+#define BUG_SETWAY_FLUSH_AT_RUNTIME 12
+#define BUG_NO_RXTX_UNMAP_AT_EBS 13
+#define BUG_STALE_PARTITION_ID_IN_BOOT_DATA 14
+
+#define BUG(name) (SEEDED_BUG == BUG_##name)
+
+#endif /* REFCLIENT_SEEDED_BUGS_H */

@@ -1,0 +1,50 @@
+/*
+ * ffa-harness: test normal-world firmware against an emulated FF-A SPMC and
+ * MM secure partition.  Commands are rows of one table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/boot.h"
+#include "harness/cli.h"
+
+struct command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"boot", boot_main, "boot an image, type at its console, check output"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: ffa-harness COMMAND [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	}
+	fprintf(out, "\n`ffa-harness COMMAND --help` documents each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_EXIT_PASS;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			return commands[i].main(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "ffa-harness: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CLI_EXIT_INVALID_INPUT;
+}

@@ -1,0 +1,566 @@
+/*
+ * MM communicate and the SMM variable protocol, answered as Trusted
+ * Services' smm-gateway answers U-Boot (reference 4.8, 5, 6.9):
+ *   - x3 is the offset of the request in the shared buffer; offset + 24 and
+ *     offset + 24 + MessageLength must fit in the buffer, else
+ *     MM_INVALID_PARAMETER;
+ *   - an unknown HeaderGuid gets MM_NOT_SUPPORTED; MessageLength < 16 gets
+ *     MM_DENIED;
+ *   - everything else gets MM_SUCCESS in x3 and the variable service's
+ *     status in ReturnStatus; sizes or names that do not fit the message
+ *     get EFI_INVALID_PARAMETER (TS sanitize_*_param());
+ *   - unknown functions get EFI_UNSUPPORTED (EDK2 SmmVariableHandler());
+ *   - the reply is written in place; its MessageLength is 16 + the reply
+ *     payload and never exceeds the request's (U-Boot refuses larger).
+ * Each malformed request is also a firmware finding with the bytes.
+ */
+#include "models/mm_sp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi/mm.h"
+#include "common/abi_names.h"
+#include "common/strbuf.h"
+#include "common/text.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct mm_sp {
+	struct mm_sp_config cfg;
+	struct varstore *store;
+	const struct guest_mem *mem;
+	struct findings *findings;
+	uint64_t doorbells;
+};
+
+/* One request being served: the message copied out of the buffer. */
+struct mm_request {
+	struct mm_sp *mm;
+	uint64_t addr;        /* of the communicate header in the buffer */
+	uint64_t capacity;    /* bytes from addr to the end of the buffer */
+	uint8_t *msg;         /* 24 + message_length bytes */
+	uint64_t message_length;
+	uint64_t function;
+	uint8_t *payload;     /* msg + 40 */
+	uint64_t payload_len; /* message_length - 16 */
+	uint64_t reply_payload_len;
+	uint64_t status;      /* ReturnStatus */
+	struct trace_mm *trace;
+};
+
+typedef void mm_var_handler_fn(struct mm_request *rq);
+
+struct mm_var_fn_desc {
+	uint64_t function;
+	mm_var_handler_fn *handler;
+	uint64_t fixed_size; /* payload bytes before any name */
+};
+
+struct mm_sp *mm_sp_new(const struct mm_sp_config *cfg, struct varstore *vs,
+			const struct guest_mem *mem, struct findings *findings)
+{
+	struct mm_sp *mm = xcalloc(1, sizeof(*mm));
+
+	mm->cfg = *cfg;
+	mm->store = vs;
+	mm->mem = mem;
+	mm->findings = findings;
+	return mm;
+}
+
+void mm_sp_free(struct mm_sp *mm)
+{
+	free(mm);
+}
+
+struct varstore *mm_sp_store(struct mm_sp *mm)
+{
+	return mm->store;
+}
+
+uint64_t mm_sp_doorbells(const struct mm_sp *mm)
+{
+	return mm->doorbells;
+}
+
+uint64_t mm_sp_payload_size(const struct mm_sp *mm)
+{
+	uint64_t overhead = MM_VAR_PAYLOAD_OFFSET +
+			    MM_ACCESS_VARIABLE_NAME_OFFSET;
+
+	return mm->cfg.buf_size > overhead ? mm->cfg.buf_size - overhead : 0;
+}
+
+/* A firmware finding with a hex dump of the bytes it is about. */
+static void malformed(struct mm_request *rq, const char *code,
+		      const void *bytes, size_t len, uint64_t addr,
+		      const char *what)
+{
+	struct finding *fd = findings_add(rq->mm->findings, FINDING_FIRMWARE,
+					  code, "MM %s", what);
+	struct strbuf dump = STRBUF_INIT;
+
+	text_append_hexdump(&dump, bytes, len > 128 ? 128 : len, addr);
+	finding_set_detail(fd, strbuf_str(&dump));
+	fd->address = addr;
+	strbuf_free(&dump);
+}
+
+static void invalid_request(struct mm_request *rq, const char *code,
+			    const char *what)
+{
+	malformed(rq, code, rq->msg, (size_t)(24 + rq->message_length),
+		  rq->addr, what);
+	rq->status = EFI_INVALID_PARAMETER;
+}
+
+/*
+ * Checks a name of name_size bytes at payload offset name_at: inside the
+ * message, even, at least one code unit, NUL-terminated at its end.
+ */
+static bool name_ok(struct mm_request *rq, uint64_t name_at,
+		    uint64_t name_size, uint64_t extra)
+{
+	const char *fn = mm_function_name(rq->function);
+	char what[160];
+
+	if (name_size > rq->payload_len || extra > rq->payload_len ||
+	    name_at + name_size + extra > rq->payload_len) {
+		snprintf(what, sizeof(what),
+			 "%s: NameSize %llu (+%llu) runs past the message "
+			 "(payload %llu bytes)",
+			 fn, (unsigned long long)name_size,
+			 (unsigned long long)extra,
+			 (unsigned long long)rq->payload_len);
+		invalid_request(rq, "mm.size-outside-message", what);
+		return false;
+	}
+	if (name_size < 2 || name_size % 2 != 0) {
+		snprintf(what, sizeof(what),
+			 "%s: NameSize %llu is not a positive even size", fn,
+			 (unsigned long long)name_size);
+		invalid_request(rq, "mm.name-size-invalid", what);
+		return false;
+	}
+	if (rq->payload[name_at + name_size - 1] != 0 ||
+	    rq->payload[name_at + name_size - 2] != 0) {
+		snprintf(what, sizeof(what),
+			 "%s: the name is not NUL-terminated within NameSize",
+			 fn);
+		invalid_request(rq, "mm.name-not-terminated", what);
+		return false;
+	}
+	return true;
+}
+
+/* A copy of a name from the payload, aligned for uint16_t access. */
+static uint16_t *copy_name(const struct mm_request *rq, uint64_t at,
+			   uint64_t size)
+{
+	uint16_t *name = xmalloc((size_t)size);
+
+	memcpy(name, rq->payload + at, (size_t)size);
+	return name;
+}
+
+static void trace_variable(struct mm_request *rq, const struct efi_guid *g,
+			   const uint16_t *name, uint64_t name_size,
+			   uint32_t attributes, uint64_t data_size)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (rq->trace == NULL) {
+		return;
+	}
+	rq->trace->has_variable = true;
+	rq->trace->vendor_guid = *g;
+	rq->trace->attributes = attributes;
+	rq->trace->name_size = name_size;
+	rq->trace->data_size = data_size;
+	if (name != NULL && name_size >= 2) {
+		text_append_ucs2(&sb, name, (size_t)name_size);
+		free(rq->trace->name);
+		rq->trace->name = strbuf_steal(&sb);
+	}
+}
+
+/* GET_VARIABLE: access-variable payload, data written after the name. */
+static void mm_get_variable(struct mm_request *rq)
+{
+	struct mm_access_variable av = {0};
+	uint16_t *name;
+	uint64_t data_size;
+	uint32_t attributes = 0;
+
+	memcpy(&av, rq->payload, MM_ACCESS_VARIABLE_NAME_OFFSET);
+	trace_variable(rq, &av.guid, NULL, av.name_size, av.attributes,
+		       av.data_size);
+	if (!name_ok(rq, MM_ACCESS_VARIABLE_NAME_OFFSET, av.name_size, av.data_size)) {
+		return;
+	}
+	name = copy_name(rq, MM_ACCESS_VARIABLE_NAME_OFFSET, av.name_size);
+	trace_variable(rq, &av.guid, name, av.name_size, av.attributes,
+		       av.data_size);
+	data_size = av.data_size;
+	rq->status = varstore_get(rq->mm->store, name, (size_t)av.name_size,
+				  &av.guid, &attributes, &data_size,
+				  rq->payload + MM_ACCESS_VARIABLE_NAME_OFFSET + av.name_size);
+	free(name);
+	if (rq->status == EFI_SUCCESS || rq->status == EFI_BUFFER_TOO_SMALL) {
+		av.data_size = data_size;
+		av.attributes = attributes;
+		memcpy(rq->payload, &av, MM_ACCESS_VARIABLE_NAME_OFFSET);
+		rq->reply_payload_len = MM_ACCESS_VARIABLE_NAME_OFFSET + av.name_size +
+					(rq->status == EFI_SUCCESS ? data_size
+								   : 0);
+	}
+}
+
+/* SET_VARIABLE: data follows the name. */
+static void mm_set_variable(struct mm_request *rq)
+{
+	struct mm_access_variable av = {0};
+	uint16_t *name;
+
+	memcpy(&av, rq->payload, MM_ACCESS_VARIABLE_NAME_OFFSET);
+	trace_variable(rq, &av.guid, NULL, av.name_size, av.attributes,
+		       av.data_size);
+	if (!name_ok(rq, MM_ACCESS_VARIABLE_NAME_OFFSET, av.name_size, av.data_size)) {
+		return;
+	}
+	name = copy_name(rq, MM_ACCESS_VARIABLE_NAME_OFFSET, av.name_size);
+	trace_variable(rq, &av.guid, name, av.name_size, av.attributes,
+		       av.data_size);
+	rq->status = varstore_set(rq->mm->store, name, (size_t)av.name_size,
+				  &av.guid, av.attributes, av.data_size,
+				  rq->payload + MM_ACCESS_VARIABLE_NAME_OFFSET + av.name_size);
+	free(name);
+}
+
+/* GET_NEXT_VARIABLE_NAME: NameSize is the caller's buffer size. */
+static void mm_get_next_variable_name(struct mm_request *rq)
+{
+	struct mm_get_next_variable_name gn;
+	uint16_t *name;
+	uint64_t name_size;
+	long units;
+
+	memcpy(&gn, rq->payload, sizeof(gn));
+	trace_variable(rq, &gn.guid, NULL, gn.name_size, 0, 0);
+	if (gn.name_size > rq->payload_len - sizeof(gn) ||
+	    gn.name_size < 2 || gn.name_size % 2 != 0) {
+		invalid_request(rq, "mm.size-outside-message",
+				"GET_NEXT_VARIABLE_NAME: NameSize does not "
+				"fit the message or is not a positive even "
+				"size");
+		return;
+	}
+	name = copy_name(rq, sizeof(gn), gn.name_size);
+	units = text_ucs2_length(name, (size_t)gn.name_size);
+	if (units < 0) {
+		free(name);
+		invalid_request(rq, "mm.name-not-terminated",
+				"GET_NEXT_VARIABLE_NAME: no NUL within "
+				"NameSize");
+		return;
+	}
+	trace_variable(rq, &gn.guid, name, (uint64_t)(units + 1) * 2, 0, 0);
+	name_size = gn.name_size;
+	rq->status = varstore_get_next(rq->mm->store, name, &name_size,
+				       &gn.guid);
+	if (rq->status == EFI_SUCCESS) {
+		memcpy(rq->payload + sizeof(gn), name, (size_t)name_size);
+		rq->reply_payload_len = sizeof(gn) + name_size;
+	}
+	if (rq->status == EFI_SUCCESS || rq->status == EFI_BUFFER_TOO_SMALL) {
+		gn.name_size = name_size;
+		memcpy(rq->payload, &gn, sizeof(gn));
+	}
+	free(name);
+}
+
+static void mm_query_variable_info(struct mm_request *rq)
+{
+	struct mm_query_variable_info q;
+
+	memcpy(&q, rq->payload, sizeof(q));
+	rq->status = varstore_query(rq->mm->store, q.attributes,
+				    &q.maximum_variable_storage_size,
+				    &q.remaining_variable_storage_size,
+				    &q.maximum_variable_size);
+	if (rq->trace != NULL) {
+		rq->trace->has_variable = true;
+		rq->trace->attributes = q.attributes;
+	}
+	if (rq->status == EFI_SUCCESS) {
+		memcpy(rq->payload, &q, sizeof(q));
+		rq->reply_payload_len = sizeof(q);
+	}
+}
+
+static void mm_ready_to_boot(struct mm_request *rq)
+{
+	rq->status = varstore_ready_to_boot(rq->mm->store);
+}
+
+static void mm_exit_boot_service(struct mm_request *rq)
+{
+	rq->status = varstore_exit_boot_services(rq->mm->store);
+}
+
+static void mm_property(struct mm_request *rq)
+{
+	struct mm_var_check_variable_property vp;
+	uint16_t *name;
+
+	memcpy(&vp, rq->payload, sizeof(vp));
+	trace_variable(rq, &vp.guid, NULL, vp.name_size,
+		       vp.property.attributes, 0);
+	if (!name_ok(rq, sizeof(vp), vp.name_size, 0)) {
+		return;
+	}
+	name = copy_name(rq, sizeof(vp), vp.name_size);
+	trace_variable(rq, &vp.guid, name, vp.name_size,
+		       vp.property.attributes, 0);
+	if (rq->function == MM_VAR_FN_VAR_CHECK_PROPERTY_SET) {
+		rq->status = varstore_set_property(rq->mm->store, name,
+						   (size_t)vp.name_size,
+						   &vp.guid, &vp.property);
+	} else {
+		rq->status = varstore_get_property(rq->mm->store, name,
+						   (size_t)vp.name_size,
+						   &vp.guid, &vp.property);
+		if (rq->status == EFI_SUCCESS) {
+			memcpy(rq->payload, &vp, sizeof(vp));
+			rq->reply_payload_len = sizeof(vp) + vp.name_size;
+		}
+	}
+	free(name);
+}
+
+/* TS get_payload_size_handler(): what is left after the fixed parts. */
+static void mm_get_payload_size(struct mm_request *rq)
+{
+	struct mm_get_payload_size ps;
+	uint64_t overhead = MM_VAR_PAYLOAD_OFFSET +
+			    MM_ACCESS_VARIABLE_NAME_OFFSET;
+
+	ps.variable_payload_size =
+		rq->capacity > overhead ? rq->capacity - overhead : 0;
+	memcpy(rq->payload, &ps, sizeof(ps));
+	rq->reply_payload_len = sizeof(ps);
+	rq->status = EFI_SUCCESS;
+}
+
+/* Functions smm-gateway does not serve: EFI_UNSUPPORTED, as EDK2 answers. */
+static void mm_unsupported(struct mm_request *rq)
+{
+	rq->status = EFI_UNSUPPORTED;
+}
+
+static const struct mm_var_fn_desc mm_var_table[] = {
+	{MM_VAR_FN_GET_VARIABLE, mm_get_variable,
+	 MM_ACCESS_VARIABLE_NAME_OFFSET},
+	{MM_VAR_FN_GET_NEXT_VARIABLE_NAME, mm_get_next_variable_name,
+	 sizeof(struct mm_get_next_variable_name)},
+	{MM_VAR_FN_SET_VARIABLE, mm_set_variable,
+	 MM_ACCESS_VARIABLE_NAME_OFFSET},
+	{MM_VAR_FN_QUERY_VARIABLE_INFO, mm_query_variable_info,
+	 sizeof(struct mm_query_variable_info)},
+	{MM_VAR_FN_READY_TO_BOOT, mm_ready_to_boot, 0},
+	{MM_VAR_FN_EXIT_BOOT_SERVICE, mm_exit_boot_service, 0},
+	{MM_VAR_FN_VAR_CHECK_PROPERTY_SET, mm_property,
+	 sizeof(struct mm_var_check_variable_property)},
+	{MM_VAR_FN_VAR_CHECK_PROPERTY_GET, mm_property,
+	 sizeof(struct mm_var_check_variable_property)},
+	{MM_VAR_FN_GET_PAYLOAD_SIZE, mm_get_payload_size,
+	 sizeof(struct mm_get_payload_size)},
+};
+
+static const struct mm_var_fn_desc *find_function(uint64_t function)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(mm_var_table); i++) {
+		if (mm_var_table[i].function == function) {
+			return &mm_var_table[i];
+		}
+	}
+	return NULL;
+}
+
+/* Serves a request whose header checks passed: the variable protocol. */
+static void serve_variable(struct mm_request *rq)
+{
+	const struct mm_var_fn_desc *d;
+	struct mm_variable_header vh;
+
+	memcpy(&vh, rq->msg + MM_COMM_HEADER_SIZE, sizeof(vh));
+	rq->function = vh.function;
+	rq->payload = rq->msg + MM_VAR_PAYLOAD_OFFSET;
+	rq->payload_len = rq->message_length - MM_VAR_HEADER_SIZE;
+	rq->reply_payload_len = rq->payload_len;
+	if (rq->trace != NULL) {
+		rq->trace->function = vh.function;
+	}
+	d = find_function(vh.function);
+	if (d == NULL) {
+		mm_unsupported(rq);
+	} else if (rq->payload_len < d->fixed_size) {
+		char what[128];
+
+		snprintf(what, sizeof(what),
+			 "%s: payload of %llu bytes is shorter than its "
+			 "fixed part (%llu)",
+			 mm_function_name(vh.function),
+			 (unsigned long long)rq->payload_len,
+			 (unsigned long long)d->fixed_size);
+		invalid_request(rq, "mm.payload-too-short", what);
+	} else {
+		d->handler(rq);
+	}
+	if (rq->reply_payload_len > rq->payload_len) {
+		rq->reply_payload_len = rq->payload_len; /* never grows */
+	}
+	vh.return_status = rq->status;
+	memcpy(rq->msg + MM_COMM_HEADER_SIZE, &vh, sizeof(vh));
+}
+
+static void trace_summary(struct trace_event *ev, const struct mm_request *rq,
+			  int64_t ret)
+{
+	const char *fn = mm_function_name(rq->function);
+	const char *st = efi_status_name(rq->status);
+
+	if (ev == NULL) {
+		return;
+	}
+	if (ret != MM_RET_SUCCESS) {
+		trace_event_set_summary(ev, "MM -> %s", mm_ret_name(ret));
+		return;
+	}
+	trace_event_set_summary(ev, "MM %s%s%s -> %s",
+				fn != NULL ? fn : "function?",
+				rq->trace->name != NULL ? " " : "",
+				rq->trace->name != NULL ? rq->trace->name : "",
+				st != NULL ? st : "?");
+}
+
+/* Copies the header and checks offset, length and GUID (TS smm-gateway). */
+static int64_t check_header(struct mm_request *rq, uint64_t offset)
+{
+	struct mm_sp *mm = rq->mm;
+	struct mm_communicate_header hdr;
+	static const struct efi_guid variable_guid = MM_SMM_VARIABLE_GUID;
+	char what[160];
+
+	if (offset > mm->cfg.buf_size ||
+	    mm->cfg.buf_size - offset < MM_COMM_HEADER_SIZE) {
+		findings_add(mm->findings, FINDING_FIRMWARE,
+			     "mm.offset-outside-buffer",
+			     "MM doorbell offset 0x%llx leaves no room for "
+			     "the 24-byte header in the %llu-byte buffer",
+			     (unsigned long long)offset,
+			     (unsigned long long)mm->cfg.buf_size);
+		return MM_RET_INVALID_PARAMETER;
+	}
+	rq->addr = mm->cfg.buf_addr + offset;
+	rq->capacity = mm->cfg.buf_size - offset;
+	if (!guest_mem_read(mm->mem, rq->addr, &hdr, sizeof(hdr))) {
+		findings_add(mm->findings, FINDING_FIRMWARE,
+			     "mm.buffer-not-ram",
+			     "MM shared buffer at 0x%llx is not RAM",
+			     (unsigned long long)rq->addr);
+		return MM_RET_INVALID_PARAMETER;
+	}
+	rq->message_length = hdr.message_length;
+	if (rq->trace != NULL) {
+		rq->trace->message_length = hdr.message_length;
+		rq->trace->header_guid_ok =
+			efi_guid_equal(&hdr.header_guid, &variable_guid);
+	}
+	if (hdr.message_length > rq->capacity - MM_COMM_HEADER_SIZE) {
+		snprintf(what, sizeof(what),
+			 "MessageLength %llu runs past the shared buffer "
+			 "(%llu bytes after the header)",
+			 (unsigned long long)hdr.message_length,
+			 (unsigned long long)(rq->capacity -
+					      MM_COMM_HEADER_SIZE));
+		malformed(rq, "mm.message-length-exceeds-buffer", &hdr,
+			  sizeof(hdr), rq->addr, what);
+		return MM_RET_INVALID_PARAMETER;
+	}
+	if (!efi_guid_equal(&hdr.header_guid, &variable_guid)) {
+		malformed(rq, "mm.unknown-header-guid", &hdr, sizeof(hdr),
+			  rq->addr, "HeaderGuid is not the SMM variable protocol GUID");
+		return MM_RET_NOT_SUPPORTED;
+	}
+	if (hdr.message_length < MM_VAR_HEADER_SIZE) {
+		malformed(rq, "mm.message-too-short", &hdr, sizeof(hdr),
+			  rq->addr, "MessageLength is shorter than the 16-byte variable "
+			  "header");
+		return MM_RET_DENIED;
+	}
+	return MM_RET_SUCCESS;
+}
+
+int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
+		       struct trace_event *ev)
+{
+	struct mm_request rq;
+	size_t len;
+	int64_t ret;
+
+	(void)is_64;
+	memset(&rq, 0, sizeof(rq));
+	rq.mm = mm;
+	rq.trace = ev != NULL ? trace_event_mm(ev) : NULL;
+	if (rq.trace != NULL) {
+		rq.trace->offset = offset;
+	}
+	mm->doorbells++;
+	ret = check_header(&rq, offset);
+	if (ret != MM_RET_SUCCESS) {
+		goto out;
+	}
+	len = (size_t)(MM_COMM_HEADER_SIZE + rq.message_length);
+	rq.msg = xmalloc(len);
+	if (!guest_mem_read(mm->mem, rq.addr, rq.msg, len)) {
+		ret = MM_RET_INVALID_PARAMETER;
+		goto free_msg;
+	}
+	if (rq.trace != NULL) {
+		rq.trace->request = xmalloc(len);
+		memcpy(rq.trace->request, rq.msg, len);
+		rq.trace->request_len = len;
+	}
+	serve_variable(&rq);
+	{
+		struct mm_communicate_header hdr;
+		uint64_t reply_len = MM_VAR_HEADER_SIZE + rq.reply_payload_len;
+		size_t out_len = (size_t)(MM_COMM_HEADER_SIZE + reply_len);
+
+		memcpy(&hdr, rq.msg, sizeof(hdr));
+		hdr.message_length = reply_len;
+		memcpy(rq.msg, &hdr, sizeof(hdr));
+		if (!guest_mem_write(mm->mem, rq.addr, rq.msg, out_len)) {
+			ret = MM_RET_INVALID_PARAMETER;
+			goto free_msg;
+		}
+		if (rq.trace != NULL) {
+			rq.trace->return_status = rq.status;
+			rq.trace->reply_message_length = reply_len;
+			rq.trace->response = xmalloc(out_len);
+			memcpy(rq.trace->response, rq.msg, out_len);
+			rq.trace->response_len = out_len;
+		}
+	}
+free_msg:
+	free(rq.msg);
+out:
+	if (rq.trace != NULL) {
+		rq.trace->mm_ret = ret;
+		trace_summary(ev, &rq, ret);
+	}
+	return ret;
+}

@@ -1,0 +1,265 @@
+/*
+ * PSCI, TRNG (absent) and the SMCCC architecture calls.  One table per
+ * service drives dispatch, PSCI_FEATURES / SMCCC_ARCH_FEATURES and names.
+ * Facts: ../shared/reference/ffa-mm-protocol.md sections 1.3 to 1.5.
+ */
+#include "models/psci.h"
+
+#include <stddef.h>
+
+#include "abi/psci.h"
+#include "abi/smccc.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+typedef void psci_handler_fn(struct psci *p, struct smc_call *call);
+
+struct psci_fn_desc {
+	uint32_t fid;
+	const char *name;
+	psci_handler_fn *handler; /* NULL: recognised, not implemented */
+	bool discoverable;        /* *_FEATURES reports it as present */
+};
+
+static void set_x0(struct smc_call *call, int32_t code)
+{
+	call->out.x[0] = smc_ret_code(code);
+	call->disposition = code < 0 ? SMC_DISP_ERROR : SMC_DISP_OK;
+}
+
+static void psci_version(struct psci *p, struct smc_call *call)
+{
+	set_x0(call, (int32_t)p->psci_version);
+	trace_event_set_summary(call->event, "-> PSCI %u.%u",
+				p->psci_version >> 16,
+				p->psci_version & 0xffff);
+}
+
+static void psci_features(struct psci *p, struct smc_call *call);
+
+/* Only CPU 0 exists (MPIDR affinity 0). */
+static void psci_cpu_on(struct psci *p, struct smc_call *call)
+{
+	(void)p;
+	set_x0(call, call->in.x[1] == 0 ? PSCI_RET_ALREADY_ON
+					: PSCI_RET_INVALID_PARAMS);
+}
+
+static void psci_affinity_info(struct psci *p, struct smc_call *call)
+{
+	(void)p;
+	set_x0(call, call->in.x[1] == 0 && call->in.x[2] == 0
+			     ? PSCI_AFFINITY_ON
+			     : PSCI_RET_INVALID_PARAMS);
+}
+
+static void psci_migrate_info_type(struct psci *p, struct smc_call *call)
+{
+	(void)p;
+	set_x0(call, PSCI_TOS_NOT_PRESENT_MP);
+}
+
+static void psci_system_off(struct psci *p, struct smc_call *call)
+{
+	(void)p;
+	call->action = SMC_ACTION_POWER_OFF;
+	call->disposition = SMC_DISP_STOP;
+	trace_event_set_summary(call->event, "power off");
+}
+
+static void psci_system_reset(struct psci *p, struct smc_call *call)
+{
+	(void)p;
+	call->action = SMC_ACTION_RESET;
+	call->disposition = SMC_DISP_STOP;
+	trace_event_set_summary(call->event, "reset");
+}
+
+/* SYSTEM_RESET2: type 0 is the architectural warm reset. */
+static void psci_system_reset2(struct psci *p, struct smc_call *call)
+{
+	if ((uint32_t)call->in.x[1] != 0) {
+		set_x0(call, PSCI_RET_INVALID_PARAMS);
+		return;
+	}
+	psci_system_reset(p, call);
+}
+
+static const struct psci_fn_desc psci_table[] = {
+	{PSCI_VERSION, "PSCI_VERSION", psci_version, true},
+	{PSCI_CPU_SUSPEND_32, "PSCI_CPU_SUSPEND_32", NULL, false},
+	{PSCI_CPU_SUSPEND_64, "PSCI_CPU_SUSPEND_64", NULL, false},
+	{PSCI_CPU_OFF, "PSCI_CPU_OFF", NULL, false},
+	{PSCI_CPU_ON_32, "PSCI_CPU_ON_32", psci_cpu_on, true},
+	{PSCI_CPU_ON_64, "PSCI_CPU_ON_64", psci_cpu_on, true},
+	{PSCI_AFFINITY_INFO_32, "PSCI_AFFINITY_INFO_32", psci_affinity_info,
+	 true},
+	{PSCI_AFFINITY_INFO_64, "PSCI_AFFINITY_INFO_64", psci_affinity_info,
+	 true},
+	{PSCI_MIGRATE_INFO_TYPE, "PSCI_MIGRATE_INFO_TYPE",
+	 psci_migrate_info_type, true},
+	{PSCI_SYSTEM_OFF, "PSCI_SYSTEM_OFF", psci_system_off, true},
+	{PSCI_SYSTEM_RESET, "PSCI_SYSTEM_RESET", psci_system_reset, true},
+	{PSCI_FEATURES, "PSCI_FEATURES", psci_features, true},
+	{PSCI_SYSTEM_SUSPEND_32, "PSCI_SYSTEM_SUSPEND_32", NULL, false},
+	{PSCI_SYSTEM_SUSPEND_64, "PSCI_SYSTEM_SUSPEND_64", NULL, false},
+	{PSCI_SYSTEM_RESET2_32, "PSCI_SYSTEM_RESET2_32", psci_system_reset2,
+	 true},
+	{PSCI_SYSTEM_RESET2_64, "PSCI_SYSTEM_RESET2_64", psci_system_reset2,
+	 true},
+};
+
+/* A service this platform does not have: a valid, documented answer. */
+static void absent(struct psci *p, struct smc_call *call)
+{
+	(void)p;
+	set_x0(call, SMCCC_RET_NOT_SUPPORTED);
+	trace_event_set_summary(call->event, "-> NOT_SUPPORTED (absent)");
+}
+
+static const struct psci_fn_desc trng_table[] = {
+	{TRNG_VERSION, "TRNG_VERSION", absent, false},
+	{TRNG_FEATURES, "TRNG_FEATURES", absent, false},
+	{TRNG_GET_UUID, "TRNG_GET_UUID", absent, false},
+	{TRNG_RND_32, "TRNG_RND_32", absent, false},
+	{TRNG_RND_64, "TRNG_RND_64", absent, false},
+};
+
+static void arch_version(struct psci *p, struct smc_call *call)
+{
+	set_x0(call, (int32_t)p->smccc_version);
+	trace_event_set_summary(call->event, "-> SMCCC %u.%u",
+				p->smccc_version >> 16,
+				p->smccc_version & 0xffff);
+}
+
+static void arch_features(struct psci *p, struct smc_call *call);
+
+static const struct psci_fn_desc arch_table[] = {
+	{SMCCC_VERSION, "SMCCC_VERSION", arch_version, true},
+	{SMCCC_ARCH_FEATURES, "SMCCC_ARCH_FEATURES", arch_features, true},
+	{SMCCC_ARCH_SOC_ID, "SMCCC_ARCH_SOC_ID", absent, false},
+	{SMCCC_ARCH_FEATURE_AVAILABILITY, "SMCCC_ARCH_FEATURE_AVAILABILITY",
+	 absent, false},
+	{SMCCC_ARCH_WORKAROUND_1, "SMCCC_ARCH_WORKAROUND_1", absent, false},
+	{SMCCC_ARCH_WORKAROUND_2, "SMCCC_ARCH_WORKAROUND_2", absent, false},
+	{SMCCC_ARCH_WORKAROUND_3, "SMCCC_ARCH_WORKAROUND_3", absent, false},
+};
+
+static const struct psci_fn_desc *find(const struct psci_fn_desc *table,
+				       size_t n, uint32_t fid)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (table[i].fid == fid) {
+			return &table[i];
+		}
+	}
+	return NULL;
+}
+
+static const struct psci_fn_desc *find_any(uint32_t fid)
+{
+	const struct psci_fn_desc *d = find(psci_table, ARRAY_SIZE(psci_table),
+					    fid);
+
+	if (d == NULL) {
+		d = find(trng_table, ARRAY_SIZE(trng_table), fid);
+	}
+	if (d == NULL) {
+		d = find(arch_table, ARRAY_SIZE(arch_table), fid);
+	}
+	return d;
+}
+
+/*
+ * PSCI_FEATURES (PSCI 1.1 section 5.1.13): 0 for an implemented PSCI
+ * function and for SMCCC_VERSION (TF-A psci_features()), NOT_SUPPORTED
+ * otherwise.
+ */
+static void psci_features(struct psci *p, struct smc_call *call)
+{
+	uint32_t fid = (uint32_t)call->in.x[1];
+	const struct psci_fn_desc *d = find(psci_table, ARRAY_SIZE(psci_table),
+					    fid);
+	bool present = fid == SMCCC_VERSION ||
+		       (d != NULL && d->handler != NULL && d->discoverable);
+
+	(void)p;
+	set_x0(call, present ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
+	trace_event_set_summary(call->event, "(0x%08x) -> %s", fid,
+				present ? "supported" : "NOT_SUPPORTED");
+}
+
+/* SMCCC_ARCH_FEATURES (SMCCC 1.2 section 7.3). */
+static void arch_features(struct psci *p, struct smc_call *call)
+{
+	uint32_t fid = (uint32_t)call->in.x[1];
+	const struct psci_fn_desc *d = find(arch_table, ARRAY_SIZE(arch_table),
+					    fid);
+	bool present = d != NULL && d->handler != NULL && d->discoverable;
+
+	(void)p;
+	set_x0(call, present ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED);
+	trace_event_set_summary(call->event, "(0x%08x) -> %s", fid,
+				present ? "supported" : "NOT_SUPPORTED");
+}
+
+void psci_init(struct psci *p, struct findings *findings)
+{
+	p->findings = findings;
+	p->psci_version = PSCI_VERSION_1_1;
+	p->smccc_version = SMCCC_VERSION_1_2;
+	p->calls = 0;
+}
+
+/*
+ * Runs the table's handler.  Unknown IDs get SMC_UNK; rows without a
+ * handler get NOT_SUPPORTED; both are recorded as not implemented by the
+ * model, never as firmware errors.
+ */
+static void dispatch(struct psci *p, struct smc_call *call,
+		     const struct psci_fn_desc *d)
+{
+	uint32_t fid = (uint32_t)call->in.x[0];
+
+	p->calls++;
+	if (d == NULL || d->handler == NULL) {
+		call->out.x[0] = smc_ret_code(d == NULL ? SMC_UNK
+						       : SMCCC_RET_NOT_SUPPORTED);
+		call->disposition = SMC_DISP_UNIMPLEMENTED;
+		if (d != NULL) {
+			call->name = d->name;
+		}
+		findings_add(p->findings, FINDING_UNIMPLEMENTED,
+			     "model.unimplemented-smc",
+			     "%s (0x%08x) is not implemented by the model",
+			     d != NULL ? d->name : "unknown function", fid);
+		return;
+	}
+	call->name = d->name;
+	d->handler(p, call);
+}
+
+void psci_handle(struct psci *p, struct smc_call *call)
+{
+	uint32_t fid = (uint32_t)call->in.x[0];
+	const struct psci_fn_desc *d = find(psci_table, ARRAY_SIZE(psci_table),
+					    fid);
+
+	dispatch(p, call,
+		 d != NULL ? d : find(trng_table, ARRAY_SIZE(trng_table), fid));
+}
+
+void psci_arch_handle(struct psci *p, struct smc_call *call)
+{
+	dispatch(p, call,
+		 find(arch_table, ARRAY_SIZE(arch_table),
+		      (uint32_t)call->in.x[0]));
+}
+
+const char *psci_function_name(uint32_t fid)
+{
+	const struct psci_fn_desc *d = find_any(fid);
+
+	return d != NULL ? d->name : NULL;
+}

@@ -1,0 +1,24 @@
+# Each hostile image ends with the right verdict, its PC and disassembly,
+# and exit status 1; the harness never hangs or crashes.
+. "$(dirname "$0")/lib.sh"
+h=$FFAH_FW_DIR/hostile
+check() {
+	image=$1 kind=$2 insn=$3
+	run_expect_rc 1 timeout 60 "$FFAH" boot --image "$h/$image.elf" \
+		--max-insns 20000000
+	assert_out_contains "($kind) at pc 0x"
+	grep -q "^=> 0x[0-9a-f]*: [0-9a-f]*  $insn" "$WORK/out" ||
+		{ cat "$WORK/out"; fail "$image: PC does not point at '$insn'"; }
+	assert_out_contains "^x0  0x"
+	echo "$image: $kind at '$insn'"
+}
+check unmapped-read unmapped-read "ldr x1, \[x0\]"
+check branch-to-self hang "b #0x"
+check runaway-loop instruction-budget ""
+check brk brk "brk #0x7"
+check undefined undefined-instruction ".inst 0x00001234"
+check hvc hvc "hvc #0"
+check wfi wfi ""
+check stack-overflow unmapped-write "stp x29, x30"
+check self-modifying brk "brk #0x55"
+check smc-storm instruction-budget ""
