@@ -39,7 +39,7 @@ endif
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
-HOST_PKGS := unicorn capstone yaml-0.1
+HOST_PKGS := unicorn capstone yaml-0.1 jansson
 
 WARNINGS := -Wall -Wextra -pedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -Wundef -Wformat=2 \

@@ -128,7 +128,10 @@ static bool lookup_value(const struct code_name *t, size_t n,
 
 		if (strcasecmp(name, s) == 0 ||
 		    (strncmp(name, prefix, plen) == 0 &&
-		     strcasecmp(name + plen, s) == 0)) {
+		     strcasecmp(name + plen, s) == 0) ||
+		    (strncmp(name, prefix, plen) != 0 &&
+		     strncasecmp(s, prefix, plen) == 0 &&
+		     strcasecmp(name, s + plen) == 0)) {
 			*out = t[i].value;
 			return true;
 		}
@@ -301,6 +304,11 @@ bool efi_attributes_parse(const char *s, uint32_t *out)
 				value |= attribute_names[i].bit;
 				found = true;
 			}
+		}
+		if (!found && text_parse_u64(token, &number) &&
+		    number <= UINT32_MAX) {
+			value |= (uint32_t)number; /* "NV|0x80000000" */
+			found = true;
 		}
 		if (!found) {
 			return false;

@@ -257,6 +257,15 @@ long text_ucs2_length(const uint16_t *name, size_t size)
 	return -1;
 }
 
+/* "Decimal or 0x-hex": never octal, so that "010" is ten. */
+static int number_base(const char *s)
+{
+	if (*s == '-' || *s == '+') {
+		s++;
+	}
+	return s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+}
+
 bool text_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
@@ -266,7 +275,7 @@ bool text_parse_u64(const char *s, uint64_t *out)
 		return false;
 	}
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, number_base(s));
 	if (errno != 0 || *end != '\0') {
 		return false;
 	}
@@ -283,7 +292,7 @@ bool text_parse_i64(const char *s, int64_t *out)
 		return false;
 	}
 	errno = 0;
-	v = strtoll(s, &end, 0);
+	v = strtoll(s, &end, number_base(s));
 	if (errno != 0 || *end != '\0') {
 		return false;
 	}

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/abi_names.h"
-#include "common/json.h"
+#include "common/jsonw.h"
 #include "common/text.h"
 
 void trace_init(struct trace *t)
@@ -108,7 +108,7 @@ const char *trace_kind_name(enum trace_kind k)
 	return "?";
 }
 
-static void mm_to_json(const struct trace_mm *mm, struct json *j,
+static void mm_to_json(const struct trace_mm *mm, struct jsonw *j,
 		       bool with_bytes)
 {
 	char guid[TEXT_GUID_LEN + 1];
@@ -117,81 +117,84 @@ static void mm_to_json(const struct trace_mm *mm, struct json *j,
 	const char *ret = mm_ret_name(mm->mm_ret);
 	const char *status = efi_status_name(mm->return_status);
 
-	json_begin_object(j);
-	json_kv_hex(j, "offset", mm->offset);
-	json_kv_uint(j, "message_length", mm->message_length);
-	json_kv_bool(j, "header_guid_ok", mm->header_guid_ok);
-	json_kv_uint(j, "function", mm->function);
-	json_kv_string(j, "function_name", fname != NULL ? fname : "unknown");
+	jsonw_begin_object(j);
+	jsonw_kv_hex(j, "offset", mm->offset);
+	jsonw_kv_uint(j, "message_length", mm->message_length);
+	jsonw_kv_bool(j, "header_guid_ok", mm->header_guid_ok);
+	jsonw_kv_uint(j, "function", mm->function);
+	jsonw_kv_string(j, "function_name", fname != NULL ? fname : "unknown");
 	if (mm->has_variable) {
 		if (mm->name != NULL) {
-			json_kv_string(j, "name", mm->name);
+			jsonw_kv_string(j, "name", mm->name);
 		}
 		text_format_guid(&mm->vendor_guid, guid);
-		json_kv_string(j, "guid", guid);
+		jsonw_kv_string(j, "guid", guid);
 		efi_attributes_format(mm->attributes, attrs, sizeof(attrs));
-		json_kv_hex(j, "attributes", mm->attributes);
-		json_kv_string(j, "attributes_text", attrs);
-		json_kv_uint(j, "name_size", mm->name_size);
-		json_kv_uint(j, "data_size", mm->data_size);
+		jsonw_kv_hex(j, "attributes", mm->attributes);
+		jsonw_kv_string(j, "attributes_text", attrs);
+		jsonw_kv_uint(j, "name_size", mm->name_size);
+		jsonw_kv_uint(j, "data_size", mm->data_size);
 	}
-	json_kv_int(j, "mm_ret", mm->mm_ret);
-	json_kv_string(j, "mm_ret_name", ret != NULL ? ret : "unknown");
-	json_kv_hex(j, "return_status", mm->return_status);
-	json_kv_string(j, "return_status_name",
+	jsonw_kv_int(j, "mm_ret", mm->mm_ret);
+	jsonw_kv_string(j, "mm_ret_name", ret != NULL ? ret : "unknown");
+	jsonw_kv_hex(j, "return_status", mm->return_status);
+	jsonw_kv_string(j, "return_status_name",
 		       status != NULL ? status : "unknown");
-	json_kv_uint(j, "reply_message_length", mm->reply_message_length);
+	jsonw_kv_uint(j, "reply_message_length", mm->reply_message_length);
 	if (with_bytes) {
-		json_key(j, "request");
-		json_hex_bytes(j, mm->request, mm->request_len);
-		json_key(j, "response");
-		json_hex_bytes(j, mm->response, mm->response_len);
+		jsonw_key(j, "request");
+		jsonw_hex_bytes(j, mm->request, mm->request_len);
+		jsonw_key(j, "response");
+		jsonw_hex_bytes(j, mm->response, mm->response_len);
 	}
-	json_end_object(j);
+	jsonw_end_object(j);
 }
 
 void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
 			 bool with_bytes)
 {
-	struct json j;
+	struct jsonw j;
 
-	json_init(&j, out, false);
-	json_begin_object(&j);
-	json_kv_uint(&j, "seq", ev->seq);
-	json_kv_string(&j, "type", trace_kind_name(ev->kind));
-	json_kv_int(&j, "step", ev->step);
-	json_kv_hex(&j, "pc", ev->pc);
-	json_kv_hex(&j, "lr", ev->lr);
-	json_kv_uint(&j, "insns", ev->insns);
+	jsonw_init(&j, out, false);
+	jsonw_begin_object(&j);
+	jsonw_kv_uint(&j, "seq", ev->seq);
+	jsonw_kv_string(&j, "type", trace_kind_name(ev->kind));
+	jsonw_kv_int(&j, "step", ev->step);
+	jsonw_kv_hex(&j, "pc", ev->pc);
+	jsonw_kv_hex(&j, "lr", ev->lr);
+	jsonw_kv_uint(&j, "insns", ev->insns);
 	if (ev->kind == TRACE_SMC) {
 		char fid[16];
 
 		snprintf(fid, sizeof(fid), "0x%08x", (unsigned)ev->fid);
-		json_kv_string(&j, "fid", fid);
-		json_kv_string(&j, "name", ev->name);
-		json_kv_string(&j, "result",
+		jsonw_kv_string(&j, "fid", fid);
+		jsonw_kv_string(&j, "name", ev->name);
+		jsonw_kv_string(&j, "result",
 			       smc_disposition_name(ev->disposition));
-		json_key(&j, "in");
-		json_begin_array(&j);
+		jsonw_key(&j, "in");
+		jsonw_begin_array(&j);
 		for (size_t i = 0; i < SMCCC_REG_COUNT; i++) {
-			json_hex(&j, ev->in[i]);
+			jsonw_hex(&j, ev->in[i]);
 		}
-		json_end_array(&j);
-		json_key(&j, "out");
-		json_begin_array(&j);
+		jsonw_end_array(&j);
+		jsonw_key(&j, "out");
+		jsonw_begin_array(&j);
 		for (size_t i = 0; i < SMCCC_REG_COUNT; i++) {
-			json_hex(&j, ev->out[i]);
+			jsonw_hex(&j, ev->out[i]);
 		}
-		json_end_array(&j);
+		jsonw_end_array(&j);
+	}
+	if (ev->injected) {
+		jsonw_kv_bool(&j, "injected", true);
 	}
 	if (ev->summary != NULL) {
-		json_kv_string(&j, "summary", ev->summary);
+		jsonw_kv_string(&j, "summary", ev->summary);
 	}
 	if (ev->mm != NULL) {
-		json_key(&j, "mm");
+		jsonw_key(&j, "mm");
 		mm_to_json(ev->mm, &j, with_bytes);
 	}
-	json_end_object(&j);
+	jsonw_end_object(&j);
 }
 
 void trace_event_to_text(const struct trace_event *ev, struct strbuf *out)
@@ -211,5 +214,8 @@ void trace_event_to_text(const struct trace_event *ev, struct strbuf *out)
 	}
 	if (ev->disposition == SMC_DISP_UNIMPLEMENTED) {
 		strbuf_puts(out, "  [not implemented by the model]");
+	}
+	if (ev->injected) {
+		strbuf_puts(out, "  [injected]");
 	}
 }

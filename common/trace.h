@@ -63,6 +63,7 @@ struct trace_event {
 	uint64_t in[SMCCC_REG_COUNT];
 	uint64_t out[SMCCC_REG_COUNT];
 	enum smc_disposition disposition;
+	bool injected; /* the answer came from a scenario's inject rule */
 	char *summary;
 	struct trace_mm *mm;
 };

@@ -1010,9 +1010,10 @@ uint64_t machine_pc(const struct machine *m)
 	return m->pc;
 }
 
-bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r)
+bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r,
+			    unsigned count)
 {
-	for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
+	for (unsigned i = 0; i < count && i < SMCCC_REG_COUNT; i++) {
 		if (!reg_write(m, xreg(i), r->x[i])) {
 			return false;
 		}

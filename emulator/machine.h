@@ -113,8 +113,9 @@ const struct guest_mem *machine_cpu_mem(struct machine *m);
 struct pl011 *machine_uart(struct machine *m);
 uint64_t machine_insns(const struct machine *m);
 uint64_t machine_pc(const struct machine *m);
-/* Writes x0..x17 (after AGENT_WAIT, the step's return registers). */
-bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r);
+/* Writes x0..x(count-1) (after AGENT_WAIT, what AGENT_FID_NEXT returns). */
+bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r,
+			    unsigned count);
 /* The SCTLR_EL1 value the firmware believes it wrote. */
 uint64_t machine_sctlr(const struct machine *m);
 

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "abi/agent.h"
 #include "abi/smccc.h"
+#include "common/text.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -79,6 +81,34 @@ const char *smc_function_name(uint32_t fid)
 		name = agent_function_name(fid);
 	}
 	return name;
+}
+
+bool smc_function_parse(const char *name, uint32_t *fid)
+{
+	static const uint32_t agent_fids[] = {AGENT_FID_HELLO, AGENT_FID_NEXT,
+					      AGENT_FID_REPORT, AGENT_FID_PANIC};
+	uint64_t number;
+
+	for (size_t i = 0; i < spmc_abi_count(); i++) {
+		if (strcmp(spmc_function_name(spmc_abi_fid(i)), name) == 0) {
+			*fid = spmc_abi_fid(i);
+			return true;
+		}
+	}
+	if (psci_function_parse(name, fid)) {
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(agent_fids); i++) {
+		if (strcmp(agent_function_name(agent_fids[i]), name) == 0) {
+			*fid = agent_fids[i];
+			return true;
+		}
+	}
+	if (text_parse_u64(name, &number) && number <= UINT32_MAX) {
+		*fid = (uint32_t)number;
+		return true;
+	}
+	return false;
 }
 
 enum smc_action smc_router_dispatch(struct smc_router *r,

@@ -36,5 +36,7 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 				    struct smccc_regs *out);
 /* Name of any function ID the harness knows, or NULL. */
 const char *smc_function_name(uint32_t fid);
+/* The function ID of a name smc_function_name() gives, or a number. */
+bool smc_function_parse(const char *name, uint32_t *fid);
 
 #endif /* EMULATOR_SMC_H */

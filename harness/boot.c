@@ -274,7 +274,7 @@ static bool answer_agent(struct session *s)
 		fprintf(stderr, "ffa-harness: %s\n", err.message);
 		return false;
 	}
-	return machine_set_smc_return(s->machine, &regs);
+	return machine_set_smc_return(s->machine, &regs, 2);
 }
 
 /* Runs until a final stop, typing lines at each idle prompt. */

@@ -73,16 +73,17 @@ bool session_init(struct session *s, const struct session_config *cfg,
 	    !varstore_load(s->store, cfg->store_file, err)) {
 		goto fail;
 	}
+	inject_init(&s->inject);
 	psci_init(&s->psci, &s->findings);
 	spmc_init(&s->spmc, &cfg->spmc, machine_secure_mem(s->machine),
-		  &s->findings);
+		  &s->findings, &s->inject);
 	for (size_t i = 0; i < cfg->spmc.partition_count; i++) {
 		if (cfg->spmc.partitions[i].model != SP_MODEL_MM_VARIABLE) {
 			continue;
 		}
 		s->mm[i] = mm_sp_new(&mmc, s->store,
 				     machine_secure_mem(s->machine),
-				     &s->findings);
+				     &s->findings, &s->inject);
 		spmc_attach_mm(&s->spmc, i, s->mm[i]);
 	}
 	agent_init(&s->agent, machine_cpu_mem(s->machine), &s->findings);

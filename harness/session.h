@@ -19,6 +19,7 @@
 #include "emulator/machine.h"
 #include "emulator/smc.h"
 #include "models/agent.h"
+#include "models/inject.h"
 #include "models/mm_sp.h"
 #include "models/psci.h"
 #include "models/spmc.h"
@@ -47,6 +48,7 @@ struct session {
 	struct psci psci;
 	struct spmc spmc;
 	struct agent agent;
+	struct injector inject;
 	struct varstore *store;
 	struct mm_sp *mm[SPMC_MAX_PARTITIONS];
 	struct smc_router router;

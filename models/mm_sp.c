@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/ffa.h"
 #include "abi/mm.h"
 #include "common/abi_names.h"
 #include "common/strbuf.h"
@@ -32,6 +33,7 @@ struct mm_sp {
 	struct varstore *store;
 	const struct guest_mem *mem;
 	struct findings *findings;
+	struct injector *inj;
 	uint64_t doorbells;
 };
 
@@ -47,6 +49,7 @@ struct mm_request {
 	uint64_t payload_len; /* message_length - 16 */
 	uint64_t reply_payload_len;
 	uint64_t status;      /* ReturnStatus */
+	bool injected;
 	struct trace_mm *trace;
 };
 
@@ -59,10 +62,12 @@ struct mm_var_fn_desc {
 };
 
 struct mm_sp *mm_sp_new(const struct mm_sp_config *cfg, struct varstore *vs,
-			const struct guest_mem *mem, struct findings *findings)
+			const struct guest_mem *mem, struct findings *findings,
+			struct injector *inj)
 {
 	struct mm_sp *mm = xcalloc(1, sizeof(*mm));
 
+	mm->inj = inj;
 	mm->cfg = *cfg;
 	mm->store = vs;
 	mm->mem = mem;
@@ -308,6 +313,9 @@ static void mm_ready_to_boot(struct mm_request *rq)
 static void mm_exit_boot_service(struct mm_request *rq)
 {
 	rq->status = varstore_exit_boot_services(rq->mm->store);
+	if (rq->status == EFI_SUCCESS && rq->mm->inj != NULL) {
+		rq->mm->inj->at_runtime = true;
+	}
 }
 
 static void mm_property(struct mm_request *rq)
@@ -394,6 +402,7 @@ static void serve_variable(struct mm_request *rq)
 {
 	const struct mm_var_fn_desc *d;
 	struct mm_variable_header vh;
+	struct inject_rule *rule;
 
 	memcpy(&vh, rq->msg + MM_COMM_HEADER_SIZE, sizeof(vh));
 	rq->function = vh.function;
@@ -404,7 +413,12 @@ static void serve_variable(struct mm_request *rq)
 		rq->trace->function = vh.function;
 	}
 	d = find_function(vh.function);
-	if (d == NULL) {
+	if (rq->mm->inj != NULL &&
+	    (rule = inject_mm(rq->mm->inj, INJECT_KIND_EFI_STATUS,
+			      vh.function)) != NULL) {
+		rq->status = (uint64_t)rule->code; /* the store is not asked */
+		rq->injected = true;
+	} else if (d == NULL) {
 		mm_unsupported(rq);
 	} else if (rq->payload_len < d->fixed_size) {
 		char what[128];
@@ -504,17 +518,86 @@ static int64_t check_header(struct mm_request *rq, uint64_t offset)
 	return MM_RET_SUCCESS;
 }
 
+/* Applies an injected reply fault to the reply about to be written. */
+static void damage_reply(const struct inject_rule *rule, uint8_t *msg,
+			 uint64_t *reply_len, uint64_t request_len)
+{
+	switch (rule->reply) {
+	case INJECT_REPLY_TRUNCATED:
+		*reply_len = MM_VAR_HEADER_SIZE;
+		break;
+	case INJECT_REPLY_CORRUPTED:
+		for (uint64_t i = MM_VAR_PAYLOAD_OFFSET;
+		     i < MM_COMM_HEADER_SIZE + *reply_len; i++) {
+			msg[i] = (uint8_t)~msg[i];
+		}
+		break;
+	case INJECT_REPLY_OVERSIZED:
+		/* Only the header says so: the bytes written stay in bounds. */
+		*reply_len = request_len + 64;
+		break;
+	}
+}
+
+/* Writes the reply back in place and records it in the trace. */
+static bool write_reply(struct mm_request *rq, int64_t *ret)
+{
+	struct mm_communicate_header hdr;
+	uint64_t reply_len = MM_VAR_HEADER_SIZE + rq->reply_payload_len;
+	uint64_t written_len = reply_len;
+	struct inject_rule *rule = NULL;
+
+	if (rq->mm->inj != NULL) {
+		rule = inject_mm(rq->mm->inj, INJECT_KIND_REPLY, rq->function);
+	}
+	if (rule != NULL) {
+		damage_reply(rule, rq->msg, &reply_len, rq->message_length);
+		rq->injected = true;
+	}
+	if (written_len > rq->message_length) {
+		written_len = rq->message_length;
+	}
+	memcpy(&hdr, rq->msg, sizeof(hdr));
+	hdr.message_length = reply_len;
+	memcpy(rq->msg, &hdr, sizeof(hdr));
+	if (!guest_mem_write(rq->mm->mem, rq->addr, rq->msg,
+			     (size_t)(MM_COMM_HEADER_SIZE + written_len))) {
+		*ret = MM_RET_INVALID_PARAMETER;
+		return false;
+	}
+	if (rq->trace != NULL) {
+		size_t out_len = (size_t)(MM_COMM_HEADER_SIZE + written_len);
+
+		rq->trace->return_status = rq->status;
+		rq->trace->reply_message_length = reply_len;
+		rq->trace->response = xmalloc(out_len);
+		memcpy(rq->trace->response, rq->msg, out_len);
+		rq->trace->response_len = out_len;
+	}
+	return true;
+}
+
+/* The MM function of the request in msg (after the header checks). */
+static uint64_t request_function(const struct mm_request *rq)
+{
+	struct mm_variable_header vh;
+
+	memcpy(&vh, rq->msg + MM_COMM_HEADER_SIZE, sizeof(vh));
+	return vh.function;
+}
+
 int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
-		       struct trace_event *ev)
+		       struct trace_event *ev, int32_t *ffa_error)
 {
 	struct mm_request rq;
+	struct inject_rule *rule;
 	size_t len;
 	int64_t ret;
 
-	(void)is_64;
 	memset(&rq, 0, sizeof(rq));
 	rq.mm = mm;
 	rq.trace = ev != NULL ? trace_event_mm(ev) : NULL;
+	*ffa_error = 0;
 	if (rq.trace != NULL) {
 		rq.trace->offset = offset;
 	}
@@ -534,30 +617,35 @@ int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
 		memcpy(rq.trace->request, rq.msg, len);
 		rq.trace->request_len = len;
 	}
-	serve_variable(&rq);
-	{
-		struct mm_communicate_header hdr;
-		uint64_t reply_len = MM_VAR_HEADER_SIZE + rq.reply_payload_len;
-		size_t out_len = (size_t)(MM_COMM_HEADER_SIZE + reply_len);
+	rq.function = request_function(&rq);
+	if (rq.trace != NULL) {
+		rq.trace->function = rq.function;
+	}
+	if (mm->inj != NULL) {
+		uint32_t fid = is_64 ? FFA_MSG_SEND_DIRECT_REQ_64
+				     : FFA_MSG_SEND_DIRECT_REQ_32;
 
-		memcpy(&hdr, rq.msg, sizeof(hdr));
-		hdr.message_length = reply_len;
-		memcpy(rq.msg, &hdr, sizeof(hdr));
-		if (!guest_mem_write(mm->mem, rq.addr, rq.msg, out_len)) {
-			ret = MM_RET_INVALID_PARAMETER;
+		rule = inject_ffa_error(mm->inj, fid, rq.function);
+		if (rule != NULL) {
+			*ffa_error = (int32_t)rule->code;
+			rq.injected = true;
 			goto free_msg;
 		}
-		if (rq.trace != NULL) {
-			rq.trace->return_status = rq.status;
-			rq.trace->reply_message_length = reply_len;
-			rq.trace->response = xmalloc(out_len);
-			memcpy(rq.trace->response, rq.msg, out_len);
-			rq.trace->response_len = out_len;
+		rule = inject_mm(mm->inj, INJECT_KIND_MM_RETURN, rq.function);
+		if (rule != NULL) {
+			ret = rule->code; /* the buffer is not touched */
+			rq.injected = true;
+			goto free_msg;
 		}
 	}
+	serve_variable(&rq);
+	write_reply(&rq, &ret);
 free_msg:
 	free(rq.msg);
 out:
+	if (ev != NULL) {
+		ev->injected = ev->injected || rq.injected;
+	}
 	if (rq.trace != NULL) {
 		rq.trace->mm_ret = ret;
 		trace_summary(ev, &rq, ret);

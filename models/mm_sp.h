@@ -24,6 +24,7 @@
 #include "common/finding.h"
 #include "common/trace.h"
 #include "emulator/guest_mem.h"
+#include "models/inject.h"
 #include "models/varstore.h"
 
 /* Largest shared buffer the model copies in one piece. */
@@ -36,18 +37,20 @@ struct mm_sp_config {
 
 struct mm_sp;
 
+/* inj may be NULL (no fault injection). */
 struct mm_sp *mm_sp_new(const struct mm_sp_config *cfg, struct varstore *vs,
-			const struct guest_mem *mem,
-			struct findings *findings);
+			const struct guest_mem *mem, struct findings *findings,
+			struct injector *inj);
 void mm_sp_free(struct mm_sp *mm);
 
 /*
  * One doorbell.  is_64 says which direct-request width carried it (the
  * offset is then x3, or w3 for the 32-bit form).  ev, when not NULL,
- * receives the decoded request and reply.  Returns an MM_RET_* code.
+ * receives the decoded request and reply.  Returns an MM_RET_* code, or
+ * sets *ffa_error (non-zero) when an injected FF-A error answers instead.
  */
 int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
-		       struct trace_event *ev);
+		       struct trace_event *ev, int32_t *ffa_error);
 
 /* The payload size GET_PAYLOAD_SIZE reports (TS: buffer - 24 - 16 - 36). */
 uint64_t mm_sp_payload_size(const struct mm_sp *mm);

@@ -6,6 +6,7 @@
 #include "models/psci.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "abi/psci.h"
 #include "abi/smccc.h"
@@ -262,4 +263,26 @@ const char *psci_function_name(uint32_t fid)
 	const struct psci_fn_desc *d = find_any(fid);
 
 	return d != NULL ? d->name : NULL;
+}
+
+bool psci_function_parse(const char *name, uint32_t *fid)
+{
+	static const struct {
+		const struct psci_fn_desc *table;
+		size_t count;
+	} tables[] = {
+		{psci_table, ARRAY_SIZE(psci_table)},
+		{trng_table, ARRAY_SIZE(trng_table)},
+		{arch_table, ARRAY_SIZE(arch_table)},
+	};
+
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++) {
+		for (size_t i = 0; i < tables[t].count; i++) {
+			if (strcmp(tables[t].table[i].name, name) == 0) {
+				*fid = tables[t].table[i].fid;
+				return true;
+			}
+		}
+	}
+	return false;
 }

@@ -33,5 +33,7 @@ void psci_handle(struct psci *p, struct smc_call *call);
 void psci_arch_handle(struct psci *p, struct smc_call *call);
 /* Name of a PSCI/TRNG/architecture function ID, or NULL. */
 const char *psci_function_name(uint32_t fid);
+/* The function ID of such a name ("PSCI_SYSTEM_OFF"). */
+bool psci_function_parse(const char *name, uint32_t *fid);
 
 #endif /* MODELS_PSCI_H */

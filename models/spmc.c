@@ -244,9 +244,11 @@ const char *sp_model_name(enum sp_model m)
 }
 
 void spmc_init(struct spmc *s, const struct spmc_config *cfg,
-	       const struct guest_mem *mem, struct findings *findings)
+	       const struct guest_mem *mem, struct findings *findings,
+	       struct injector *inj)
 {
 	memset(s, 0, sizeof(*s));
+	s->inj = inj;
 	s->cfg = *cfg;
 	s->mem = mem;
 	s->findings = findings;
@@ -628,6 +630,14 @@ static struct smccc_regs ffa_partition_info_get_handler(
 					text, count);
 		return ffa_success(count, 0);
 	}
+	if (s->inj != NULL && inject_rx_busy(s->inj) != NULL) {
+		if (call->event != NULL) {
+			call->event->injected = true;
+		}
+		trace_event_set_summary(call->event, "(%s) -> BUSY (injected)",
+					text);
+		return ffa_error(FFA_RET_BUSY);
+	}
 	if (!s->rxtx.mapped) {
 		trace_event_set_summary(call->event, "(%s) -> BUSY (no RX)",
 					text);
@@ -802,17 +812,41 @@ static int32_t run_partition(struct spmc *s, size_t index, bool is_64,
 	const struct spmc_partition_config *p = &s->cfg.partitions[index];
 
 	switch (p->model) {
-	case SP_MODEL_MM_VARIABLE:
+	case SP_MODEL_MM_VARIABLE: {
+		int32_t ffa_error = 0;
+
 		if (s->mm[index] == NULL) {
 			return FFA_RET_ABORTED; /* configured without a store */
 		}
+		if (!is_64 && (call->in.x[3] >> 32) != 0) {
+			findings_add(s->findings, FINDING_FIRMWARE,
+				     "mm.offset-truncated-by-32-bit-request",
+				     "FFA_MSG_SEND_DIRECT_REQ_32: the MM offset "
+				     "0x%llx does not fit w3; the partition "
+				     "sees 0x%llx",
+				     (unsigned long long)call->in.x[3],
+				     (unsigned long long)args[0]);
+		}
 		args[0] = (uint64_t)mm_sp_doorbell(s->mm[index], args[0],
-						   is_64, call->event);
+						   is_64, call->event,
+						   &ffa_error);
+		if (ffa_error != 0) {
+			return ffa_error;
+		}
 		for (size_t i = 1; i < count; i++) {
 			args[i] = 0; /* TS smm-gateway: x4..x7 = 0 */
 		}
 		return 0;
+	}
 	case SP_MODEL_ECHO:
+		if (s->inj != NULL) {
+			struct inject_rule *r = inject_ffa_error(
+				s->inj, (uint32_t)call->in.x[0], UINT64_MAX);
+
+			if (r != NULL) {
+				return (int32_t)r->code;
+			}
+		}
 		return 0;
 	case SP_MODEL_COUNT:
 		break;
@@ -955,6 +989,14 @@ static void finish(struct smc_call *call, const struct smccc_regs *out)
 	}
 }
 
+/* Doorbells are injected by the partition, which knows the MM function. */
+static bool is_direct_request(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_REQ_32 ||
+	       fid == FFA_MSG_SEND_DIRECT_REQ_64 ||
+	       fid == FFA_MSG_SEND_DIRECT_REQ2;
+}
+
 void spmc_handle(struct spmc *s, struct smc_call *call)
 {
 	uint32_t fid = (uint32_t)call->in.x[0];
@@ -1024,9 +1066,9 @@ void spmc_handle(struct spmc *s, struct smc_call *call)
 			out = firmware_error(s, FFA_RET_INVALID_PARAMETERS,
 					     "ffa.mbz-not-zero", msg);
 			if (fid == FFA_VERSION) {
-				/* No FFA_ERROR form: w0 only (reference 2.4). */
-				out = (struct smccc_regs){
-					.x = {smc_ret_code(FFA_RET_NOT_SUPPORTED)}};
+				/* No FFA_ERROR form: w0 only (ref. 2.4). */
+				out = (struct smccc_regs){.x = {smc_ret_code(
+					FFA_RET_NOT_SUPPORTED)}};
 			}
 			finish(call, &out);
 			return;
@@ -1040,6 +1082,22 @@ void spmc_handle(struct spmc *s, struct smc_call *call)
 		finish(call, &out);
 		call->disposition = SMC_DISP_UNIMPLEMENTED;
 		return;
+	}
+	if (s->inj != NULL && !is_direct_request(fid)) {
+		struct inject_rule *r = inject_ffa_error(s->inj, fid, UINT64_MAX);
+
+		if (r != NULL) {
+			if (call->event != NULL) {
+				call->event->injected = true;
+			}
+			/* FFA_VERSION answers in w0, never with FFA_ERROR. */
+			out = fid == FFA_VERSION
+				      ? (struct smccc_regs){.x = {smc_ret_code(
+						(int32_t)r->code)}}
+				      : ffa_error((int32_t)r->code);
+			finish(call, &out);
+			return;
+		}
 	}
 	out = d->handler(s, &in, call);
 	finish(call, &out);

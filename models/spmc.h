@@ -28,6 +28,7 @@
 #include "abi/ffa.h"
 #include "common/finding.h"
 #include "emulator/guest_mem.h"
+#include "models/inject.h"
 #include "models/smc_call.h"
 
 #define SPMC_MAX_PARTITIONS 8
@@ -103,11 +104,13 @@ struct spmc {
 	struct mm_sp *mm[SPMC_MAX_PARTITIONS];
 	bool discovered[SPMC_MAX_PARTITIONS];
 	uint64_t *abi_calls; /* per ABI table row */
+	struct injector *inj; /* may be NULL */
 };
 
-/* cfg is copied; mem and findings must outlive the SPMC. */
+/* cfg is copied; mem, findings and inj (may be NULL) must outlive it. */
 void spmc_init(struct spmc *s, const struct spmc_config *cfg,
-	       const struct guest_mem *mem, struct findings *findings);
+	       const struct guest_mem *mem, struct findings *findings,
+	       struct injector *inj);
 void spmc_free(struct spmc *s);
 /* Attaches the MM model instance that serves partition `index`. */
 void spmc_attach_mm(struct spmc *s, size_t index, struct mm_sp *mm);

@@ -1,18 +1,18 @@
-#include "common/json.h"
+#include "common/jsonw.h"
 
 #include <inttypes.h>
 #include <string.h>
 
 #include "common/text.h"
 
-void json_init(struct json *j, struct strbuf *out, bool pretty)
+void jsonw_init(struct jsonw *j, struct strbuf *out, bool pretty)
 {
 	memset(j, 0, sizeof(*j));
 	j->out = out;
 	j->pretty = pretty;
 }
 
-static void newline(struct json *j)
+static void newline(struct jsonw *j)
 {
 	if (!j->pretty) {
 		return;
@@ -24,10 +24,10 @@ static void newline(struct json *j)
 }
 
 /* Called before every value: a comma after the previous sibling. */
-static void before_value(struct json *j)
+static void before_value(struct jsonw *j)
 {
 	if (j->key_pending) {
-		j->key_pending = false; /* json_key() wrote the separator */
+		j->key_pending = false; /* jsonw_key() wrote the separator */
 		return;
 	}
 	if (j->depth > 0 && j->need_comma[j->depth]) {
@@ -39,7 +39,7 @@ static void before_value(struct json *j)
 	}
 }
 
-static void open(struct json *j, char c)
+static void open(struct jsonw *j, char c)
 {
 	before_value(j);
 	strbuf_putc(j->out, c);
@@ -49,7 +49,7 @@ static void open(struct json *j, char c)
 	j->need_comma[j->depth] = false;
 }
 
-static void close(struct json *j, char c)
+static void close(struct jsonw *j, char c)
 {
 	bool had = j->need_comma[j->depth];
 
@@ -62,27 +62,27 @@ static void close(struct json *j, char c)
 	strbuf_putc(j->out, c);
 }
 
-void json_begin_object(struct json *j)
+void jsonw_begin_object(struct jsonw *j)
 {
 	open(j, '{');
 }
 
-void json_end_object(struct json *j)
+void jsonw_end_object(struct jsonw *j)
 {
 	close(j, '}');
 }
 
-void json_begin_array(struct json *j)
+void jsonw_begin_array(struct jsonw *j)
 {
 	open(j, '[');
 }
 
-void json_end_array(struct json *j)
+void jsonw_end_array(struct jsonw *j)
 {
 	close(j, ']');
 }
 
-void json_escape(struct strbuf *sb, const char *s, size_t len)
+void jsonw_escape(struct strbuf *sb, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -114,7 +114,7 @@ void json_escape(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
-void json_key(struct json *j, const char *key)
+void jsonw_key(struct jsonw *j, const char *key)
 {
 	if (j->need_comma[j->depth]) {
 		strbuf_putc(j->out, ',');
@@ -122,59 +122,65 @@ void json_key(struct json *j, const char *key)
 	newline(j);
 	j->need_comma[j->depth] = true;
 	strbuf_putc(j->out, '"');
-	json_escape(j->out, key, strlen(key));
+	jsonw_escape(j->out, key, strlen(key));
 	strbuf_puts(j->out, j->pretty ? "\": " : "\":");
 	j->key_pending = true;
 }
 
-void json_string_n(struct json *j, const char *s, size_t len)
+void jsonw_string_n(struct jsonw *j, const char *s, size_t len)
 {
 	before_value(j);
 	strbuf_putc(j->out, '"');
-	json_escape(j->out, s, len);
+	jsonw_escape(j->out, s, len);
 	strbuf_putc(j->out, '"');
 }
 
-void json_string(struct json *j, const char *s)
+void jsonw_string(struct jsonw *j, const char *s)
 {
 	if (s == NULL) {
-		json_null(j);
+		jsonw_null(j);
 		return;
 	}
-	json_string_n(j, s, strlen(s));
+	jsonw_string_n(j, s, strlen(s));
 }
 
-void json_int(struct json *j, int64_t v)
+void jsonw_raw(struct jsonw *j, const char *text, size_t len)
+{
+	before_value(j);
+	strbuf_append(j->out, text, len);
+}
+
+void jsonw_int(struct jsonw *j, int64_t v)
 {
 	before_value(j);
 	strbuf_printf(j->out, "%" PRId64, v);
 }
 
-void json_uint(struct json *j, uint64_t v)
+void jsonw_uint(struct jsonw *j, uint64_t v)
 {
 	before_value(j);
 	strbuf_printf(j->out, "%" PRIu64, v);
 }
 
-void json_bool(struct json *j, bool v)
+void jsonw_bool(struct jsonw *j, bool v)
 {
 	before_value(j);
 	strbuf_puts(j->out, v ? "true" : "false");
 }
 
-void json_null(struct json *j)
+void jsonw_null(struct jsonw *j)
 {
 	before_value(j);
 	strbuf_puts(j->out, "null");
 }
 
-void json_hex(struct json *j, uint64_t v)
+void jsonw_hex(struct jsonw *j, uint64_t v)
 {
 	before_value(j);
 	strbuf_printf(j->out, "\"0x%" PRIx64 "\"", v);
 }
 
-void json_hex_bytes(struct json *j, const void *bytes, size_t len)
+void jsonw_hex_bytes(struct jsonw *j, const void *bytes, size_t len)
 {
 	before_value(j);
 	strbuf_putc(j->out, '"');
@@ -182,32 +188,32 @@ void json_hex_bytes(struct json *j, const void *bytes, size_t len)
 	strbuf_putc(j->out, '"');
 }
 
-void json_kv_string(struct json *j, const char *key, const char *s)
+void jsonw_kv_string(struct jsonw *j, const char *key, const char *s)
 {
-	json_key(j, key);
-	json_string(j, s);
+	jsonw_key(j, key);
+	jsonw_string(j, s);
 }
 
-void json_kv_int(struct json *j, const char *key, int64_t v)
+void jsonw_kv_int(struct jsonw *j, const char *key, int64_t v)
 {
-	json_key(j, key);
-	json_int(j, v);
+	jsonw_key(j, key);
+	jsonw_int(j, v);
 }
 
-void json_kv_uint(struct json *j, const char *key, uint64_t v)
+void jsonw_kv_uint(struct jsonw *j, const char *key, uint64_t v)
 {
-	json_key(j, key);
-	json_uint(j, v);
+	jsonw_key(j, key);
+	jsonw_uint(j, v);
 }
 
-void json_kv_bool(struct json *j, const char *key, bool v)
+void jsonw_kv_bool(struct jsonw *j, const char *key, bool v)
 {
-	json_key(j, key);
-	json_bool(j, v);
+	jsonw_key(j, key);
+	jsonw_bool(j, v);
 }
 
-void json_kv_hex(struct json *j, const char *key, uint64_t v)
+void jsonw_kv_hex(struct jsonw *j, const char *key, uint64_t v)
 {
-	json_key(j, key);
-	json_hex(j, v);
+	jsonw_key(j, key);
+	jsonw_hex(j, v);
 }
