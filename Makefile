@@ -64,7 +64,7 @@ TEST_BIN := $(OUT)/tests/check_ffa_harness
 SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
-.PHONY: all run check unit integration firmware clean help
+.PHONY: all run check unit integration mutation firmware clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -114,6 +114,10 @@ run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
 
 check: unit integration
+
+# The seeded-bug table: which finding catches each reference-client variant.
+mutation: $(BIN) firmware
+	$(Q)scripts/mutation.sh $(BIN) $(FW_OUT)
 
 clean:
 	rm -rf build

@@ -82,35 +82,94 @@ void jsonw_end_array(struct jsonw *j)
 	close(j, ']');
 }
 
+/* Length of a well-formed UTF-8 sequence at s (1..4), or 0. */
+static size_t utf8_sequence(const unsigned char *s, size_t left)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80) {
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1fu;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0fu;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	if (n > left) {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			return 0;
+		}
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff)) {
+		return 0; /* overlong, out of range, or a surrogate */
+	}
+	return n;
+}
+
+/*
+ * Escapes s as the contents of a JSON string.  Firmware output is not
+ * always UTF-8: a byte that does not start a well-formed sequence becomes
+ * U+FFFD, so that the document stays valid JSON.
+ */
 void jsonw_escape(struct strbuf *sb, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = p[i];
+		size_t n;
 
 		switch (c) {
 		case '"':
 			strbuf_puts(sb, "\\\"");
-			break;
+			i++;
+			continue;
 		case '\\':
 			strbuf_puts(sb, "\\\\");
-			break;
+			i++;
+			continue;
 		case '\n':
 			strbuf_puts(sb, "\\n");
-			break;
+			i++;
+			continue;
 		case '\r':
 			strbuf_puts(sb, "\\r");
-			break;
+			i++;
+			continue;
 		case '\t':
 			strbuf_puts(sb, "\\t");
-			break;
+			i++;
+			continue;
 		default:
-			if (c < 0x20 || c == 0x7f) {
-				strbuf_printf(sb, "\\u%04x", c);
-			} else {
-				strbuf_putc(sb, (char)c);
-			}
 			break;
 		}
+		if (c < 0x20 || c == 0x7f) {
+			strbuf_printf(sb, "\\u%04x", c);
+			i++;
+			continue;
+		}
+		n = utf8_sequence(p + i, len - i);
+		if (n == 0) {
+			strbuf_puts(sb, "\\ufffd");
+			i++;
+			continue;
+		}
+		strbuf_append(sb, p + i, n);
+		i += n;
 	}
 }
 

@@ -17,6 +17,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include "abi/ffa.h"
 #include "common/strbuf.h"
 #include "emulator/devtree.h"
 #include "emulator/disasm.h"
@@ -48,8 +49,17 @@ enum {
 /* The end address we never reach: runs stop through uc_emu_stop(). */
 #define RUN_UNTIL UINT64_C(0xfffffffffffffffc)
 
+#define MAX_MMIO_REGIONS 32
+
+/* user_data of an absent-device region: where it starts. */
+struct mmio_ctx {
+	struct machine *m;
+	uint64_t base;
+};
+
 struct machine {
 	struct machine_config cfg;
+	struct mmio_ctx mmio[MAX_MMIO_REGIONS];
 	const struct platform *platform;
 	uc_engine *uc;
 	struct disasm disasm;
@@ -59,6 +69,7 @@ struct machine {
 	struct smc_router *router;
 	struct guest_mem secure_mem;
 	struct guest_mem cpu_mem;
+	struct cache_model cache;
 
 	uint64_t pc;      /* where the next run starts */
 	uint64_t insns;   /* instructions executed (per block) */
@@ -82,6 +93,15 @@ struct machine {
 	 * value just loaded into w2), so those callbacks only ask.
 	 */
 	enum machine_stop deferred_stop;
+	/* The runtime-discipline guard (machine_guard_runtime()). */
+	bool guarding;
+	struct guard_range *allowed;
+	size_t allowed_count;
+	struct guard_range *names;
+	size_t name_count;
+	uint64_t guard_reported[32]; /* PCs already reported */
+	size_t guard_report_count;
+	uint64_t guard_violations;
 	/* An invalid access seen by the memory hook, reported after the run. */
 	bool pending_memory_fault;
 	bool pending_fetch;
@@ -91,6 +111,9 @@ struct machine {
 	struct machine_fault fault;
 	bool fault_pending_unmapped;
 };
+
+static void guard_mmio(struct machine *m, uint64_t address);
+static void guard_fetch(struct machine *m, uint64_t address);
 
 static const char *const stop_names[MACHINE_STOP_COUNT] = {
 	[MACHINE_STOP_NONE] = "running",
@@ -116,6 +139,7 @@ const char *machine_stop_name(enum machine_stop s)
 bool machine_stop_is_final(enum machine_stop s)
 {
 	switch (s) {
+	case MACHINE_STOP_NONE:
 	case MACHINE_STOP_AGENT_WAIT:
 	case MACHINE_STOP_CONSOLE_IDLE:
 	case MACHINE_STOP_CONSOLE_MATCH:
@@ -332,6 +356,45 @@ static const struct guest_mem_ops machine_mem_ops = {
 	.is_ram = mem_is_ram,
 };
 
+/*
+ * The secure side's view: watched ranges come from the cache model's point
+ * of coherency, the rest straight from guest memory.
+ */
+static bool secure_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct machine *m = ctx;
+
+	if (!range_is_ram(m, addr, len)) {
+		return len == 0;
+	}
+	if (cache_watches(&m->cache, addr, len)) {
+		cache_secure_read(&m->cache, addr, buf, len);
+		return true;
+	}
+	return mem_read(ctx, addr, buf, len);
+}
+
+static bool secure_write(void *ctx, uint64_t addr, const void *buf,
+			 size_t len)
+{
+	struct machine *m = ctx;
+
+	if (!range_is_ram(m, addr, len)) {
+		return len == 0;
+	}
+	if (cache_watches(&m->cache, addr, len)) {
+		cache_secure_write(&m->cache, addr, buf, len);
+		return true;
+	}
+	return mem_write(ctx, addr, buf, len);
+}
+
+static const struct guest_mem_ops machine_secure_ops = {
+	.read = secure_read,
+	.write = secure_write,
+	.is_ram = mem_is_ram,
+};
+
 const struct guest_mem *machine_secure_mem(struct machine *m)
 {
 	return &m->secure_mem;
@@ -351,6 +414,7 @@ static uint64_t uart_read(uc_engine *uc, uint64_t offset, unsigned size,
 	uint64_t v = pl011_read(&m->uart, offset, size);
 
 	(void)uc;
+	guard_mmio(m, m->platform->uart_base + offset);
 	if (m->opts != NULL && m->opts->stop_on_idle &&
 	    pl011_waiting_for_input(&m->uart) &&
 	    m->deferred_stop == MACHINE_STOP_NONE) {
@@ -366,6 +430,7 @@ static void uart_write(uc_engine *uc, uint64_t offset, unsigned size,
 	const struct machine_run_opts *o = m->opts;
 
 	(void)uc;
+	guard_mmio(m, m->platform->uart_base + offset);
 	pl011_write(&m->uart, offset, size, value);
 	if (o != NULL && o->wait_text != NULL && offset == PL011_DR &&
 	    m->deferred_stop == MACHINE_STOP_NONE) {
@@ -383,33 +448,39 @@ static void uart_write(uc_engine *uc, uint64_t offset, unsigned size,
 static uint64_t zero_read(uc_engine *uc, uint64_t offset, unsigned size,
 			  void *user_data)
 {
+	struct mmio_ctx *ctx = user_data;
+
 	(void)uc;
-	(void)offset;
 	(void)size;
-	(void)user_data;
+	guard_mmio(ctx->m, ctx->base + offset);
 	return 0;
 }
 
 static uint64_t ones_read(uc_engine *uc, uint64_t offset, unsigned size,
 			  void *user_data)
 {
+	struct mmio_ctx *ctx = user_data;
+
 	(void)uc;
-	(void)offset;
-	(void)user_data;
+	guard_mmio(ctx->m, ctx->base + offset);
 	return size >= 8 ? UINT64_MAX : (UINT64_C(1) << (size * 8)) - 1;
 }
 
 static void ignore_write(uc_engine *uc, uint64_t offset, unsigned size,
 			 uint64_t value, void *user_data)
 {
+	struct mmio_ctx *ctx = user_data;
+
 	(void)uc;
-	(void)offset;
 	(void)size;
 	(void)value;
-	(void)user_data;
+	guard_mmio(ctx->m, ctx->base + offset);
 }
 
 /* --- System registers ----------------------------------------------------- */
+
+#define SCTLR_M (UINT64_C(1) << 0)
+#define SCTLR_C (UINT64_C(1) << 2)
 
 #define SYSREG(op0, op1, crn, crm, op2) \
 	((uint32_t)((op0) << 16 | (op1) << 12 | (crn) << 8 | (crm) << 4 | (op2)))
@@ -507,6 +578,8 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
 	case SR_SCTLR_EL1:
 		/* The identity-MMU shim: keep M (bit 0) clear underneath. */
 		m->sctlr_shadow = cp->val;
+		m->cache.enabled = (cp->val & SCTLR_M) != 0 &&
+				   (cp->val & SCTLR_C) != 0;
 		real = *cp;
 		real.val &= ~UINT64_C(1);
 		if (uc_reg_write(m->uc, UC_ARM64_REG_CP_REG, &real) !=
@@ -539,6 +612,294 @@ static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
 	}
 }
 
+/* DC operations by (op1, CRm, op2) with op0 = 1, CRn = 7. */
+static const struct {
+	uint32_t op1, crm, op2;
+	enum cache_op op;
+} dc_ops[] = {
+	{0, 6, 1, CACHE_OP_IVAC},  {0, 6, 2, CACHE_OP_ISW},
+	{0, 10, 2, CACHE_OP_CSW},  {0, 14, 2, CACHE_OP_CISW},
+	{3, 4, 1, CACHE_OP_ZVA},   {3, 10, 1, CACHE_OP_CVAC},
+	{3, 11, 1, CACHE_OP_CVAU}, {3, 12, 1, CACHE_OP_CVAP},
+	{3, 14, 1, CACHE_OP_CIVAC},
+};
+
+/*
+ * DC/IC/TLBI/AT instructions.  DC operations go to the cache model; a DC
+ * ZVA inside a watched range is performed by the model (returns 1: skip),
+ * everything else executes as Unicorn does it.
+ */
+static uint32_t hook_sys(uc_engine *uc, uc_arm64_reg reg,
+			 const uc_arm64_cp_reg *cp, void *user_data)
+{
+	struct machine *m = user_data;
+
+	(void)uc;
+	(void)reg;
+	if (cp->op0 != 1 || cp->crn != 7) {
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dc_ops); i++) {
+		if (dc_ops[i].op1 == cp->op1 && dc_ops[i].crm == cp->crm &&
+		    dc_ops[i].op2 == cp->op2) {
+			bool done = cache_maintain(&m->cache, dc_ops[i].op,
+						   cp->val,
+						   reg_read(m, UC_ARM64_REG_PC));
+
+			return dc_ops[i].op == CACHE_OP_ZVA && done ? 1 : 0;
+		}
+	}
+	return 0;
+}
+
+static void hook_watched_write(uc_engine *uc, uc_mem_type type,
+			       uint64_t address, int size, int64_t value,
+			       void *user_data)
+{
+	struct machine *m = user_data;
+
+	(void)uc;
+	(void)type;
+	cache_cpu_write(&m->cache, address, (size_t)size, (uint64_t)value, 0);
+}
+
+static void hook_watched_read(uc_engine *uc, uc_mem_type type,
+			      uint64_t address, int size, int64_t value,
+			      void *user_data)
+{
+	struct machine *m = user_data;
+
+	(void)uc;
+	(void)type;
+	(void)value;
+	cache_cpu_read(&m->cache, address, (size_t)size, 0);
+}
+
+/* Range-limited hooks: only accesses to the range pay for them. */
+static bool hook_range(struct machine *m, uint64_t base, uint64_t size,
+		       struct error *err)
+{
+	uc_hook h;
+	uc_err rc;
+
+	rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_WRITE,
+			 (void *)hook_watched_write,
+			 m, base, base + size - 1);
+	if (rc == UC_ERR_OK) {
+		rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ,
+				 (void *)hook_watched_read, m, base,
+				 base + size - 1);
+	}
+	if (rc != UC_ERR_OK) {
+		return error_setf(err, "watching 0x%" PRIx64 ": %s", base,
+				  uc_strerror(rc));
+	}
+	return true;
+}
+
+bool machine_watch(struct machine *m, const char *name, uint64_t base,
+		   uint64_t size, struct error *err)
+{
+	if (!cache_watch(&m->cache, name, base, size)) {
+		return error_setf(err,
+				  "cannot watch %s at 0x%" PRIx64 " (+0x%" PRIx64
+				  "): not RAM, overlapping, or too many ranges",
+				  name, base, size);
+	}
+	return hook_range(m, base & ~(uint64_t)(CACHE_LINE - 1),
+			  ((base + size + CACHE_LINE - 1) &
+			   ~(uint64_t)(CACHE_LINE - 1)) -
+				  (base & ~(uint64_t)(CACHE_LINE - 1)),
+			  err);
+}
+
+void machine_set_runtime(struct machine *m)
+{
+	m->cache.runtime = true;
+}
+
+const struct cache_model *machine_cache(const struct machine *m)
+{
+	return &m->cache;
+}
+
+/* --- Runtime discipline ---------------------------------------------------- */
+
+static const struct guard_range *guard_find(const struct guard_range *r,
+					    size_t n, uint64_t addr,
+					    unsigned access)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (addr >= r[i].base && addr - r[i].base < r[i].size &&
+		    (access == 0 || (r[i].access & access) != 0)) {
+			return &r[i];
+		}
+	}
+	return NULL;
+}
+
+static const char *guard_region_name(const struct machine *m, uint64_t addr)
+{
+	const struct guard_range *n = guard_find(m->names, m->name_count, addr,
+						 0);
+	const struct platform_region *p = platform_region_at(m->platform,
+							     addr);
+
+	if (n != NULL) {
+		return n->name;
+	}
+	return p != NULL ? p->name : "unmapped";
+}
+
+/*
+ * Records one violation.  Each PC is reported once (the first 32), and
+ * every violation is counted.
+ */
+static void guard_violation(struct machine *m, const char *code,
+			    const char *what, uint64_t pc, uint64_t addr)
+{
+	struct strbuf detail = STRBUF_INIT;
+	struct finding *fd;
+
+	m->guard_violations++;
+	for (size_t i = 0; i < m->guard_report_count; i++) {
+		if (m->guard_reported[i] == pc) {
+			return;
+		}
+	}
+	if (m->guard_report_count == ARRAY_SIZE(m->guard_reported)) {
+		return;
+	}
+	m->guard_reported[m->guard_report_count++] = pc;
+	fd = findings_add(m->findings, FINDING_FIRMWARE, code,
+			  "after ExitBootServices, %s 0x%" PRIx64
+			  " (%s) at pc 0x%" PRIx64 " (%s)",
+			  what, addr, guard_region_name(m, addr), pc,
+			  guard_region_name(m, pc));
+	fd->pc = pc;
+	fd->address = addr;
+	format_disasm(m, pc, &detail);
+	finding_set_detail(fd, strbuf_str(&detail));
+	strbuf_free(&detail);
+}
+
+static void guard_fetch(struct machine *m, uint64_t address)
+{
+	if (m->guarding &&
+	    guard_find(m->allowed, m->allowed_count, address, GUARD_EXEC) ==
+		    NULL) {
+		guard_violation(m, "runtime.execute-outside-runtime-code",
+				"executing", address, address);
+	}
+}
+
+static void hook_guard_access(uc_engine *uc, uc_mem_type type,
+			      uint64_t address, int size, int64_t value,
+			      void *user_data)
+{
+	struct machine *m = user_data;
+	uint64_t pc = locate_faulting_insn(m, reg_read(m, UC_ARM64_REG_PC),
+					   address);
+
+	(void)uc;
+	(void)size;
+	(void)value;
+	if (!m->guarding ||
+	    guard_find(m->allowed, m->allowed_count, address,
+		       GUARD_DATA | GUARD_EXEC) != NULL) {
+		return;
+	}
+	guard_violation(m, "runtime.access-outside-runtime-data",
+			type == UC_MEM_WRITE ? "writing" : "reading", pc,
+			address);
+}
+
+/* MMIO is checked in the device callbacks: GUARD_DATA ranges only. */
+static void guard_mmio(struct machine *m, uint64_t address)
+{
+	if (m->guarding &&
+	    guard_find(m->allowed, m->allowed_count, address, GUARD_DATA) ==
+		    NULL) {
+		guard_violation(m, "runtime.mmio-not-declared-for-runtime",
+				"touching the device at",
+				locate_faulting_insn(m,
+						     reg_read(m, UC_ARM64_REG_PC),
+						     address),
+				address);
+	}
+}
+
+static int compare_ranges(const void *a, const void *b)
+{
+	const struct guard_range *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* Hooks the parts of [base, end) that no allowed range covers. */
+static bool guard_hook_gaps(struct machine *m, uint64_t base, uint64_t end,
+			    const struct guard_range *sorted, size_t n,
+			    struct error *err)
+{
+	uint64_t at = base;
+
+	for (size_t i = 0; i <= n && at < end; i++) {
+		uint64_t gap_end = i < n ? sorted[i].base : end;
+		uc_hook h;
+
+		if (gap_end > end) {
+			gap_end = end;
+		}
+		if (gap_end > at) {
+			uc_err rc = uc_hook_add(
+				m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+				(void *)hook_guard_access, m, at, gap_end - 1);
+
+			if (rc != UC_ERR_OK) {
+				return error_setf(err, "runtime guard: %s",
+						  uc_strerror(rc));
+			}
+		}
+		if (i < n && sorted[i].base + sorted[i].size > at) {
+			at = sorted[i].base + sorted[i].size;
+		}
+	}
+	return true;
+}
+
+bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
+			   size_t allowed_count, const struct guard_range *names,
+			   size_t name_count, struct error *err)
+{
+	struct guard_range *sorted;
+
+	if (m->guarding) {
+		return true;
+	}
+	m->allowed = xcalloc(allowed_count + 1, sizeof(*m->allowed));
+	memcpy(m->allowed, allowed, allowed_count * sizeof(*allowed));
+	m->allowed_count = allowed_count;
+	m->names = xcalloc(name_count + 1, sizeof(*m->names));
+	memcpy(m->names, names, name_count * sizeof(*names));
+	m->name_count = name_count;
+	sorted = xcalloc(allowed_count + 1, sizeof(*sorted));
+	memcpy(sorted, allowed, allowed_count * sizeof(*allowed));
+	qsort(sorted, allowed_count, sizeof(*sorted), compare_ranges);
+	for (size_t i = 0; i < m->platform->region_count; i++) {
+		const struct platform_region *r = &m->platform->regions[i];
+
+		if ((r->kind == REGION_RAM || r->kind == REGION_ROM) &&
+		    !guard_hook_gaps(m, r->base, r->base + r->size, sorted,
+				     allowed_count, err)) {
+			free(sorted);
+			return false;
+		}
+	}
+	free(sorted);
+	m->guarding = true;
+	return true;
+}
+
 /* --- Traps and faults ----------------------------------------------------- */
 
 static void handle_smc(struct machine *m)
@@ -549,6 +910,11 @@ static void handle_smc(struct machine *m)
 
 	for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
 		in.x[i] = reg_read(m, xreg(i));
+	}
+	if ((uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ_64 ||
+	    (uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ_32 ||
+	    (uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ2) {
+		cache_doorbell(&m->cache);
 	}
 	action = smc_router_dispatch(m->router, &in, pc, reg_read(m, xreg(30)),
 				     m->insns, &out);
@@ -701,6 +1067,9 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 		return;
 	}
 	m->insns += size / 4;
+	if (m->guarding) {
+		guard_fetch(m, address);
+	}
 	if (address == m->last_block && size == m->last_block_size) {
 		m->same_block_count++;
 		if (size == 4 && m->same_block_count == 3) {
@@ -737,10 +1106,17 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 
 static bool map_regions(struct machine *m, struct error *err)
 {
+	if (m->platform->region_count > MAX_MMIO_REGIONS) {
+		return error_setf(err, "platform %s has too many regions",
+				  m->platform->name);
+	}
 	for (size_t i = 0; i < m->platform->region_count; i++) {
 		const struct platform_region *r = &m->platform->regions[i];
+		struct mmio_ctx *ctx = &m->mmio[i];
 		uc_err rc;
 
+		ctx->m = m;
+		ctx->base = r->base;
 		switch (r->kind) {
 		case REGION_ROM:
 		case REGION_RAM:
@@ -751,12 +1127,12 @@ static bool map_regions(struct machine *m, struct error *err)
 					 uart_write, m);
 			break;
 		case REGION_MMIO_ZERO:
-			rc = uc_mmio_map(m->uc, r->base, r->size, zero_read, m,
-					 ignore_write, m);
+			rc = uc_mmio_map(m->uc, r->base, r->size, zero_read, ctx,
+					 ignore_write, ctx);
 			break;
 		case REGION_MMIO_ONES:
-			rc = uc_mmio_map(m->uc, r->base, r->size, ones_read, m,
-					 ignore_write, m);
+			rc = uc_mmio_map(m->uc, r->base, r->size, ones_read, ctx,
+					 ignore_write, ctx);
 			break;
 		default:
 			rc = UC_ERR_ARG;
@@ -783,6 +1159,10 @@ static bool add_hooks(struct machine *m, struct error *err)
 	if (rc == UC_ERR_OK) {
 		rc = uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_msr, m, 1,
 				 0, UC_ARM64_INS_MSR);
+	}
+	if (rc == UC_ERR_OK) {
+		rc = uc_hook_add(m->uc, &h, UC_HOOK_INSN, (void *)hook_sys, m, 1,
+				 0, UC_ARM64_INS_SYS);
 	}
 	if (rc == UC_ERR_OK) {
 		rc = uc_hook_add(m->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, m,
@@ -830,7 +1210,7 @@ struct machine *machine_new(const struct machine_config *cfg,
 	m->platform = cfg->platform != NULL ? cfg->platform : platform_default();
 	m->trace = trace;
 	m->findings = findings;
-	m->secure_mem = (struct guest_mem){&machine_mem_ops, m};
+	m->secure_mem = (struct guest_mem){&machine_secure_ops, m};
 	m->cpu_mem = (struct guest_mem){&machine_mem_ops, m};
 	pl011_init(&m->uart);
 	m->uart.echo = cfg->console_echo;
@@ -848,14 +1228,22 @@ struct machine *machine_new(const struct machine_config *cfg,
 			   uc_strerror(rc));
 		goto close_uc;
 	}
+	cache_init(&m->cache, cfg->cache_core, &m->cpu_mem, findings);
+	m->cache.wide_fails = cfg->wide_maintenance_fails;
 	if (!map_regions(m, err) || !add_hooks(m, err) ||
 	    !place_devtree(m, err)) {
+		goto close_uc;
+	}
+	if (cfg->shared_buf_size != 0 &&
+	    !machine_watch(m, "MM shared buffer", cfg->shared_buf_addr,
+			   cfg->shared_buf_size, err)) {
 		goto close_uc;
 	}
 	m->pc = m->platform->default_load_addr;
 	return m;
 
 close_uc:
+	cache_free(&m->cache);
 	uc_close(m->uc);
 free_disasm:
 	disasm_free(&m->disasm);
@@ -871,9 +1259,12 @@ void machine_free(struct machine *m)
 		return;
 	}
 	uc_close(m->uc);
+	cache_free(&m->cache);
 	disasm_free(&m->disasm);
 	pl011_free(&m->uart);
 	fault_clear(&m->fault);
+	free(m->allowed);
+	free(m->names);
 	free(m);
 }
 
@@ -921,6 +1312,7 @@ bool machine_load_image(struct machine *m, const struct image *img,
 		}
 	}
 	m->pc = img->entry;
+	cache_resync(&m->cache); /* the image may cover a watched range */
 	return true;
 }
 

@@ -29,6 +29,7 @@
 #include "common/error.h"
 #include "common/finding.h"
 #include "common/trace.h"
+#include "emulator/cache.h"
 #include "emulator/guest_mem.h"
 #include "emulator/loader.h"
 #include "emulator/pl011.h"
@@ -40,8 +41,11 @@ struct machine_config {
 	uint64_t max_insns;       /* whole-run budget; 0 = unlimited */
 	uint64_t wall_timeout_ms; /* safety net per run call; 0 = none */
 	uint64_t counter_step;    /* virtual ticks per counter read */
-	uint64_t shared_buf_addr; /* reserved in the device tree */
+	uint64_t shared_buf_addr; /* reserved in the device tree, watched by
+				     the cache model */
 	uint64_t shared_buf_size;
+	enum cache_core cache_core; /* whether DC ISW cleans */
+	bool wide_maintenance_fails;
 	FILE *console_echo;       /* copy of the console, or NULL */
 };
 
@@ -118,5 +122,38 @@ bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r,
 			    unsigned count);
 /* The SCTLR_EL1 value the firmware believes it wrote. */
 uint64_t machine_sctlr(const struct machine *m);
+
+/* Another range for the cache model (RX/TX, scenario ranges). */
+bool machine_watch(struct machine *m, const char *name, uint64_t base,
+		   uint64_t size, struct error *err);
+/* ExitBootServices happened: set/way maintenance is now a finding. */
+void machine_set_runtime(struct machine *m);
+
+/* What the firmware may use after ExitBootServices. */
+enum guard_access {
+	GUARD_EXEC = 1u << 0,
+	GUARD_DATA = 1u << 1, /* read and write */
+};
+
+struct guard_range {
+	uint64_t base;
+	uint64_t size;
+	unsigned access;  /* GUARD_* */
+	const char *name; /* "runtime code", "EfiRuntimeServicesData", ... */
+};
+
+/*
+ * Starts the runtime-discipline check: from now on, executing outside a
+ * GUARD_EXEC range, or reading or writing RAM or flash outside a
+ * GUARD_DATA or GUARD_EXEC range, or touching MMIO outside a GUARD_DATA
+ * range, is a finding with PC, address, the region it belongs to (from
+ * `names`: image sections, memory-map entries) and the disassembly.
+ * Checks cost nothing on allowed accesses: the block hook tests the code
+ * address, and memory hooks cover only the forbidden ranges.
+ */
+bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
+			   size_t allowed_count, const struct guard_range *names,
+			   size_t name_count, struct error *err);
+const struct cache_model *machine_cache(const struct machine *m);
 
 #endif /* EMULATOR_MACHINE_H */

@@ -7,6 +7,9 @@
 
 #include "harness/boot.h"
 #include "harness/cli.h"
+#include "harness/diff_cmd.h"
+#include "harness/report_cmd.h"
+#include "harness/run_cmd.h"
 
 struct command {
 	const char *name;
@@ -15,6 +18,10 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"run", run_main, "run scenarios and write reports"},
+	{"check", check_main, "validate scenario files without running them"},
+	{"diff", diff_main, "what changed between two result files"},
+	{"report", report_main, "write JUnit, Markdown or HTML from a result file"},
 	{"boot", boot_main, "boot an image, type at its console, check output"},
 };
 

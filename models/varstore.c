@@ -649,14 +649,16 @@ static uint64_t property_check(const struct prop *p, uint32_t attributes,
  * runtime_check() - SetVariable rules after EXIT_BOOT_SERVICE, section 6.3.
  * @v: the stored variable of that name+guid, or NULL.
  *
- * A variable without RUNTIME_ACCESS is invisible at runtime.  Writing to
- * its name is EFI_WRITE_PROTECTED when the request asks for NV+RT (the OS
- * may not replace a boot-services variable it cannot see; EDK2's
- * SetVariable pre-check) and otherwise falls under the creation rule
- * (EFI_INVALID_PARAMETER), also for a delete.
+ * A variable without RUNTIME_ACCESS is invisible at runtime.  Deleting it
+ * is EFI_NOT_FOUND, as for a name that does not exist, so that the status
+ * does not reveal it.  Writing to its name is EFI_WRITE_PROTECTED when the
+ * request asks for NV+RT (the OS may not replace a boot-services variable
+ * it cannot see; EDK2's SetVariable pre-check) and otherwise falls under
+ * the creation rule (EFI_INVALID_PARAMETER).
  *
- * Return: EFI_SUCCESS when the request may proceed; EFI_WRITE_PROTECTED for
- * an existing volatile variable or for an invisible one written with NV+RT;
+ * Return: EFI_SUCCESS when the request may proceed; EFI_NOT_FOUND for a
+ * delete of an invisible variable; EFI_WRITE_PROTECTED for an existing
+ * volatile variable or for an invisible one written with NV+RT;
  * EFI_INVALID_PARAMETER for a creation without both NV and RT, or for an
  * invisible variable written without them.
  */
@@ -665,6 +667,9 @@ static uint64_t runtime_check(const struct var *v, uint32_t attributes,
 {
 	const uint32_t nv_rt = ATTR_NV | ATTR_RT;
 
+	if (v != NULL && (v->attributes & ATTR_RT) == 0 && del) {
+		return EFI_NOT_FOUND;
+	}
 	if (v != NULL && (v->attributes & ATTR_RT) == 0) {
 		return (attributes & nv_rt) == nv_rt ? EFI_WRITE_PROTECTED
 						     : EFI_INVALID_PARAMETER;

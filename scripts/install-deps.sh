@@ -8,10 +8,10 @@ set -eu
 
 PACKAGES="
 make gcc pkg-config
-libunicorn-dev libcapstone-dev libyaml-dev check libfdt-dev libjansson-dev
+libunicorn-dev libcapstone-dev libyaml-dev check libfdt-dev libjansson-dev zlib1g-dev
 clang lld llvm
 u-boot-qemu qemu-system-arm
-libxml2-utils chromium
+libxml2-utils chromium jq
 "
 
 missing=""

@@ -1,7 +1,9 @@
 #!/bin/sh
-# `make run`: boots the reference client and prints its SMC trace summary.
-# (Replaced by the default scenario suite once the runner exists.)
+# `make run`: the default scenario suite (the reference client) against the
+# built-in reference firmware, with a line per scenario, the summary, and
+# every report in build/report/.
 set -eu
 bin=$1
 fw=$2
-exec "$bin" boot --image "$fw/refclient.elf" --print-trace
+exec "$bin" run --progress --firmware-dir "$fw" --report-dir build/report \
+	scenarios/refclient

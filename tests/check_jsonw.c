@@ -189,6 +189,23 @@ START_TEST(escape_alone_writes_no_quotes)
 }
 END_TEST
 
+/* Console bytes from firmware need not be UTF-8; the document must be. */
+START_TEST(invalid_utf8_becomes_replacement_characters)
+{
+	struct strbuf sb = STRBUF_INIT;
+	/* valid 2-byte, stray continuation, truncated 3-byte, overlong '/',
+	 * surrogate, valid 4-byte */
+	const char in[] = "\xc3\xa9|\x80|\xe2\x82|\xc0\xaf|\xed\xa0\x80|"
+			  "\xf0\x9f\x98\x80";
+
+	jsonw_escape(&sb, in, sizeof(in) - 1);
+	ck_assert_str_eq(strbuf_str(&sb),
+			 "\xc3\xa9|\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd|"
+			 "\\ufffd\\ufffd\\ufffd|\xf0\x9f\x98\x80");
+	strbuf_free(&sb);
+}
+END_TEST
+
 Suite *jsonw_suite(void);
 
 Suite *jsonw_suite(void)
@@ -211,6 +228,7 @@ Suite *jsonw_suite(void)
 	tcase_add_test(tc,
 		       nesting_beyond_the_limit_stays_in_bounds_and_balanced);
 	tcase_add_test(tc, escape_alone_writes_no_quotes);
+	tcase_add_test(tc, invalid_utf8_becomes_replacement_characters);
 	suite_add_tcase(s, tc);
 	return s;
 }

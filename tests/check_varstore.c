@@ -1043,9 +1043,10 @@ START_TEST(runtime_nv_rt_write_over_invisible_is_write_protected)
 	ck_assert_uint_eq(varstore_set(vs, N(u"V"), &guid_a, NV_BS_RT, 1,
 				       bytes4),
 			  EFI_WRITE_PROTECTED);
+	/* A delete (size 0) does not reveal it either: NOT_FOUND. */
 	ck_assert_uint_eq(varstore_set(vs, N(u"V"), &guid_a, NV_BS_RT, 0,
 				       NULL),
-			  EFI_WRITE_PROTECTED);
+			  EFI_NOT_FOUND);
 	ck_assert_uint_eq(varstore_count(vs), 1);
 }
 END_TEST
@@ -1056,8 +1057,19 @@ START_TEST(runtime_other_write_over_invisible_is_invalid_parameter)
 	varstore_exit_boot_services(vs);
 	ck_assert_uint_eq(varstore_set(vs, N(u"V"), &guid_a, BS, 1, bytes4),
 			  EFI_INVALID_PARAMETER);
+	ck_assert_uint_eq(varstore_count(vs), 1);
+}
+END_TEST
+
+/* A delete does not reveal an invisible variable: NOT_FOUND, unchanged. */
+START_TEST(runtime_delete_of_invisible_is_not_found)
+{
+	set_ok(N(u"V"), &guid_a, BS, 1, bytes4);
+	varstore_exit_boot_services(vs);
 	ck_assert_uint_eq(varstore_set(vs, N(u"V"), &guid_a, 0, 0, NULL),
-			  EFI_INVALID_PARAMETER);
+			  EFI_NOT_FOUND);
+	ck_assert_uint_eq(varstore_set(vs, N(u"V"), &guid_a, BS, 0, NULL),
+			  EFI_NOT_FOUND);
 	ck_assert_uint_eq(varstore_count(vs), 1);
 }
 END_TEST
@@ -2064,6 +2076,7 @@ Suite *varstore_suite(void)
 		       runtime_nv_rt_write_over_invisible_is_write_protected);
 	tcase_add_test(tc,
 		       runtime_other_write_over_invisible_is_invalid_parameter);
+	tcase_add_test(tc, runtime_delete_of_invisible_is_not_found);
 	tcase_add_test(tc,
 		       runtime_update_append_delete_of_nv_rt_variable_succeed);
 	tcase_add_test(tc, runtime_delete_of_missing_variable_is_not_found);

@@ -1,0 +1,492 @@
+#include "harness/expect.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi/mm.h"
+#include "common/abi_names.h"
+#include "common/strbuf.h"
+#include "common/text.h"
+#include "emulator/smc.h"
+
+bool expect_add_check(struct step_run *sr, const char *what,
+		      struct source_mark mark, bool ok, const char *expected,
+		      const char *seen)
+{
+	struct check *c;
+
+	sr->checks = xrealloc(sr->checks,
+			      (sr->check_count + 1) * sizeof(*sr->checks));
+	c = &sr->checks[sr->check_count++];
+	c->what = xstrdup(what);
+	c->expected = xstrdup(expected != NULL ? expected : "");
+	c->seen = xstrdup(seen != NULL ? seen : "");
+	c->ok = ok;
+	c->mark = mark;
+	return ok;
+}
+
+void expect_format_bytes(struct strbuf *sb, const uint8_t *b, size_t len)
+{
+	bool printable = len > 0;
+	size_t shown = len > 64 ? 64 : len;
+
+	for (size_t i = 0; i < len; i++) {
+		if (b[i] < 0x20 || b[i] >= 0x7f) {
+			printable = false;
+		}
+	}
+	if (printable) {
+		strbuf_putc(sb, '"');
+		strbuf_append(sb, b, shown);
+		strbuf_putc(sb, '"');
+	} else {
+		strbuf_puts(sb, "hex:");
+		text_append_hex(sb, b, shown);
+	}
+	if (shown < len) {
+		strbuf_printf(sb, "... (%zu bytes)", len);
+	}
+}
+
+static void status_text(uint64_t status, char *out, size_t size)
+{
+	const char *n = efi_status_name(status);
+
+	if (n != NULL) {
+		snprintf(out, size, "%s", n);
+	} else {
+		snprintf(out, size, "0x%llx", (unsigned long long)status);
+	}
+}
+
+static void check_u64(struct step_run *sr, const char *what,
+		      const struct scenario_u64 *want, uint64_t seen)
+{
+	char e[32], s[32];
+
+	if (!want->present) {
+		return;
+	}
+	snprintf(e, sizeof(e), "%llu", (unsigned long long)want->value);
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)seen);
+	expect_add_check(sr, what, want->mark, want->value == seen, e, s);
+}
+
+static void check_bytes(struct step_run *sr, const char *what,
+			const struct scenario_bytes *want, const uint8_t *seen,
+			size_t seen_len)
+{
+	struct strbuf e = STRBUF_INIT, s = STRBUF_INIT;
+	bool ok;
+
+	if (!want->present) {
+		return;
+	}
+	ok = want->len == seen_len &&
+	     (seen_len == 0 || memcmp(want->data, seen, seen_len) == 0);
+	expect_format_bytes(&e, want->data, want->len);
+	expect_format_bytes(&s, seen, seen_len);
+	expect_add_check(sr, what, want->mark, ok, strbuf_str(&e),
+			 strbuf_str(&s));
+	strbuf_free(&e);
+	strbuf_free(&s);
+}
+
+static void check_guid(struct step_run *sr, const char *what, bool present,
+		       const struct efi_guid *want, struct source_mark mark,
+		       const struct efi_guid *seen)
+{
+	char e[TEXT_GUID_LEN + 1], s[TEXT_GUID_LEN + 1];
+
+	if (!present) {
+		return;
+	}
+	text_format_guid(want, e);
+	text_format_guid(seen, s);
+	expect_add_check(sr, what, mark, efi_guid_equal(want, seen), e, s);
+}
+
+static void check_attributes(struct step_run *sr, const char *what,
+			     const struct scenario_u64 *want, uint32_t seen)
+{
+	char e[96], s[96];
+
+	if (!want->present) {
+		return;
+	}
+	efi_attributes_format((uint32_t)want->value, e, sizeof(e));
+	efi_attributes_format(seen, s, sizeof(s));
+	expect_add_check(sr, what, want->mark, want->value == seen, e, s);
+}
+
+/* The name a GetNextVariableName result carries, as UTF-8. */
+static char *result_name(const struct step_run *sr)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (sr->result.flags == AGENT_RESULT_PAYLOAD_NAME &&
+	    sr->payload_len >= 2) {
+		text_append_ucs2(&sb, (const uint16_t *)(const void *)sr->payload,
+				 sr->payload_len & ~(size_t)1);
+	}
+	return strbuf_steal(&sb);
+}
+
+static void check_result(const struct scenario_expect *e, struct step_run *sr)
+{
+	char want[64], seen[64];
+
+	if (e->status.present) {
+		status_text(e->status.value, want, sizeof(want));
+		if (sr->has_result) {
+			status_text(sr->result.status, seen, sizeof(seen));
+		} else {
+			snprintf(seen, sizeof(seen), "no report from the agent");
+		}
+		expect_add_check(sr, "status", e->status.mark,
+				 sr->has_result &&
+					 sr->result.status == e->status.value,
+				 want, seen);
+	}
+	if (!sr->has_result) {
+		return;
+	}
+	if (e->data.present) {
+		bool has_data = sr->result.flags == AGENT_RESULT_PAYLOAD_DATA;
+
+		check_bytes(sr, "data", &e->data, has_data ? sr->payload : NULL,
+			    has_data ? sr->payload_len : 0);
+	}
+	check_u64(sr, "data_size", &e->data_size, sr->result.data_size);
+	check_attributes(sr, "attributes", &e->attributes,
+			 sr->result.attributes);
+	if (e->name.value != NULL) {
+		char *name = result_name(sr);
+
+		expect_add_check(sr, "name", e->name.mark,
+				 strcmp(name, e->name.value) == 0,
+				 e->name.value, name);
+		free(name);
+	}
+	check_guid(sr, "guid", e->has_guid, &e->guid, e->guid_mark,
+		   &sr->result.guid);
+	check_u64(sr, "name_size", &e->name_size, sr->result.name_size);
+	check_u64(sr, "maximum_storage_size", &e->maximum_storage_size,
+		  sr->result.value[0]);
+	check_u64(sr, "remaining_storage_size", &e->remaining_storage_size,
+		  sr->result.value[1]);
+	check_u64(sr, "maximum_variable_size", &e->maximum_variable_size,
+		  sr->result.value[2]);
+}
+
+static bool smc_matches(const struct scenario_smc_match *m,
+			const struct trace_event *ev)
+{
+	if (ev->kind != TRACE_SMC || ev->fid != m->fid) {
+		return false;
+	}
+	for (size_t i = 1; i < SMCCC_REG_COUNT; i++) {
+		if (m->x[i].present && ev->in[i] != m->x[i].value) {
+			return false;
+		}
+	}
+	return !m->out_x0.present || ev->out[0] == m->out_x0.value;
+}
+
+static void describe_match(const struct scenario_smc_match *m,
+			   struct strbuf *sb)
+{
+	const char *name = smc_function_name(m->fid);
+
+	strbuf_puts(sb, name != NULL ? name : m->function.value);
+	for (size_t i = 1; i < SMCCC_REG_COUNT; i++) {
+		if (m->x[i].present) {
+			strbuf_printf(sb, " x%zu=0x%llx", i,
+				      (unsigned long long)m->x[i].value);
+		}
+	}
+	if (m->out_x0.present) {
+		strbuf_printf(sb, " returns 0x%llx",
+			      (unsigned long long)m->out_x0.value);
+	}
+}
+
+/* The SMC names of the step, for "seen". */
+static void describe_calls(const struct trace *t, const struct step_run *sr,
+			   struct strbuf *sb)
+{
+	size_t n = 0;
+
+	for (uint32_t i = sr->trace_first; i < sr->trace_end; i++) {
+		const struct trace_event *ev = &t->events[i];
+
+		if (ev->kind != TRACE_SMC) {
+			continue;
+		}
+		if (n++ == 24) {
+			strbuf_puts(sb, ", ...");
+			break;
+		}
+		strbuf_printf(sb, "%s%s", n > 1 ? ", " : "", ev->name);
+	}
+	if (n == 0) {
+		strbuf_puts(sb, "no SMC");
+	}
+}
+
+/* `calls` in order (others may come between); `no_calls` never. */
+static void check_calls(const struct scenario_expect *e, struct step_run *sr,
+			const struct trace *t)
+{
+	uint32_t next = sr->trace_first;
+
+	for (size_t k = 0; k < e->call_count; k++) {
+		const struct scenario_smc_match *m = &e->calls[k];
+		struct strbuf want = STRBUF_INIT, seen = STRBUF_INIT;
+		char what[32];
+		bool found = false;
+
+		for (uint32_t i = next; i < sr->trace_end; i++) {
+			if (smc_matches(m, &t->events[i])) {
+				found = true;
+				next = i + 1;
+				break;
+			}
+		}
+		describe_match(m, &want);
+		if (found) {
+			strbuf_printf(&seen, "SMC #%u", next - 1);
+		} else {
+			strbuf_puts(&seen, "not made (in this order); the step "
+					   "made: ");
+			describe_calls(t, sr, &seen);
+		}
+		snprintf(what, sizeof(what), "calls[%zu]", k);
+		expect_add_check(sr, what, m->mark, found, strbuf_str(&want),
+				 strbuf_str(&seen));
+		strbuf_free(&want);
+		strbuf_free(&seen);
+	}
+	for (size_t k = 0; k < e->no_call_count; k++) {
+		const struct scenario_smc_match *m = &e->no_calls[k];
+		struct strbuf want = STRBUF_INIT, seen = STRBUF_INIT;
+		char what[32];
+		long hit = -1;
+
+		for (uint32_t i = sr->trace_first; i < sr->trace_end; i++) {
+			if (smc_matches(m, &t->events[i])) {
+				hit = (long)i;
+				break;
+			}
+		}
+		strbuf_puts(&want, "no ");
+		describe_match(m, &want);
+		if (hit >= 0) {
+			strbuf_printf(&seen, "SMC #%ld", hit);
+		} else {
+			strbuf_puts(&seen, "none");
+		}
+		snprintf(what, sizeof(what), "no_calls[%zu]", k);
+		expect_add_check(sr, what, m->mark, hit < 0, strbuf_str(&want),
+				 strbuf_str(&seen));
+		strbuf_free(&want);
+		strbuf_free(&seen);
+	}
+}
+
+/* The doorbell `mm:` looks at: the last of the step, or of its function. */
+static const struct trace_event *pick_doorbell(const struct scenario_expect_mm *m,
+					       const struct step_run *sr,
+					       const struct trace *t)
+{
+	const struct trace_event *found = NULL;
+
+	for (uint32_t i = sr->trace_first; i < sr->trace_end; i++) {
+		const struct trace_event *ev = &t->events[i];
+
+		if (ev->mm == NULL) {
+			continue;
+		}
+		if (m->function.present && ev->mm->function != m->function.value) {
+			continue;
+		}
+		found = ev;
+	}
+	return found;
+}
+
+static void check_mm(const struct scenario_expect_mm *m, struct step_run *sr,
+		     const struct trace *t)
+{
+	const struct trace_event *ev;
+	const struct trace_mm *mm;
+	char want[64], seen[64];
+
+	if (!m->present) {
+		return;
+	}
+	ev = pick_doorbell(m, sr, t);
+	if (ev == NULL) {
+		const char *fn = m->function.present
+					 ? mm_function_name(m->function.value)
+					 : NULL;
+
+		snprintf(want, sizeof(want), "a doorbell%s%s",
+			 fn != NULL ? " with " : "", fn != NULL ? fn : "");
+		expect_add_check(sr, "mm", m->mark, false, want,
+				 "no MM request in this step");
+		return;
+	}
+	mm = ev->mm;
+	if (m->function.present) {
+		const char *fn = mm_function_name(m->function.value);
+		expect_add_check(sr, "mm.function", m->function.mark, true,
+				 fn != NULL ? fn : "?", fn != NULL ? fn : "?");
+	}
+	if (m->name.value != NULL) {
+		const char *n = mm->name != NULL ? mm->name : "(none)";
+		expect_add_check(sr, "mm.name", m->name.mark,
+				 strcmp(n, m->name.value) == 0, m->name.value, n);
+	}
+	check_guid(sr, "mm.guid", m->has_guid, &m->guid, m->guid_mark,
+		   &mm->vendor_guid);
+	check_attributes(sr, "mm.attributes", &m->attributes, mm->attributes);
+	check_u64(sr, "mm.data_size", &m->data_size, mm->data_size);
+	check_u64(sr, "mm.name_size", &m->name_size, mm->name_size);
+	check_u64(sr, "mm.message_length", &m->message_length,
+		  mm->message_length);
+	if (m->data.present) {
+		/* The data follows the name of an access-variable payload. */
+		uint64_t at = MM_VAR_PAYLOAD_OFFSET +
+			     MM_ACCESS_VARIABLE_NAME_OFFSET + mm->name_size;
+		const uint8_t *d = NULL;
+		size_t len = 0;
+
+		if (mm->has_variable && at <= mm->request_len &&
+		    mm->data_size <= mm->request_len - at) {
+			d = mm->request + at;
+			len = (size_t)mm->data_size;
+		}
+		check_bytes(sr, "mm.data", &m->data, d, len);
+	}
+	if (m->raw_bytes.present) {
+		struct strbuf e = STRBUF_INIT, s = STRBUF_INIT;
+		uint64_t off = m->raw_offset.present ? m->raw_offset.value : 0;
+		bool ok = off <= mm->request_len &&
+			  m->raw_bytes.len <= mm->request_len - off;
+
+		for (size_t i = 0; ok && i < m->raw_bytes.len; i++) {
+			uint8_t mask = m->raw_mask.present ? m->raw_mask.data[i]
+							   : 0xff;
+			ok = ((mm->request[off + i] ^ m->raw_bytes.data[i]) &
+			      mask) == 0;
+		}
+		text_append_hex(&e, m->raw_bytes.data, m->raw_bytes.len);
+		if (off <= mm->request_len) {
+			size_t n = mm->request_len - off;
+			text_append_hex(&s, mm->request + off,
+					n < m->raw_bytes.len ? n
+							     : m->raw_bytes.len);
+		}
+		expect_add_check(sr, "mm.raw", m->raw_bytes.mark, ok,
+				 strbuf_str(&e), strbuf_str(&s));
+		strbuf_free(&e);
+		strbuf_free(&s);
+	}
+	if (m->mm_return.present) {
+		const char *a = mm_ret_name((int64_t)m->mm_return.value);
+		const char *b = mm_ret_name(mm->mm_ret);
+		expect_add_check(sr, "mm.mm_return", m->mm_return.mark,
+				 (int64_t)m->mm_return.value == mm->mm_ret,
+				 a != NULL ? a : "?", b != NULL ? b : "?");
+	}
+	if (m->return_status.present) {
+		status_text(m->return_status.value, want, sizeof(want));
+		status_text(mm->return_status, seen, sizeof(seen));
+		expect_add_check(sr, "mm.return_status",
+				 m->return_status.mark,
+				 m->return_status.value == mm->return_status,
+				 want, seen);
+	}
+}
+
+static void check_console(const struct scenario_expect *e,
+			  struct step_run *sr, const char *out, size_t len)
+{
+	char *slice = xstrndup(out + sr->console_first,
+			       sr->console_end - sr->console_first);
+	(void)len;
+
+	if (e->console.value != NULL) {
+		expect_add_check(sr, "console", e->console.mark,
+				 strstr(slice, e->console.value) != NULL,
+				 e->console.value,
+				 "not in the step's console output");
+	}
+	if (e->console_absent.value != NULL) {
+		bool absent = strstr(slice, e->console_absent.value) == NULL;
+		expect_add_check(sr, "console_absent", e->console_absent.mark,
+				 absent, e->console_absent.value,
+				 absent ? "absent" : "present");
+	}
+	if (e->console_regex.value != NULL) {
+		regex_t re;
+		bool ok = false;
+
+		if (regcomp(&re, e->console_regex.value,
+			    REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0) {
+			ok = regexec(&re, slice, 0, NULL, 0) == 0;
+			regfree(&re);
+		}
+		expect_add_check(sr, "console_regex", e->console_regex.mark, ok,
+				 e->console_regex.value,
+				 ok ? "matched" : "no match in the step's output");
+	}
+	free(slice);
+}
+
+static void check_findings(const struct scenario_expect *e,
+			   struct step_run *sr, const struct findings *f,
+			   int step_index)
+{
+	for (size_t k = 0; k < e->finding_count; k++) {
+		const char *code = e->findings[k].value;
+		bool found = false;
+		char what[32];
+
+		for (size_t i = 0; i < f->count; i++) {
+			if (f->items[i].step == step_index &&
+			    strcmp(f->items[i].code, code) == 0) {
+				found = true;
+			}
+		}
+		snprintf(what, sizeof(what), "findings[%zu]", k);
+		expect_add_check(sr, what, e->findings[k].mark, found, code,
+				 found ? code : "not found in this step");
+	}
+}
+
+void expect_step(const struct scenario_step *st, struct step_run *sr,
+		 struct session *s, enum machine_stop stop, int step_index)
+{
+	const struct scenario_expect *e = &st->expect;
+	struct pl011 *uart = machine_uart(s->machine);
+
+	if (!e->present) {
+		return;
+	}
+	check_result(e, sr);
+	check_calls(e, sr, &s->trace);
+	check_mm(&e->mm, sr, &s->trace);
+	check_console(e, sr, pl011_output(uart), pl011_output_len(uart));
+	if (e->stop.value != NULL) {
+		const char *seen = machine_stop_name(stop);
+		expect_add_check(sr, "stop", e->stop.mark,
+				 strcmp(seen, e->stop.value) == 0,
+				 e->stop.value, seen);
+	}
+	check_findings(e, sr, &s->findings, step_index);
+}

@@ -1,0 +1,761 @@
+/*
+ * `run` and `check`.  Each scenario runs in a forked worker (so that a
+ * harness crash on hostile firmware costs one scenario, not the run): the
+ * worker writes its JSON SCENARIO object to a file and exits; the parent
+ * keeps up to -j workers busy, assembles the result document in scenario
+ * order, and writes the reports from it.
+ */
+#include "harness/run_cmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/jsonw.h"
+#include "common/strbuf.h"
+#include "harness/cli.h"
+#include "harness/run_json.h"
+#include "harness/runner.h"
+#include "harness/scenario.h"
+#include "harness/session.h"
+#include "reports/reports.h"
+#include "reports/text.h"
+
+static const char run_usage[] =
+	"usage: ffa-harness run [options] SCENARIO...\n"
+	"\n"
+	"Runs each scenario (a YAML file, or a directory searched for *.yaml)\n"
+	"in a fresh machine and secure world, and reports verdicts.  Exit\n"
+	"status: 0 when every expectation held and no firmware finding was\n"
+	"recorded (scenarios that only met a model gap pass with a notice),\n"
+	"1 otherwise, 2 for invalid input (scenario, image), 3 for an\n"
+	"internal error.\n"
+	"\n"
+	"  --image FILE          run every scenario against FILE instead of\n"
+	"                        the firmware the scenario names\n"
+	"  --format auto|elf|raw, --load-addr ADDR   for --image\n"
+	"  --platform NAME       override the scenarios' platform profile\n"
+	"  --shared-buffer ADDR:SIZE   the MM buffer the image was built for\n"
+	"  --firmware-dir DIR    where built-in firmware lives (default: next\n"
+	"                        to the binary, or $FFAH_FW_DIR)\n"
+	"  --json FILE           the full result with traces\n"
+	"                        (docs/report-format.md)\n"
+	"  --junit FILE          JUnit XML (GitLab, GitHub, Jenkins)\n"
+	"  --markdown FILE       summary for a pull-request comment\n"
+	"  --html FILE           self-contained HTML report\n"
+	"  --report-dir DIR      all of the above in DIR (results.json,\n"
+	"                        junit.xml, summary.md, report.html)\n"
+	"  --filter GLOB         only scenarios whose name matches GLOB\n"
+	"  --shard I/N           only the I-th of N equal shares (1 <= I <= N)\n"
+	"  -j N                  run N scenarios at a time (default 1)\n"
+	"  --trace               print each scenario's SMC trace\n"
+	"  --max-insns N         instruction budget per scenario\n"
+	"  --no-fork             run in this process (for debugging)\n"
+	"  --quiet / --progress  force quiet (CI) or per-scenario output\n"
+	"  -h, --help            this text\n";
+
+enum {
+	OPT_IMAGE = 256,
+	OPT_FORMAT,
+	OPT_LOAD_ADDR,
+	OPT_PLATFORM,
+	OPT_SHARED_BUFFER,
+	OPT_FIRMWARE_DIR,
+	OPT_JSON,
+	OPT_JUNIT,
+	OPT_MARKDOWN,
+	OPT_HTML,
+	OPT_REPORT_DIR,
+	OPT_FILTER,
+	OPT_SHARD,
+	OPT_TRACE,
+	OPT_MAX_INSNS,
+	OPT_NO_FORK,
+	OPT_QUIET,
+	OPT_PROGRESS,
+};
+
+static const struct option run_options[] = {
+	{"image", required_argument, NULL, OPT_IMAGE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"load-addr", required_argument, NULL, OPT_LOAD_ADDR},
+	{"platform", required_argument, NULL, OPT_PLATFORM},
+	{"shared-buffer", required_argument, NULL, OPT_SHARED_BUFFER},
+	{"firmware-dir", required_argument, NULL, OPT_FIRMWARE_DIR},
+	{"json", required_argument, NULL, OPT_JSON},
+	{"junit", required_argument, NULL, OPT_JUNIT},
+	{"markdown", required_argument, NULL, OPT_MARKDOWN},
+	{"html", required_argument, NULL, OPT_HTML},
+	{"report-dir", required_argument, NULL, OPT_REPORT_DIR},
+	{"filter", required_argument, NULL, OPT_FILTER},
+	{"shard", required_argument, NULL, OPT_SHARD},
+	{"trace", no_argument, NULL, OPT_TRACE},
+	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
+	{"no-fork", no_argument, NULL, OPT_NO_FORK},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct run_args {
+	struct runner_options runner;
+	const char *json, *junit, *markdown, *html, *report_dir;
+	const char *filter;
+	unsigned shard_index, shard_count;
+	unsigned jobs;
+	bool trace;
+	bool no_fork;
+	int progress; /* -1 auto, 0 quiet, 1 progress */
+};
+
+/* --- Scenario files ---------------------------------------------------- */
+
+static int compare_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct path_list {
+	char **items;
+	size_t count;
+};
+
+static void add_path(struct path_list *l, const char *p)
+{
+	l->items = xrealloc(l->items, (l->count + 1) * sizeof(*l->items));
+	l->items[l->count++] = xstrdup(p);
+}
+
+/* Directories are searched for .yaml and .yml files, recursively. */
+static bool collect(const char *path, struct path_list *out)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	struct path_list here = {0};
+
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "ffa-harness: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add_path(out, path);
+		return true;
+	}
+	d = opendir(path);
+	if (d == NULL) {
+		fprintf(stderr, "ffa-harness: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		struct strbuf sub = STRBUF_INIT;
+
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		strbuf_printf(&sub, "%s%s%s", path,
+			      path[strlen(path) - 1] == '/' ? "" : "/",
+			      e->d_name);
+		if (stat(strbuf_str(&sub), &st) == 0 &&
+		    (S_ISDIR(st.st_mode) ||
+		     (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0) ||
+		     (len > 4 && strcmp(e->d_name + len - 4, ".yml") == 0))) {
+			add_path(&here, strbuf_str(&sub));
+		}
+		strbuf_free(&sub);
+	}
+	closedir(d);
+	qsort(here.items, here.count, sizeof(*here.items), compare_paths);
+	for (size_t i = 0; i < here.count; i++) {
+		bool ok = collect(here.items[i], out);
+
+		free(here.items[i]);
+		if (!ok) {
+			for (size_t k = i + 1; k < here.count; k++) {
+				free(here.items[k]);
+			}
+			free(here.items);
+			return false;
+		}
+	}
+	free(here.items);
+	return true;
+}
+
+/* Loads every file; prints every error.  False if any file is invalid. */
+static bool load_all(int argc, char **argv, struct scenario_set *set,
+		     size_t *files)
+{
+	struct path_list paths = {0};
+	bool ok = true;
+
+	for (int i = 0; i < argc; i++) {
+		ok = collect(argv[i], &paths) && ok;
+	}
+	for (size_t i = 0; i < paths.count; i++) {
+		struct scenario_errors errs = {0};
+
+		if (!scenario_load_file(paths.items[i], set, &errs)) {
+			for (size_t k = 0; k < errs.count; k++) {
+				fprintf(stderr, "%s\n", errs.messages[k]);
+			}
+			ok = false;
+		}
+		scenario_errors_free(&errs);
+		free(paths.items[i]);
+	}
+	free(paths.items);
+	*files = paths.count;
+	return ok;
+}
+
+/* --- Options ------------------------------------------------------------- */
+
+static bool parse_shard(const char *v, unsigned *index, unsigned *count)
+{
+	unsigned i, n;
+	char extra;
+
+	if (sscanf(v, "%u/%u%c", &i, &n, &extra) != 2 || n == 0 || i == 0 ||
+	    i > n) {
+		fprintf(stderr, "ffa-harness: --shard: expected I/N with 1 <= I "
+				"<= N, got '%s'\n",
+			v);
+		return false;
+	}
+	*index = i;
+	*count = n;
+	return true;
+}
+
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	int c;
+	uint64_t v;
+
+	memset(a, 0, sizeof(*a));
+	a->jobs = 1;
+	a->progress = -1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:", run_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_IMAGE:
+			a->runner.image = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!image_format_parse(optarg, &a->runner.format)) {
+				fprintf(stderr, "ffa-harness: --format: auto, "
+						"elf or raw\n");
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
+		case OPT_LOAD_ADDR:
+			if (!cli_parse_u64("--load-addr", optarg,
+					   &a->runner.load_addr)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.has_load_addr = true;
+			break;
+		case OPT_PLATFORM:
+			if (platform_find(optarg) == NULL) {
+				fprintf(stderr,
+					"ffa-harness: --platform: no profile "
+					"'%s'; these exist:\n",
+					optarg);
+				platform_print_list(stderr);
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.platform = optarg;
+			break;
+		case OPT_SHARED_BUFFER:
+			if (!cli_parse_range("--shared-buffer", optarg,
+					     &a->runner.shared_buf_addr,
+					     &a->runner.shared_buf_size)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.has_shared_buffer = true;
+			break;
+		case OPT_FIRMWARE_DIR:
+			a->runner.firmware_dir = optarg;
+			break;
+		case OPT_JSON:
+			a->json = optarg;
+			break;
+		case OPT_JUNIT:
+			a->junit = optarg;
+			break;
+		case OPT_MARKDOWN:
+			a->markdown = optarg;
+			break;
+		case OPT_HTML:
+			a->html = optarg;
+			break;
+		case OPT_REPORT_DIR:
+			a->report_dir = optarg;
+			break;
+		case OPT_FILTER:
+			a->filter = optarg;
+			break;
+		case OPT_SHARD:
+			if (!parse_shard(optarg, &a->shard_index,
+					 &a->shard_count)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
+		case 'j':
+			if (!cli_parse_u64("-j", optarg, &v) || v == 0 ||
+			    v > 256) {
+				fprintf(stderr, "ffa-harness: -j: 1..256\n");
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->jobs = (unsigned)v;
+			break;
+		case OPT_TRACE:
+			a->trace = true;
+			break;
+		case OPT_MAX_INSNS:
+			if (!cli_parse_u64("--max-insns", optarg,
+					   &a->runner.max_insns)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
+		case OPT_NO_FORK:
+			a->no_fork = true;
+			break;
+		case OPT_QUIET:
+			a->progress = 0;
+			break;
+		case OPT_PROGRESS:
+			a->progress = 1;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			return CLI_EXIT_PASS;
+		default:
+			fputs(run_usage, stderr);
+			return CLI_EXIT_INVALID_INPUT;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "ffa-harness run: no scenario given\n");
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (a->progress < 0) {
+		const char *ci = getenv("CI");
+		a->progress = isatty(STDOUT_FILENO) &&
+			      (ci == NULL || ci[0] == '\0');
+	}
+	return -1;
+}
+
+/* --- Running ------------------------------------------------------------- */
+
+struct job {
+	const struct scenario *sc;
+	pid_t pid;
+	char *result_path;
+	char *object;    /* the JSON SCENARIO object */
+	enum verdict verdict;
+	bool input_error;
+	bool crashed;
+	double seconds;
+	struct timespec started;
+};
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Runs one scenario here: JSON object into job, trace on stdout. */
+static void run_here(struct job *job, const struct run_args *a)
+{
+	struct scenario_run *run = runner_run(job->sc, &a->runner);
+	struct strbuf sb = STRBUF_INIT;
+
+	run_json_scenario(run, &sb);
+	job->object = strbuf_steal(&sb);
+	job->verdict = run->verdict;
+	job->input_error = run->input_error;
+	if (a->trace && run->session != NULL) {
+		printf("== trace of %s\n", job->sc->name);
+		report_text_trace(stdout, &run->session->trace);
+	}
+	runner_run_free(run);
+}
+
+/* Worker exit codes: the verdict, or this for invalid input. */
+#define WORKER_INPUT_ERROR 10
+
+static void start_worker(struct job *job, const struct run_args *a,
+			 const char *dir, size_t index)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	strbuf_printf(&path, "%s/%zu.json", dir, index);
+	job->result_path = strbuf_steal(&path);
+	clock_gettime(CLOCK_MONOTONIC, &job->started);
+	fflush(stdout);
+	fflush(stderr);
+	job->pid = fork();
+	if (job->pid == 0) {
+		struct error err = {0};
+		int code;
+
+		run_here(job, a);
+		code = job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
+		if (!file_write_atomic(job->result_path, job->object,
+				       strlen(job->object), &err)) {
+			fprintf(stderr, "ffa-harness: %s\n", err.message);
+			code = 100;
+		}
+		fflush(stdout);
+		_exit(code);
+	}
+}
+
+/* A worker that died without a result: an error object of our own. */
+static char *crash_object(const struct scenario *sc, const char *why)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strbuf esc = STRBUF_INIT;
+
+	jsonw_escape(&esc, sc->name, strlen(sc->name));
+	strbuf_printf(&sb, "{\"name\":\"%s\",\"file\":\"", strbuf_str(&esc));
+	strbuf_reset(&esc);
+	jsonw_escape(&esc, sc->file, strlen(sc->file));
+	strbuf_printf(&sb,
+		      "%s\",\"line\":%d,\"column\":%d,\"verdict\":\"error\","
+		      "\"message\":\"internal error: %s\",\"steps\":[],"
+		      "\"findings\":[],\"trace\":[],\"console\":\"\"}",
+		      strbuf_str(&esc), sc->mark.line, sc->mark.column, why);
+	strbuf_free(&esc);
+	return strbuf_steal(&sb);
+}
+
+static void finish_worker(struct job *job, int status)
+{
+	struct strbuf data = STRBUF_INIT;
+	struct error err = {0};
+	char why[64];
+
+	job->seconds = since(&job->started);
+	if (WIFEXITED(status) && WEXITSTATUS(status) <= WORKER_INPUT_ERROR &&
+	    file_read_all(job->result_path, &data, 1u << 30, &err)) {
+		job->object = strbuf_steal(&data);
+		job->input_error = WEXITSTATUS(status) == WORKER_INPUT_ERROR;
+		job->verdict = job->input_error
+				       ? VERDICT_ERROR
+				       : (enum verdict)WEXITSTATUS(status);
+	} else {
+		if (WIFSIGNALED(status)) {
+			snprintf(why, sizeof(why), "the worker died of signal %d",
+				 WTERMSIG(status));
+		} else {
+			snprintf(why, sizeof(why), "the worker exited with %d",
+				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		}
+		job->object = crash_object(job->sc, why);
+		job->verdict = VERDICT_ERROR;
+		job->crashed = true;
+		strbuf_free(&data);
+	}
+	unlink(job->result_path);
+}
+
+static void print_progress(const struct job *job, const struct run_args *a)
+{
+	static const char *const marks[VERDICT_COUNT] = {
+		[VERDICT_PASS] = "PASS ",
+		[VERDICT_NOT_IMPLEMENTED] = "GAP  ",
+		[VERDICT_FAIL] = "FAIL ",
+		[VERDICT_FIRMWARE] = "FW   ",
+		[VERDICT_ERROR] = "ERROR",
+	};
+
+	if (a->progress) {
+		printf("%s %s  (%.2f s)\n", marks[job->verdict], job->sc->name,
+		       job->seconds);
+		fflush(stdout);
+	}
+}
+
+static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
+{
+	char dir_template[] = "/tmp/ffa-harness-XXXXXX";
+	const char *dir;
+	size_t next = 0, running = 0;
+
+	if (a->no_fork) {
+		for (size_t i = 0; i < count; i++) {
+			clock_gettime(CLOCK_MONOTONIC, &jobs[i].started);
+			run_here(&jobs[i], a);
+			jobs[i].seconds = since(&jobs[i].started);
+			print_progress(&jobs[i], a);
+		}
+		return;
+	}
+	dir = mkdtemp(dir_template);
+	if (dir == NULL) {
+		fprintf(stderr, "ffa-harness: mkdtemp: %s\n", strerror(errno));
+		exit(CLI_EXIT_INTERNAL);
+	}
+	while (next < count || running > 0) {
+		int status;
+		pid_t pid;
+
+		while (next < count && running < a->jobs) {
+			start_worker(&jobs[next], a, dir, next);
+			if (jobs[next].pid < 0) {
+				jobs[next].object = crash_object(jobs[next].sc,
+								 "fork failed");
+				jobs[next].verdict = VERDICT_ERROR;
+				jobs[next].crashed = true;
+			} else {
+				running++;
+			}
+			next++;
+		}
+		pid = wait(&status);
+		if (pid < 0) {
+			break;
+		}
+		for (size_t i = 0; i < count; i++) {
+			if (jobs[i].pid == pid && jobs[i].object == NULL) {
+				finish_worker(&jobs[i], status);
+				running--;
+				print_progress(&jobs[i], a);
+				break;
+			}
+		}
+	}
+	rmdir(dir);
+}
+
+/* --- Reports ------------------------------------------------------------- */
+
+static bool write_file(const char *path, const struct strbuf *data)
+{
+	struct error err = {0};
+
+	if (!file_write_atomic(path, strbuf_str(data), data->len, &err)) {
+		fprintf(stderr, "ffa-harness: %s\n", err.message);
+		return false;
+	}
+	return true;
+}
+
+static char *in_dir(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_printf(&sb, "%s/%s", dir, name);
+	return strbuf_steal(&sb);
+}
+
+static bool write_reports(const struct run_args *a, const struct strbuf *doc,
+			  const struct job *jobs, size_t count)
+{
+	struct report_outputs out = {
+		.junit = a->junit,
+		.markdown = a->markdown,
+		.html = a->html,
+	};
+	char *owned[4] = {NULL, NULL, NULL, NULL};
+	const char *json_path = a->json;
+	double *seconds = xcalloc(count != 0 ? count : 1, sizeof(*seconds));
+	bool ok = true;
+
+	if (a->report_dir != NULL) {
+		struct error err = {0};
+
+		if (!file_mkdirs(a->report_dir, &err)) {
+			fprintf(stderr, "ffa-harness: %s\n", err.message);
+			free(seconds);
+			return false;
+		}
+		json_path = owned[0] = in_dir(a->report_dir, "results.json");
+		out.junit = owned[1] = in_dir(a->report_dir, "junit.xml");
+		out.markdown = owned[2] = in_dir(a->report_dir, "summary.md");
+		out.html = owned[3] = in_dir(a->report_dir, "report.html");
+	}
+	if (json_path != NULL) {
+		ok = write_file(json_path, doc);
+	}
+	for (size_t i = 0; i < count; i++) {
+		seconds[i] = jobs[i].seconds;
+	}
+	if (ok && (out.junit != NULL || out.markdown != NULL ||
+		   out.html != NULL)) {
+		struct error err = {0};
+
+		if (!reports_write(strbuf_str(doc), doc->len, seconds, count,
+				   &out, &err)) {
+			fprintf(stderr, "ffa-harness: reports: %s\n",
+				err.message);
+			ok = false;
+		}
+	}
+	for (size_t i = 0; i < 4; i++) {
+		free(owned[i]);
+	}
+	free(seconds);
+	return ok;
+}
+
+/* Prints the verdict of each scenario that did not pass, and the total. */
+static void print_summary(const struct job *jobs, size_t count)
+{
+	size_t n[VERDICT_COUNT] = {0};
+	enum verdict worst = VERDICT_PASS;
+
+	for (size_t i = 0; i < count; i++) {
+		n[jobs[i].verdict]++;
+		worst = verdict_worst(worst, jobs[i].verdict);
+		if (jobs[i].verdict != VERDICT_PASS) {
+			json_t *o = json_loads(jobs[i].object, 0, NULL);
+			const char *msg = o != NULL ? json_string_value(json_object_get(o, "message")) : NULL;
+
+			printf("%s: %s (%s:%d): %s\n",
+			       verdict_name(jobs[i].verdict), jobs[i].sc->name,
+			       jobs[i].sc->file, jobs[i].sc->mark.line,
+			       msg != NULL ? msg : "");
+			json_decref(o);
+		}
+	}
+	printf("%zu scenario%s: %zu pass, %zu fail, %zu firmware, %zu "
+	       "not-implemented, %zu error -> %s\n",
+	       count, count == 1 ? "" : "s", n[VERDICT_PASS], n[VERDICT_FAIL],
+	       n[VERDICT_FIRMWARE], n[VERDICT_NOT_IMPLEMENTED],
+	       n[VERDICT_ERROR], count == 0 ? "nothing ran" : verdict_name(worst));
+}
+
+static size_t select_scenarios(const struct scenario_set *set,
+			       const struct run_args *a, struct job *jobs)
+{
+	size_t n = 0, matched = 0;
+
+	for (size_t i = 0; i < set->count; i++) {
+		const struct scenario *sc = &set->items[i];
+
+		if (a->filter != NULL && fnmatch(a->filter, sc->name, 0) != 0) {
+			continue;
+		}
+		if (a->shard_count != 0 &&
+		    matched++ % a->shard_count != a->shard_index - 1) {
+			continue;
+		}
+		memset(&jobs[n], 0, sizeof(jobs[n]));
+		jobs[n++].sc = sc;
+	}
+	return n;
+}
+
+int run_main(int argc, char **argv)
+{
+	struct run_args a;
+	struct scenario_set set = {0};
+	struct job *jobs;
+	struct strbuf doc = STRBUF_INIT;
+	const char **objects;
+	enum verdict *verdicts;
+	size_t files, count;
+	int rc = parse_run_args(argc, argv, &a);
+	bool input_error = false, internal_error = false, bad = false;
+
+	if (rc >= 0) {
+		return rc;
+	}
+	if (!load_all(argc - optind, argv + optind, &set, &files)) {
+		scenario_set_free(&set);
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	jobs = xcalloc(set.count != 0 ? set.count : 1, sizeof(*jobs));
+	count = select_scenarios(&set, &a, jobs);
+	if (count == 0) {
+		fprintf(stderr, "ffa-harness run: no scenario selected (%zu "
+				"loaded from %zu files)\n",
+			set.count, files);
+		free(jobs);
+		scenario_set_free(&set);
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	run_jobs(jobs, count, &a);
+	objects = xcalloc(count, sizeof(*objects));
+	verdicts = xcalloc(count, sizeof(*verdicts));
+	for (size_t i = 0; i < count; i++) {
+		objects[i] = jobs[i].object;
+		verdicts[i] = jobs[i].verdict;
+		input_error = input_error || jobs[i].input_error;
+		internal_error = internal_error || jobs[i].crashed;
+		bad = bad || (jobs[i].verdict != VERDICT_PASS &&
+			      jobs[i].verdict != VERDICT_NOT_IMPLEMENTED);
+	}
+	run_json_document(objects, verdicts, count, &doc);
+	print_summary(jobs, count);
+	if (!write_reports(&a, &doc, jobs, count)) {
+		internal_error = true;
+	}
+	rc = internal_error ? CLI_EXIT_INTERNAL
+	     : input_error  ? CLI_EXIT_INVALID_INPUT
+	     : bad          ? CLI_EXIT_FAIL
+			    : CLI_EXIT_PASS;
+	for (size_t i = 0; i < count; i++) {
+		free(jobs[i].object);
+		free(jobs[i].result_path);
+	}
+	free(objects);
+	free(verdicts);
+	free(jobs);
+	strbuf_free(&doc);
+	scenario_set_free(&set);
+	return rc;
+}
+
+static const char check_usage[] =
+	"usage: ffa-harness check FILE|DIR...\n"
+	"\n"
+	"Validates scenario files without running them: every error with\n"
+	"FILE:LINE:COLUMN, the key path and what was expected.  Exit status\n"
+	"0 when all are valid, 2 otherwise.\n";
+
+int check_main(int argc, char **argv)
+{
+	struct scenario_set set = {0};
+	size_t files;
+	bool ok;
+
+	if (argc < 2) {
+		fputs(check_usage, stderr);
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(check_usage, stdout);
+		return CLI_EXIT_PASS;
+	}
+	ok = load_all(argc - 1, argv + 1, &set, &files);
+	if (ok) {
+		printf("%zu file%s, %zu scenario%s: valid\n", files,
+		       files == 1 ? "" : "s", set.count,
+		       set.count == 1 ? "" : "s");
+	}
+	scenario_set_free(&set);
+	return ok ? CLI_EXIT_PASS : CLI_EXIT_INVALID_INPUT;
+}

@@ -1,0 +1,1133 @@
+/*
+ * The scenario runner.  See runner.h.
+ *
+ * The machine is driven in stretches: each step runs it until the agent
+ * asks for its next step, the console goes idle, an awaited text appears,
+ * or the run ends.  What happened in between (SMCs, console bytes,
+ * findings) is attributed to the step by trace sequence numbers and
+ * console offsets.
+ */
+#include "harness/runner.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abi/agent.h"
+#include "abi/mm.h"
+#include "common/abi_names.h"
+#include "common/text.h"
+#include "harness/expect.h"
+#include "harness/session.h"
+#include "models/inject.h"
+
+#define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+#define DEFAULT_BUFFER_SIZE 1024u
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+	[VERDICT_PASS] = "pass",
+	[VERDICT_NOT_IMPLEMENTED] = "not-implemented",
+	[VERDICT_FAIL] = "fail",
+	[VERDICT_FIRMWARE] = "firmware",
+	[VERDICT_ERROR] = "error",
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+bool verdict_parse(const char *s, enum verdict *out)
+{
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		if (strcmp(verdict_names[v], s) == 0) {
+			*out = (enum verdict)v;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum verdict verdict_worst(enum verdict a, enum verdict b)
+{
+	return a > b ? a : b;
+}
+
+const char *runner_default_firmware_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("FFAH_FW_DIR");
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0') {
+		return env;
+	}
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
+	if (n <= 0) {
+		return "build/firmware";
+	}
+	dir[n] = '\0';
+	snprintf(dir + strlen(dirname(dir)), 16, "/firmware");
+	return dir;
+}
+
+/* --- Set-up --------------------------------------------------------------- */
+
+static void set_message(char **dst, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_message(char **dst, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (*dst != NULL) {
+		return; /* the first message is the cause */
+	}
+	va_start(ap, fmt);
+	strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	*dst = strbuf_steal(&sb);
+}
+
+/* A path in a scenario is relative to the scenario file's directory. */
+static char *scenario_relative(const struct scenario *sc, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *copy;
+
+	if (path[0] == '/' || sc->file == NULL) {
+		return xstrdup(path);
+	}
+	copy = xstrdup(sc->file);
+	strbuf_printf(&sb, "%s/%s", dirname(copy), path);
+	free(copy);
+	return strbuf_steal(&sb);
+}
+
+struct firmware_choice {
+	char *name;
+	char *path;
+	enum image_format format;
+	bool has_load_addr;
+	uint64_t load_addr;
+	const char *platform_hint;
+};
+
+static bool choose_firmware(const struct scenario *sc,
+			    const struct runner_options *o,
+			    struct firmware_choice *fw,
+			    struct scenario_run *run)
+{
+	const char *dir = o->firmware_dir != NULL
+				  ? o->firmware_dir
+				  : runner_default_firmware_dir();
+	const struct scenario_firmware *f = &sc->firmware;
+	struct strbuf sb = STRBUF_INIT;
+
+	memset(fw, 0, sizeof(*fw));
+	if (o->image != NULL) {
+		fw->name = xstrdup("--image");
+		fw->path = xstrdup(o->image);
+		fw->format = o->format;
+		fw->has_load_addr = o->has_load_addr;
+		fw->load_addr = o->load_addr;
+		return true;
+	}
+	switch (f->kind) {
+	case SCENARIO_FIRMWARE_DEFAULT:
+		fw->name = xstrdup("refclient");
+		strbuf_printf(&sb, "%s/refclient.elf", dir);
+		break;
+	case SCENARIO_FIRMWARE_IMAGE:
+		fw->name = xstrdup(f->image);
+		fw->path = scenario_relative(sc, f->image);
+		if (f->format != NULL && !image_format_parse(f->format,
+							     &fw->format)) {
+			set_message(&run->setup_error,
+				    "%s:%d:%d: unknown image format '%s'",
+				    sc->file, f->mark.line, f->mark.column,
+				    f->format);
+			return false;
+		}
+		fw->has_load_addr = f->load_addr.present;
+		fw->load_addr = f->load_addr.value;
+		return true;
+	case SCENARIO_FIRMWARE_BUILTIN:
+		fw->name = xstrdup(f->name);
+		if (strcmp(f->name, "refclient") == 0) {
+			strbuf_printf(&sb, "%s/refclient.elf", dir);
+		} else if (strncmp(f->name, "refclient:", 10) == 0) {
+			strbuf_printf(&sb, "%s/refclient-%s.elf", dir,
+				      f->name + 10);
+		} else if (strcmp(f->name, "uboot-debian") == 0) {
+			strbuf_puts(&sb, UBOOT_DEBIAN);
+			fw->format = IMAGE_FORMAT_RAW;
+			fw->has_load_addr = true;
+			fw->load_addr = 0;
+			fw->platform_hint = "qemu-virt";
+		} else {
+			set_message(&run->setup_error,
+				    "%s:%d:%d: unknown built-in firmware '%s' "
+				    "(refclient, refclient:<variant>, "
+				    "uboot-debian)",
+				    sc->file, f->mark.line, f->mark.column,
+				    f->name);
+			strbuf_free(&sb);
+			return false;
+		}
+		break;
+	}
+	fw->path = strbuf_steal(&sb);
+	return true;
+}
+
+static bool parse_version(const struct scenario_text *t, uint32_t *out)
+{
+	static const struct {
+		const char *text;
+		uint32_t v;
+	} versions[] = {{"1.0", FFA_VERSION_1_0},
+			{"1.1", FFA_VERSION_1_1},
+			{"1.2", FFA_VERSION_1_2}};
+
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		if (strcmp(versions[i].text, t->value) == 0) {
+			*out = versions[i].v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool make_config(const struct scenario *sc,
+			const struct runner_options *o,
+			const struct firmware_choice *fw,
+			struct session_config *cfg, struct scenario_run *run)
+{
+	const struct scenario_spmc *sp = &sc->spmc;
+	const char *pname = o->platform != NULL ? o->platform
+			    : sc->platform.value != NULL ? sc->platform.value
+			    : fw->platform_hint;
+	const struct platform *p = pname != NULL ? platform_find(pname)
+						 : platform_default();
+
+	if (p == NULL) {
+		set_message(&run->setup_error, "%s: unknown platform '%s'",
+			    sc->file, pname);
+		return false;
+	}
+	run->platform = p->name;
+	session_config_default(cfg, p);
+	if (sp->ffa_version.value != NULL &&
+	    !parse_version(&sp->ffa_version, &cfg->spmc.max_version)) {
+		set_message(&run->setup_error, "%s:%d:%d: bad FF-A version",
+			    sc->file, sp->ffa_version.mark.line,
+			    sp->ffa_version.mark.column);
+		return false;
+	}
+	if (sp->nwd_id.present) {
+		cfg->spmc.nwd_id = (uint16_t)sp->nwd_id.value;
+	}
+	if (sp->shared_buffer_address.present) {
+		cfg->shared_buf_addr = sp->shared_buffer_address.value;
+	}
+	if (sp->shared_buffer_size.present) {
+		cfg->shared_buf_size = sp->shared_buffer_size.value;
+	}
+	if (o->has_shared_buffer) {
+		cfg->shared_buf_addr = o->shared_buf_addr;
+		cfg->shared_buf_size = o->shared_buf_size;
+	}
+	if (sp->partition_count != 0) {
+		cfg->spmc.partition_count = sp->partition_count;
+		for (size_t i = 0; i < sp->partition_count &&
+				   i < SPMC_MAX_PARTITIONS;
+		     i++) {
+			const struct scenario_partition *sp_in =
+				&sp->partitions[i];
+			struct spmc_partition_config *pc =
+				&cfg->spmc.partitions[i];
+
+			memset(pc, 0, sizeof(*pc));
+			snprintf(pc->name, sizeof(pc->name), "%s",
+				 sp_in->name.value != NULL ? sp_in->name.value
+							   : "partition");
+			pc->id = (uint16_t)sp_in->id.value;
+			pc->uuid = sp_in->uuid;
+			pc->properties = sp_in->properties.present
+						 ? (uint32_t)sp_in->properties.value
+						 : 0x103u;
+			pc->exec_ctx_count =
+				sp_in->exec_ctx_count.present
+					? (uint16_t)sp_in->exec_ctx_count.value
+					: 1;
+			pc->model = SP_MODEL_MM_VARIABLE;
+			if (sp_in->model.value != NULL &&
+			    !sp_model_parse(sp_in->model.value, &pc->model)) {
+				set_message(&run->setup_error,
+					    "%s:%d:%d: unknown partition model "
+					    "'%s'",
+					    sc->file, sp_in->model.mark.line,
+					    sp_in->model.mark.column,
+					    sp_in->model.value);
+				return false;
+			}
+		}
+	}
+	if (sp->store_capacity.present) {
+		cfg->store.nv_capacity = sp->store_capacity.value;
+	}
+	if (sp->store_volatile_capacity.present) {
+		cfg->store.volatile_capacity = sp->store_volatile_capacity.value;
+	}
+	if (sp->store_max_variable_size.present) {
+		cfg->store.max_variable_size = sp->store_max_variable_size.value;
+	}
+	if (sc->checks.cache_model.value != NULL &&
+	    !cache_core_parse(sc->checks.cache_model.value,
+			      &cfg->machine.cache_core)) {
+		set_message(&run->setup_error,
+			    "%s:%d:%d: unknown cache model '%s' (cortex-a57, "
+			    "cortex-a53, strict)",
+			    sc->file, sc->checks.cache_model.mark.line,
+			    sc->checks.cache_model.mark.column,
+			    sc->checks.cache_model.value);
+		return false;
+	}
+	cfg->machine.wide_maintenance_fails =
+		sc->checks.wide_maintenance_fails.present &&
+		sc->checks.wide_maintenance_fails.value != 0;
+	if (o->max_insns != 0) {
+		cfg->machine.max_insns = o->max_insns;
+	} else if (sc->max_insns.present) {
+		cfg->machine.max_insns = sc->max_insns.value;
+	}
+	if (sc->timeout_seconds.present) {
+		cfg->machine.wall_timeout_ms = sc->timeout_seconds.value * 1000;
+	}
+	return true;
+}
+
+/* Preloaded variables go straight into the store, under its rules. */
+static bool preload_variables(const struct scenario *sc, struct session *s,
+			      struct scenario_run *run)
+{
+	for (size_t i = 0; i < sc->spmc.variable_count; i++) {
+		const struct scenario_variable *v = &sc->spmc.variables[i];
+		uint16_t *name;
+		size_t size;
+		uint64_t status;
+
+		if (!text_utf8_to_ucs2(v->name, &name, &size)) {
+			set_message(&run->setup_error,
+				    "%s:%d:%d: variable name is not valid UTF-8 "
+				    "in the BMP",
+				    sc->file, v->mark.line, v->mark.column);
+			return false;
+		}
+		status = varstore_set(s->store, name, size, &v->guid,
+				      v->attributes, v->data.len, v->data.data);
+		free(name);
+		if (status != EFI_SUCCESS) {
+			const char *n = efi_status_name(status);
+
+			set_message(&run->setup_error,
+				    "%s:%d:%d: preloading variable '%s': %s",
+				    sc->file, v->mark.line, v->mark.column,
+				    v->name, n != NULL ? n : "error");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* --- Driving the machine -------------------------------------------------- */
+
+struct stepper {
+	struct scenario_run *run;
+	struct session *s;
+	struct step_run *sr;
+	const struct scenario_step *st;
+	int index;
+	enum machine_stop stop; /* of the last stretch */
+};
+
+static void step_error(struct stepper *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void step_error(struct stepper *p, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	p->sr->verdict = VERDICT_ERROR;
+	if (p->sr->message == NULL) {
+		p->sr->message = strbuf_steal(&sb);
+	} else {
+		strbuf_free(&sb);
+	}
+}
+
+static enum machine_stop stretch(struct stepper *p,
+				 const struct machine_run_opts *opts)
+{
+	p->stop = machine_run(p->s->machine, opts);
+	return p->stop;
+}
+
+static const char *stop_text(struct stepper *p)
+{
+	const struct machine_fault *f = machine_fault(p->s->machine);
+	static char buf[512];
+
+	if (f->what[0] != '\0' && machine_stop_is_final(p->stop) &&
+	    p->stop != MACHINE_STOP_POWER_OFF && p->stop != MACHINE_STOP_RESET) {
+		snprintf(buf, sizeof(buf), "%s: %s at pc 0x%llx",
+			 machine_stop_name(p->stop), f->what,
+			 (unsigned long long)f->pc);
+		return buf;
+	}
+	return machine_stop_name(p->stop);
+}
+
+/* Runs until the agent waits for a step; false (step error) otherwise. */
+static bool reach_agent(struct stepper *p)
+{
+	struct machine_run_opts opts = {.stop_on_idle = true};
+
+	if (p->s->agent.waiting) {
+		return true;
+	}
+	for (;;) {
+		switch (stretch(p, &opts)) {
+		case MACHINE_STOP_AGENT_WAIT:
+			return true;
+		case MACHINE_STOP_CONSOLE_MATCH:
+		case MACHINE_STOP_STEP_BUDGET:
+			continue;
+		case MACHINE_STOP_CONSOLE_IDLE:
+			step_error(p, "the firmware waits at its console; no "
+				      "agent asked for a step (boot with "
+				      "until: prompt and start the agent from "
+				      "the console?)");
+			return false;
+		default:
+			step_error(p, "the run ended before the agent asked "
+				      "for a step: %s",
+				   stop_text(p));
+			return false;
+		}
+	}
+}
+
+/* Builds the agent step and its payload (name, then data). */
+static bool build_step(struct stepper *p, uint32_t op, struct agent_step *as,
+		       struct strbuf *payload)
+{
+	const struct scenario_variable_call *v = &p->st->var;
+	static const struct efi_guid global = EFI_GLOBAL_VARIABLE_GUID;
+
+	memset(as, 0, sizeof(*as));
+	as->op = op;
+	as->flags = v->null_flags;
+	as->guid = v->has_guid ? v->guid : global;
+	as->attributes = v->has_attributes ? v->attributes
+			 : op == AGENT_OP_SET_VARIABLE
+				 ? EFI_VARIABLE_NON_VOLATILE |
+					   EFI_VARIABLE_BOOTSERVICE_ACCESS |
+					   EFI_VARIABLE_RUNTIME_ACCESS
+				 : 0;
+	as->buffer_size = v->buffer_size.present ? v->buffer_size.value
+						 : DEFAULT_BUFFER_SIZE;
+	if (v->name.value != NULL) {
+		uint16_t *name;
+		size_t size;
+
+		if (!text_utf8_to_ucs2(v->name.value, &name, &size)) {
+			step_error(p, "name '%s' is not UTF-8 in the BMP",
+				   v->name.value);
+			return false;
+		}
+		strbuf_append(payload, name, size);
+		as->name_size = size;
+		free(name);
+	}
+	if (op == AGENT_OP_PRINT && p->st->print.value != NULL) {
+		strbuf_puts(payload, p->st->print.value);
+		as->data_size = strlen(p->st->print.value);
+	} else if (v->data.present) {
+		strbuf_append(payload, v->data.data, v->data.len);
+		as->data_size = v->data.len;
+	}
+	return true;
+}
+
+/* Gives the agent its step and records it on the NEXT event. */
+static bool give_step(struct stepper *p, const struct agent_step *as,
+		      const struct strbuf *payload)
+{
+	struct smccc_regs regs;
+	struct error err = {0};
+	struct trace *t = &p->s->trace;
+
+	memset(&regs, 0, sizeof(regs));
+	if (!agent_give_step(&p->s->agent, as, payload->data, payload->len,
+			     &regs, &err)) {
+		step_error(p, "%s", err.message);
+		return false;
+	}
+	if (!machine_set_smc_return(p->s->machine, &regs, 2)) {
+		step_error(p, "cannot write the agent's registers");
+		return false;
+	}
+	for (size_t i = t->count; i > 0; i--) {
+		struct trace_event *ev = &t->events[i - 1];
+
+		if (ev->kind == TRACE_SMC && ev->fid == AGENT_FID_NEXT) {
+			ev->out[0] = regs.x[0];
+			ev->out[1] = regs.x[1];
+			trace_event_set_summary(ev, "-> %s",
+						agent_op_name(as->op));
+			break;
+		}
+	}
+	return true;
+}
+
+/* Learns the runtime regions from the ExitBootServices report. */
+static void learn_regions(struct stepper *p)
+{
+	const struct step_run *sr = p->sr;
+	struct scenario_run *run = p->run;
+
+	if (sr->result.flags == AGENT_RESULT_PAYLOAD_REGIONS) {
+		size_t n = sr->payload_len / sizeof(struct agent_region);
+
+		run->regions = xrealloc(run->regions,
+					(n + 1) * sizeof(*run->regions));
+		for (size_t i = 0; i < n; i++) {
+			struct agent_region r;
+
+			memcpy(&r, sr->payload + i * sizeof(r), sizeof(r));
+			run->regions[i] = (struct runtime_region){
+				r.base, r.size, r.kind};
+		}
+		run->region_count = n;
+	}
+}
+
+/* Names of the image's sections, so that findings say what was touched. */
+static size_t section_names(const struct session *s, struct guard_range *out,
+			    size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; s->image_loaded && i < s->image.section_count &&
+			   n < max;
+	     i++) {
+		const struct image_section *sec = &s->image.sections[i];
+
+		if (sec->size == 0) {
+			continue;
+		}
+		out[n++] = (struct guard_range){sec->addr, sec->size, 0,
+						sec->name};
+	}
+	return n;
+}
+
+/*
+ * ExitBootServices reported success: from now on only the runtime regions
+ * it named (plus the shared buffer) may be used, set/way maintenance is a
+ * finding, and RX/TX must be unmapped if the scenario says so.
+ */
+static void enter_runtime(struct stepper *p)
+{
+	struct scenario_run *run = p->run;
+	struct session *s = p->s;
+	struct guard_range allowed[64];
+	struct guard_range names[64];
+	size_t n = 0, name_count;
+	struct error err = {0};
+	const struct scenario_u64 *must_unmap =
+		&run->sc->checks.rxtx_unmapped_at_ebs;
+
+	machine_set_runtime(s->machine);
+	if (must_unmap->present && must_unmap->value != 0 &&
+	    s->spmc.rxtx.mapped) {
+		findings_add(&s->findings, FINDING_FIRMWARE,
+			     "ffa.rxtx-mapped-after-exit-boot-services",
+			     "the RX/TX buffers at 0x%llx/0x%llx are still "
+			     "mapped after ExitBootServices (FFA_RXTX_UNMAP, "
+			     "so that the OS can map its own pair)",
+			     (unsigned long long)s->spmc.rxtx.tx,
+			     (unsigned long long)s->spmc.rxtx.rx);
+	}
+	if (run->region_count == 0) {
+		return; /* no regions reported: nothing to police */
+	}
+	for (size_t i = 0; i < run->region_count && n < 62; i++) {
+		const struct runtime_region *r = &run->regions[i];
+		static const char *const kinds[] = {
+			"?", "runtime code", "runtime data", "runtime MMIO",
+			"OS memory"};
+		unsigned access = GUARD_DATA;
+
+		if (r->kind == AGENT_REGION_RUNTIME_CODE) {
+			access = GUARD_EXEC;
+		} else if (r->kind == AGENT_REGION_OS) {
+			access = GUARD_EXEC | GUARD_DATA;
+		}
+		allowed[n++] = (struct guard_range){
+			r->base, r->size, access,
+			r->kind < 5 ? kinds[r->kind] : "runtime"};
+	}
+	allowed[n++] = (struct guard_range){s->cfg.shared_buf_addr,
+					    s->cfg.shared_buf_size, GUARD_DATA,
+					    "MM shared buffer"};
+	name_count = section_names(s, names, 64);
+	if (!machine_guard_runtime(s->machine, allowed, n, names, name_count,
+				   &err)) {
+		step_error(p, "%s", err.message);
+	}
+}
+
+static void agent_step(struct stepper *p, uint32_t op)
+{
+	struct machine_run_opts opts = {.stop_on_idle = true};
+	struct agent_step as;
+	struct strbuf payload = STRBUF_INIT;
+	struct agent_result res;
+	const uint8_t *data;
+	size_t len;
+	bool ends_run = op == AGENT_OP_POWER_OFF || op == AGENT_OP_RESET;
+
+	if (!reach_agent(p) || !build_step(p, op, &as, &payload) ||
+	    !give_step(p, &as, &payload)) {
+		strbuf_free(&payload);
+		return;
+	}
+	strbuf_free(&payload);
+	for (;;) {
+		enum machine_stop stop = stretch(p, &opts);
+
+		if (stop == MACHINE_STOP_CONSOLE_MATCH ||
+		    stop == MACHINE_STOP_STEP_BUDGET) {
+			continue;
+		}
+		if (stop == MACHINE_STOP_AGENT_WAIT || ends_run) {
+			break;
+		}
+		step_error(p, "during %s: %s", agent_op_name(op), stop_text(p));
+		return;
+	}
+	if (ends_run) {
+		enum machine_stop want = op == AGENT_OP_POWER_OFF
+						 ? MACHINE_STOP_POWER_OFF
+						 : MACHINE_STOP_RESET;
+
+		if (p->stop != want && p->st->expect.stop.value == NULL) {
+			expect_add_check(p->sr, "stop", p->st->mark, false,
+					 machine_stop_name(want),
+					 stop_text(p));
+		}
+		return;
+	}
+	if (!agent_take_result(&p->s->agent, &res, &data, &len)) {
+		step_error(p, "the agent did not report the result of %s",
+			   agent_op_name(op));
+		return;
+	}
+	if (res.op != op) {
+		step_error(p, "the agent reported %s for a %s step",
+			   agent_op_name(res.op), agent_op_name(op));
+		return;
+	}
+	p->sr->has_result = true;
+	p->sr->result = res;
+	p->sr->payload = xmalloc(len);
+	memcpy(p->sr->payload, data, len);
+	p->sr->payload_len = len;
+	if (op == AGENT_OP_EXIT_BOOT_SERVICES && res.status == EFI_SUCCESS) {
+		learn_regions(p);
+		enter_runtime(p);
+	}
+}
+
+static void boot_step(struct stepper *p)
+{
+	const struct scenario_boot *b = &p->st->boot;
+	struct machine_run_opts opts = {
+		.stop_on_idle = b->until != BOOT_UNTIL_STOP,
+		.max_insns = b->max_insns.present ? b->max_insns.value : 0,
+		.wait_text = b->interrupt_autoboot.value,
+		.output_mark = pl011_output_len(machine_uart(p->s->machine)),
+	};
+
+	for (;;) {
+		enum machine_stop stop = stretch(p, &opts);
+
+		if (stop == MACHINE_STOP_CONSOLE_MATCH) {
+			/* The autoboot countdown: any key stops it. */
+			pl011_feed(machine_uart(p->s->machine), " ", 1);
+			opts.wait_text = NULL;
+			continue;
+		}
+		if (stop == MACHINE_STOP_AGENT_WAIT &&
+		    b->until == BOOT_UNTIL_AGENT) {
+			return;
+		}
+		if (stop == MACHINE_STOP_CONSOLE_IDLE &&
+		    b->until == BOOT_UNTIL_PROMPT) {
+			break;
+		}
+		if (stop == MACHINE_STOP_STEP_BUDGET) {
+			step_error(p, "boot did not reach its goal within %llu "
+				      "instructions",
+				   (unsigned long long)opts.max_insns);
+			return;
+		}
+		if (b->until == BOOT_UNTIL_STOP && machine_stop_is_final(stop)) {
+			return;
+		}
+		if (stop == MACHINE_STOP_AGENT_WAIT) {
+			step_error(p, "the agent asked for a step, but boot "
+				      "waits for the console prompt");
+			return;
+		}
+		step_error(p, "boot did not reach %s: %s",
+			   b->until == BOOT_UNTIL_AGENT ? "the agent"
+							: "the prompt",
+			   stop_text(p));
+		return;
+	}
+	if (b->prompt.value != NULL) {
+		struct pl011 *u = machine_uart(p->s->machine);
+		const char *out = pl011_output(u) + p->sr->console_first;
+
+		expect_add_check(p->sr, "boot.prompt", b->prompt.mark,
+				 strstr(out, b->prompt.value) != NULL,
+				 b->prompt.value, "not printed before the "
+						  "firmware waited for input");
+	}
+}
+
+static void console_step(struct stepper *p)
+{
+	const struct scenario_console *c = &p->st->console;
+	struct pl011 *u = machine_uart(p->s->machine);
+	struct machine_run_opts opts = {
+		.stop_on_idle = true,
+		.max_insns = c->max_insns.present ? c->max_insns.value : 0,
+		.wait_text = c->wait.value,
+		.output_mark = pl011_output_len(u),
+	};
+
+	if (c->type.value != NULL) {
+		pl011_feed(u, c->type.value, strlen(c->type.value));
+		if (!c->no_enter) {
+			pl011_feed(u, "\r", 1);
+		}
+	}
+	for (;;) {
+		enum machine_stop stop = stretch(p, &opts);
+
+		if (stop == MACHINE_STOP_CONSOLE_MATCH ||
+		    stop == MACHINE_STOP_AGENT_WAIT ||
+		    machine_stop_is_final(stop)) {
+			break;
+		}
+		if (stop == MACHINE_STOP_CONSOLE_IDLE) {
+			if (pl011_input_pending(u) != 0) {
+				continue;
+			}
+			break;
+		}
+		if (stop == MACHINE_STOP_STEP_BUDGET) {
+			break;
+		}
+	}
+	if (c->wait.value != NULL) {
+		expect_add_check(p->sr, "console.wait", c->wait.mark,
+				 p->stop == MACHINE_STOP_CONSOLE_MATCH,
+				 c->wait.value,
+				 p->stop == MACHINE_STOP_CONSOLE_MATCH
+					 ? c->wait.value
+					 : stop_text(p));
+	}
+	if (machine_stop_is_final(p->stop) &&
+	    p->st->expect.stop.value == NULL &&
+	    p->stop != MACHINE_STOP_POWER_OFF && p->stop != MACHINE_STOP_RESET) {
+		step_error(p, "the run ended: %s", stop_text(p));
+	}
+}
+
+static void inject_step(struct stepper *p)
+{
+	const struct scenario_inject *in = &p->st->inject;
+	struct inject_rule r;
+	static const enum inject_kind kinds[INJECT_KIND_COUNT] = {
+		[INJECT_FFA_ERROR] = INJECT_KIND_FFA_ERROR,
+		[INJECT_MM_RETURN] = INJECT_KIND_MM_RETURN,
+		[INJECT_EFI_STATUS] = INJECT_KIND_EFI_STATUS,
+		[INJECT_REPLY] = INJECT_KIND_REPLY,
+		[INJECT_RX_BUSY] = INJECT_KIND_RX_BUSY,
+	};
+	static const enum inject_reply replies[] = {
+		[REPLY_TRUNCATED] = INJECT_REPLY_TRUNCATED,
+		[REPLY_CORRUPTED] = INJECT_REPLY_CORRUPTED,
+		[REPLY_OVERSIZED] = INJECT_REPLY_OVERSIZED,
+	};
+
+	memset(&r, 0, sizeof(r));
+	r.kind = kinds[in->kind];
+	r.code = in->code;
+	r.reply = replies[in->reply];
+	r.every = in->count == 0;
+	r.remaining = in->count;
+	r.after_exit_boot_services = in->after_exit_boot_services;
+	r.has_mm_function = in->mm_function.present;
+	r.mm_function = in->mm_function.value;
+	if (in->on.value != NULL &&
+	    !smc_function_parse(in->on.value, &r.on_fid)) {
+		step_error(p, "inject: unknown function '%s'", in->on.value);
+		return;
+	}
+	if (!inject_add(&p->s->inject, &r)) {
+		step_error(p, "inject: more than %d rules", INJECT_MAX_RULES);
+	}
+}
+
+static void run_step(struct stepper *p)
+{
+	static const uint32_t agent_ops[STEP_KIND_COUNT] = {
+		[STEP_GET_VARIABLE] = AGENT_OP_GET_VARIABLE,
+		[STEP_SET_VARIABLE] = AGENT_OP_SET_VARIABLE,
+		[STEP_GET_NEXT_VARIABLE_NAME] = AGENT_OP_GET_NEXT_VARIABLE_NAME,
+		[STEP_QUERY_VARIABLE_INFO] = AGENT_OP_QUERY_VARIABLE_INFO,
+		[STEP_EXIT_BOOT_SERVICES] = AGENT_OP_EXIT_BOOT_SERVICES,
+		[STEP_SET_VIRTUAL_ADDRESS_MAP] = AGENT_OP_SET_VIRTUAL_ADDRESS_MAP,
+		[STEP_GET_MEMORY_MAP] = AGENT_OP_GET_MEMORY_MAP,
+		[STEP_PRINT] = AGENT_OP_PRINT,
+		[STEP_POWER_OFF] = AGENT_OP_POWER_OFF,
+		[STEP_RESET] = AGENT_OP_RESET,
+	};
+
+	switch (p->st->kind) {
+	case STEP_BOOT:
+		boot_step(p);
+		break;
+	case STEP_CONSOLE:
+		console_step(p);
+		break;
+	case STEP_INJECT:
+		inject_step(p);
+		break;
+	default:
+		if ((unsigned)p->st->kind < STEP_KIND_COUNT &&
+		    agent_ops[p->st->kind] != AGENT_OP_NONE) {
+			agent_step(p, agent_ops[p->st->kind]);
+		} else {
+			step_error(p, "step kind %d is not supported",
+				   (int)p->st->kind);
+		}
+		break;
+	}
+}
+
+/* --- Verdicts --------------------------------------------------------------- */
+
+static bool finding_expected(const struct scenario *sc,
+			     const struct finding *fd)
+{
+	for (size_t i = 0; i < sc->expect_finding_count; i++) {
+		if (strcmp(sc->expect_findings[i].value, fd->code) == 0) {
+			return true;
+		}
+	}
+	if (fd->step >= 0 && (size_t)fd->step < sc->step_count) {
+		const struct scenario_expect *e = &sc->steps[fd->step].expect;
+
+		for (size_t i = 0; i < e->finding_count; i++) {
+			if (strcmp(e->findings[i].value, fd->code) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Scenario-level expect_findings must each have been found. */
+static void check_expected_findings(struct scenario_run *run)
+{
+	const struct scenario *sc = run->sc;
+
+	for (size_t i = 0; i < sc->expect_finding_count; i++) {
+		const char *code = sc->expect_findings[i].value;
+		bool found = findings_find(&run->session->findings, code) !=
+			     NULL;
+
+		if (!found) {
+			run->verdict = verdict_worst(run->verdict, VERDICT_FAIL);
+			set_message(&run->message,
+				    "expect_findings: '%s' was not found (%s:%d)",
+				    code, sc->file,
+				    sc->expect_findings[i].mark.line);
+		}
+	}
+}
+
+static void step_verdicts(struct scenario_run *run)
+{
+	for (size_t i = 0; i < run->step_count; i++) {
+		struct step_run *sr = &run->steps[i];
+
+		for (size_t k = 0; k < sr->check_count; k++) {
+			const struct check *c = &sr->checks[k];
+
+			if (c->ok) {
+				continue;
+			}
+			sr->verdict = verdict_worst(sr->verdict, VERDICT_FAIL);
+			if (sr->message == NULL) {
+				struct strbuf sb = STRBUF_INIT;
+
+				strbuf_printf(&sb, "%s: expected %s, seen %s",
+					      c->what, c->expected, c->seen);
+				sr->message = strbuf_steal(&sb);
+			}
+		}
+		run->verdict = verdict_worst(run->verdict, sr->verdict);
+		if (sr->message != NULL) {
+			set_message(&run->message, "step %zu (%s, line %d): %s",
+				    i + 1, scenario_step_kind_name(sr->step->kind),
+				    sr->step->mark.line, sr->message);
+		}
+	}
+}
+
+static void finding_verdicts(struct scenario_run *run)
+{
+	const struct findings *f = &run->session->findings;
+
+	for (size_t i = 0; i < f->count; i++) {
+		const struct finding *fd = &f->items[i];
+		enum verdict v = VERDICT_PASS;
+
+		switch (fd->kind) {
+		case FINDING_FIRMWARE:
+			v = finding_expected(run->sc, fd) ? VERDICT_PASS
+							  : VERDICT_FIRMWARE;
+			break;
+		case FINDING_UNIMPLEMENTED:
+			v = VERDICT_NOT_IMPLEMENTED;
+			break;
+		case FINDING_ERROR:
+			v = VERDICT_ERROR;
+			break;
+		case FINDING_EXPECTATION:
+			v = VERDICT_FAIL;
+			break;
+		default:
+			break;
+		}
+		if (fd->step >= 0 && (size_t)fd->step < run->step_count) {
+			struct step_run *sr = &run->steps[fd->step];
+			sr->verdict = verdict_worst(sr->verdict, v);
+		}
+		if (v != VERDICT_PASS) {
+			run->verdict = verdict_worst(run->verdict, v);
+			if (v >= VERDICT_FIRMWARE) {
+				set_message(&run->message, "%s: %s", fd->code,
+					    fd->message);
+			}
+		}
+	}
+}
+
+/* Finds a finding's scenario line from its step. */
+static void place_findings(struct scenario_run *run)
+{
+	struct findings *f = &run->session->findings;
+
+	for (size_t i = 0; i < f->count; i++) {
+		struct finding *fd = &f->items[i];
+
+		if (fd->step >= 0 && (size_t)fd->step < run->step_count) {
+			fd->line = run->steps[fd->step].step->mark.line;
+			fd->column = run->steps[fd->step].step->mark.column;
+		} else {
+			fd->line = run->sc->mark.line;
+			fd->column = run->sc->mark.column;
+		}
+	}
+}
+
+/* --- The run ---------------------------------------------------------------- */
+
+static void run_steps(struct scenario_run *run)
+{
+	struct session *s = run->session;
+	struct pl011 *uart = machine_uart(s->machine);
+
+	for (size_t i = 0; i < run->step_count; i++) {
+		struct step_run *sr = &run->steps[i];
+		struct stepper p = {
+			.run = run, .s = s, .sr = sr, .st = sr->step,
+			.index = (int)i, .stop = MACHINE_STOP_NONE,
+		};
+		struct trace_event *mark;
+		uint64_t insns0 = machine_insns(s->machine);
+
+		s->trace.current_step = (int)i;
+		s->findings.current_step = (int)i;
+		mark = trace_append(&s->trace, TRACE_STEP);
+		trace_event_set_summary(mark, "step %zu: %s (line %d)", i + 1,
+					scenario_step_kind_name(sr->step->kind),
+					sr->step->mark.line);
+		sr->ran = true;
+		sr->trace_first = (uint32_t)s->trace.count;
+		sr->console_first = pl011_output_len(uart);
+		run_step(&p);
+		sr->trace_end = (uint32_t)s->trace.count;
+		sr->console_end = pl011_output_len(uart);
+		sr->insns = machine_insns(s->machine) - insns0;
+		run->stop = p.stop != MACHINE_STOP_NONE ? p.stop : run->stop;
+		expect_step(sr->step, sr, s, run->stop, (int)i);
+		if (sr->verdict == VERDICT_ERROR) {
+			break; /* the machine cannot be trusted any more */
+		}
+		if (machine_stop_is_final(run->stop) && i + 1 < run->step_count) {
+			struct step_run *next = &run->steps[i + 1];
+
+			next->verdict = VERDICT_ERROR;
+			next->message = xstrdup("not run: the run had already "
+						"ended");
+			break;
+		}
+	}
+	s->trace.current_step = -1;
+	s->findings.current_step = -1;
+}
+
+struct scenario_run *runner_run(const struct scenario *sc,
+				const struct runner_options *o)
+{
+	struct scenario_run *run = xcalloc(1, sizeof(*run));
+	struct firmware_choice fw;
+	struct session_config cfg;
+	struct error err = {0};
+	char *store_file = NULL, *preload_file = NULL;
+
+	run->sc = sc;
+	run->stop = MACHINE_STOP_NONE;
+	run->step_count = sc->step_count;
+	run->steps = xcalloc(sc->step_count != 0 ? sc->step_count : 1,
+			     sizeof(*run->steps));
+	for (size_t i = 0; i < sc->step_count; i++) {
+		run->steps[i].step = &sc->steps[i];
+	}
+	if (!choose_firmware(sc, o, &fw, run)) {
+		run->input_error = true;
+		goto done;
+	}
+	run->firmware_name = fw.name;
+	run->firmware_path = fw.path;
+	if (!make_config(sc, o, &fw, &cfg, run)) {
+		run->input_error = true;
+		goto done;
+	}
+	if (sc->spmc.store_file.value != NULL) {
+		store_file = scenario_relative(sc, sc->spmc.store_file.value);
+		cfg.store_file = store_file;
+	}
+	if (sc->spmc.store_preload.value != NULL) {
+		preload_file = scenario_relative(sc, sc->spmc.store_preload.value);
+		cfg.preload_file = preload_file;
+	}
+	run->session = xcalloc(1, sizeof(*run->session));
+	if (!session_init(run->session, &cfg, &err)) {
+		set_message(&run->setup_error, "%s", err.message);
+		free(run->session);
+		run->session = NULL;
+		run->input_error = true;
+		goto done;
+	}
+	if (!preload_variables(sc, run->session, run)) {
+		run->input_error = true;
+		goto done;
+	}
+	for (size_t i = 0; i < sc->checks.watch_count; i++) {
+		if (!machine_watch(run->session->machine, "watched range",
+				   sc->checks.watch_address[i].value,
+				   sc->checks.watch_size[i].value, &err)) {
+			set_message(&run->setup_error, "%s:%d: %s", sc->file,
+				    sc->checks.watch_address[i].mark.line,
+				    err.message);
+			run->input_error = true;
+			goto done;
+		}
+	}
+	if (!session_load_image(run->session, fw.path, fw.format,
+				fw.has_load_addr ? fw.load_addr
+						 : cfg.platform->default_load_addr,
+				&err)) {
+		set_message(&run->setup_error, "%s", err.message);
+		run->input_error = true;
+		goto done;
+	}
+	run_steps(run);
+	if (!session_save_store(run->session, &err)) {
+		set_message(&run->setup_error, "%s", err.message);
+	}
+	place_findings(run);
+	step_verdicts(run);
+	finding_verdicts(run);
+	check_expected_findings(run);
+done:
+	if (run->setup_error != NULL) {
+		run->verdict = VERDICT_ERROR;
+		set_message(&run->message, "%s", run->setup_error);
+	}
+	free(store_file);
+	free(preload_file);
+	return run;
+}
+
+void runner_run_free(struct scenario_run *run)
+{
+	if (run == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < run->step_count; i++) {
+		struct step_run *sr = &run->steps[i];
+
+		for (size_t k = 0; k < sr->check_count; k++) {
+			free(sr->checks[k].what);
+			free(sr->checks[k].expected);
+			free(sr->checks[k].seen);
+		}
+		free(sr->checks);
+		free(sr->payload);
+		free(sr->message);
+	}
+	free(run->steps);
+	free(run->regions);
+	if (run->session != NULL) {
+		session_free(run->session);
+		free(run->session);
+	}
+	free(run->firmware_name);
+	free(run->firmware_path);
+	free(run->message);
+	free(run->setup_error);
+	free(run);
+}

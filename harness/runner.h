@@ -1,0 +1,112 @@
+/*
+ * The scenario runner: one scenario in one fresh session (machine + secure
+ * world), its steps replayed in order (boot, variable calls through the
+ * agent, ExitBootServices, runtime calls, console lines, fault injection,
+ * power off), every expectation checked, and a verdict per step and per
+ * scenario.  The result is written as JSON (docs/report-format.md), the
+ * one form every report is computed from.
+ */
+#ifndef HARNESS_RUNNER_H
+#define HARNESS_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/agent.h"
+#include "common/strbuf.h"
+#include "emulator/loader.h"
+#include "emulator/machine.h"
+#include "harness/scenario.h"
+
+/* Worst first: a scenario's verdict is the worst of its parts. */
+enum verdict {
+	VERDICT_PASS,
+	VERDICT_NOT_IMPLEMENTED,
+	VERDICT_FAIL,
+	VERDICT_FIRMWARE,
+	VERDICT_ERROR,
+	VERDICT_COUNT
+};
+
+const char *verdict_name(enum verdict v);
+bool verdict_parse(const char *s, enum verdict *out);
+enum verdict verdict_worst(enum verdict a, enum verdict b);
+
+/* One expectation as checked: what, expected, seen. */
+struct check {
+	char *what;
+	char *expected;
+	char *seen;
+	bool ok;
+	struct source_mark mark;
+};
+
+/* A region the firmware may use after ExitBootServices (issue 5). */
+struct runtime_region {
+	uint64_t base;
+	uint64_t size;
+	uint32_t kind; /* enum agent_region_kind */
+};
+
+struct step_run {
+	const struct scenario_step *step;
+	enum verdict verdict;
+	char *message;
+	bool ran;
+	uint32_t trace_first;
+	uint32_t trace_end;
+	size_t console_first;
+	size_t console_end;
+	uint64_t insns;
+	bool has_result;
+	struct agent_result result;
+	uint8_t *payload;
+	size_t payload_len;
+	struct check *checks;
+	size_t check_count;
+};
+
+struct runner_options {
+	const char *image;        /* overrides every scenario's firmware */
+	enum image_format format;
+	bool has_load_addr;
+	uint64_t load_addr;
+	const char *firmware_dir; /* built-in firmware; NULL: next to the
+				     binary, or $FFAH_FW_DIR */
+	const char *platform;     /* overrides the scenario's platform */
+	bool has_shared_buffer;
+	uint64_t shared_buf_addr;
+	uint64_t shared_buf_size;
+	uint64_t max_insns;       /* 0: the scenario's or the default */
+	bool print_trace;         /* text trace on stdout as steps end */
+};
+
+struct scenario_run {
+	const struct scenario *sc;
+	char *firmware_name;
+	char *firmware_path;
+	const char *platform;
+	enum verdict verdict;
+	char *message;
+	struct session *session; /* NULL if it could not be set up */
+	enum machine_stop stop;
+	struct step_run *steps;
+	size_t step_count;
+	struct runtime_region *regions;
+	size_t region_count;
+	bool input_error; /* bad scenario or image: exit code 2 */
+	char *setup_error;
+};
+
+/* Runs sc; the caller frees with runner_run_free(). */
+struct scenario_run *runner_run(const struct scenario *sc,
+				const struct runner_options *o);
+void runner_run_free(struct scenario_run *run);
+/* Appends the run as one JSON SCENARIO object (docs/report-format.md). */
+void runner_run_to_json(const struct scenario_run *run, struct strbuf *out);
+
+/* Where built-in firmware is looked for (see runner_options). */
+const char *runner_default_firmware_dir(void);
+
+#endif /* HARNESS_RUNNER_H */
