@@ -64,7 +64,8 @@ TEST_BIN := $(OUT)/tests/check_ffa_harness
 SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
-.PHONY: all run check unit integration mutation firmware clean help
+.PHONY: all run check check-san unit integration mutation bench fuzz \
+	firmware clean help
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -113,7 +114,18 @@ integration: $(BIN) firmware
 run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
 
-check: unit integration
+check: unit integration check-san
+
+# The unit and integration tests again, built with ASan and UBSan: any
+# report fails the run (-fno-sanitize-recover, ASan aborts by default).
+check-san:
+ifeq ($(VARIANT),release)
+	$(Q)$(MAKE) --no-print-directory VARIANT=san SKIP_DEPS=1 unit integration
+endif
+
+# Speed, measured (docs/performance.md): results in bench/results.json.
+bench: $(BIN) firmware
+	$(Q)scripts/bench.sh $(BIN) $(FW_OUT)
 
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware
@@ -124,5 +136,8 @@ clean:
 
 help:
 	@sed -n '1,12p' Makefile
+
+# libFuzzer targets (`make fuzz`), defined in tests/fuzz/fuzz.mk.
+-include tests/fuzz/fuzz.mk
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJS:.o=.d)
