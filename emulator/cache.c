@@ -346,8 +346,20 @@ static void maintain_all(struct cache_model *c, enum cache_op op, uint64_t pc)
 			bool dirty = r->state[line] == CACHE_DIRTY;
 
 			if (dirty && cleans) {
+				if (r->stale[line] != 0) {
+					snprintf(what, sizeof(what),
+						 "%s on the %s wrote the CPU's "
+						 "old copy over bytes the "
+						 "secure side had written",
+						 op_names[op], r->name);
+					report(c, FINDING_FIRMWARE,
+					       "cache.clean-overwrote-response",
+					       r->base + line * CACHE_LINE, pc,
+					       what);
+				}
 				write_back(c, r, line);
 				r->state[line] = CACHE_CLEAN;
+				r->stale[line] = 0;
 				if (op == CACHE_OP_ISW && !c->setway_warned) {
 					snprintf(what, sizeof(what),
 						 "DC ISW cleaned the %s only "

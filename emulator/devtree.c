@@ -123,6 +123,20 @@ bool devtree_build(const struct platform *p, const struct devtree_options *o,
 	FDT_DO(property_strings(buf, "clock-names", "uartclk", "apb_pclk"));
 	FDT_DO(fdt_end_node(buf));
 
+	if (p->rtc_base != 0) {
+		fdt32_t clock = cpu_to_fdt32(apb_clock);
+
+		snprintf(node, sizeof(node), "pl031@%llx",
+			 (unsigned long long)p->rtc_base);
+		FDT_DO(fdt_begin_node(buf, node));
+		FDT_DO(property_strings(buf, "compatible", "arm,pl031",
+					"arm,primecell"));
+		FDT_DO(property_reg(buf, p->rtc_base, 0x1000));
+		FDT_DO(fdt_property(buf, "clocks", &clock, sizeof(clock)));
+		FDT_DO(fdt_property_string(buf, "clock-names", "apb_pclk"));
+		FDT_DO(fdt_end_node(buf));
+	}
+
 	FDT_DO(fdt_begin_node(buf, "chosen"));
 	snprintf(node, sizeof(node), "/pl011@%llx",
 		 (unsigned long long)p->uart_base);

@@ -1,7 +1,7 @@
 /*
  * The flattened device tree handed to the firmware, built with libfdt's
  * sequential-write API: memory, one CPU, PSCI with method = "smc", the
- * architected timer, the PL011 (with its APB clock) and
+ * architected timer, the PL011 (with its APB clock), the PL031 RTC and
  * /chosen/stdout-path, plus the MM shared buffer as a no-map
  * /reserved-memory node so that the firmware's allocators keep off it.
  */

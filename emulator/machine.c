@@ -21,6 +21,7 @@
 #include "common/strbuf.h"
 #include "emulator/devtree.h"
 #include "emulator/disasm.h"
+#include "emulator/pl031.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -64,6 +65,7 @@ struct machine {
 	uc_engine *uc;
 	struct disasm disasm;
 	struct pl011 uart;
+	struct pl031 rtc;
 	struct trace *trace;
 	struct findings *findings;
 	struct smc_router *router;
@@ -443,6 +445,34 @@ static void uart_write(uc_engine *uc, uint64_t offset, unsigned size,
 			m->deferred_stop = MACHINE_STOP_CONSOLE_MATCH;
 		}
 	}
+}
+
+/* Seconds of virtual time: the counter at the platform's frequency. */
+static uint64_t virtual_seconds(const struct machine *m)
+{
+	return m->counter / m->platform->counter_freq_hz;
+}
+
+static uint64_t rtc_read(uc_engine *uc, uint64_t offset, unsigned size,
+			 void *user_data)
+{
+	struct machine *m = user_data;
+
+	(void)uc;
+	(void)size;
+	guard_mmio(m, m->platform->rtc_base + offset);
+	return pl031_read(&m->rtc, offset, virtual_seconds(m));
+}
+
+static void rtc_write(uc_engine *uc, uint64_t offset, unsigned size,
+		      uint64_t value, void *user_data)
+{
+	struct machine *m = user_data;
+
+	(void)uc;
+	(void)size;
+	guard_mmio(m, m->platform->rtc_base + offset);
+	pl031_write(&m->rtc, offset, (uint32_t)value, virtual_seconds(m));
 }
 
 static uint64_t zero_read(uc_engine *uc, uint64_t offset, unsigned size,
@@ -1126,6 +1156,10 @@ static bool map_regions(struct machine *m, struct error *err)
 			rc = uc_mmio_map(m->uc, r->base, r->size, uart_read, m,
 					 uart_write, m);
 			break;
+		case REGION_RTC:
+			rc = uc_mmio_map(m->uc, r->base, r->size, rtc_read, m,
+					 rtc_write, m);
+			break;
 		case REGION_MMIO_ZERO:
 			rc = uc_mmio_map(m->uc, r->base, r->size, zero_read, ctx,
 					 ignore_write, ctx);
@@ -1213,6 +1247,7 @@ struct machine *machine_new(const struct machine_config *cfg,
 	m->secure_mem = (struct guest_mem){&machine_secure_ops, m};
 	m->cpu_mem = (struct guest_mem){&machine_mem_ops, m};
 	pl011_init(&m->uart);
+	pl031_init(&m->rtc);
 	m->uart.echo = cfg->console_echo;
 	if (!disasm_init(&m->disasm, err)) {
 		goto free_machine;
@@ -1234,7 +1269,7 @@ struct machine *machine_new(const struct machine_config *cfg,
 	    !place_devtree(m, err)) {
 		goto close_uc;
 	}
-	if (cfg->shared_buf_size != 0 &&
+	if (cfg->shared_buf_size != 0 && !cfg->cache_model_off &&
 	    !machine_watch(m, "MM shared buffer", cfg->shared_buf_addr,
 			   cfg->shared_buf_size, err)) {
 		goto close_uc;

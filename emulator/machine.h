@@ -45,6 +45,8 @@ struct machine_config {
 				     the cache model */
 	uint64_t shared_buf_size;
 	enum cache_core cache_core; /* whether DC ISW cleans */
+	bool cache_model_off;     /* do not watch the shared buffer at all
+				     (boot --cache-model off, benchmarks) */
 	bool wide_maintenance_fails;
 	FILE *console_echo;       /* copy of the console, or NULL */
 };

@@ -12,6 +12,7 @@ void pl011_init(struct pl011 *s)
 	s->cr = 0x300; /* TXE | RXE, as after reset */
 	s->ifls = 0x12;
 	s->idle_polls = PL011_IDLE_POLLS;
+	s->answer_queries = true;
 }
 
 void pl011_free(struct pl011 *s)
@@ -91,6 +92,12 @@ void pl011_write(struct pl011 *s, uint64_t offset, unsigned size,
 
 		strbuf_putc(&s->output, c);
 		s->empty_polls = 0;
+		memmove(s->tail, s->tail + 1, sizeof(s->tail) - 1);
+		s->tail[sizeof(s->tail) - 1] = c;
+		if (s->answer_queries && memcmp(s->tail, "\x1b[6n", 4) == 0) {
+			pl011_feed(s, "\x1b[24;80R", 8);
+			s->queries_answered++;
+		}
 		if (s->echo != NULL) {
 			fputc((unsigned char)c, s->echo);
 			if (c == '\n') {

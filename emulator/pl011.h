@@ -9,6 +9,11 @@
  * Not modelled: interrupts (no GIC), FIFOs' depth and levels, baud rate,
  * DMA, modem lines; the transmitter is always empty and never full.
  *
+ * The line behaves like a terminal on the other end in one way: a
+ * cursor-position query (ESC [ 6 n) is answered at once with a report for a
+ * 24x80 screen, as a real terminal would.  U-Boot's EFI console sends that
+ * query and, unanswered, would read the next typed line as the answer.
+ *
  * "Waiting for input" is inferred: the firmware read the flag or data
  * register while the input queue was empty, PL011_IDLE_POLLS times in a row
  * with no output in between.  U-Boot's autoboot countdown polls about 100
@@ -54,6 +59,9 @@ struct pl011 {
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc, dmacr;
 	uint64_t empty_polls;
 	uint64_t idle_polls; /* threshold, PL011_IDLE_POLLS by default */
+	bool answer_queries; /* the terminal answers ESC [ 6 n (default) */
+	char tail[4];        /* the last bytes written, for the query */
+	uint64_t queries_answered;
 	FILE *echo;
 };
 

@@ -13,8 +13,9 @@ static const struct platform_region qemu_virt_regions[] = {
 	{"flash", 0x00000000, 0x08000000, REGION_ROM},
 	{"gic", 0x08000000, 0x01000000, REGION_MMIO_ZERO},
 	{"pl011", 0x09000000, 0x00001000, REGION_UART},
-	{"rtc,fw_cfg,gpio,smmu,...", 0x09001000, 0x00fff000,
-	 REGION_MMIO_ZERO},
+	{"gap", 0x09001000, 0x0000f000, REGION_MMIO_ZERO},
+	{"pl031", 0x09010000, 0x00001000, REGION_RTC},
+	{"fw_cfg,gpio,smmu,...", 0x09011000, 0x00fef000, REGION_MMIO_ZERO},
 	{"virtio-mmio", 0x0a000000, 0x00004000, REGION_MMIO_ZERO},
 	{"platform-bus", 0x0c000000, 0x02000000, REGION_MMIO_ZERO},
 	{"pcie-mmio", 0x10000000, 0x2eff0000, REGION_MMIO_ZERO},
@@ -35,6 +36,7 @@ static const struct platform platforms[] = {
 		.ram_size = 0x40000000,
 		.dtb_addr = 0x40000000,
 		.uart_base = 0x09000000,
+		.rtc_base = 0x09010000,
 		.default_load_addr = 0x00000000,
 		.shared_buf_addr = 0x60000000,
 		.shared_buf_size = 0x4000,
@@ -60,6 +62,7 @@ static const struct platform platforms[] = {
 		.ram_size = 0x40000000,
 		.dtb_addr = 0x40000000,
 		.uart_base = 0x09000000,
+		.rtc_base = 0x09010000,
 		.default_load_addr = 0x00000000,
 		.shared_buf_addr = 0x60000000,
 		.shared_buf_size = 0x4000,
@@ -124,6 +127,8 @@ const char *region_kind_name(enum region_kind kind)
 		return "ram";
 	case REGION_UART:
 		return "uart";
+	case REGION_RTC:
+		return "rtc";
 	case REGION_MMIO_ZERO:
 		return "mmio";
 	case REGION_MMIO_ONES:

@@ -17,6 +17,7 @@ enum region_kind {
 	REGION_ROM,        /* flash window: writable memory (docs/machine.md) */
 	REGION_RAM,        /* normal non-secure RAM */
 	REGION_UART,       /* the PL011 model */
+	REGION_RTC,        /* the PL031 model */
 	REGION_MMIO_ZERO,  /* absent device: reads 0, writes ignored */
 	REGION_MMIO_ONES,  /* PCI configuration space: reads all-ones */
 };
@@ -37,6 +38,7 @@ struct platform {
 	uint64_t ram_size;
 	uint64_t dtb_addr;
 	uint64_t uart_base;
+	uint64_t rtc_base;          /* 0: no RTC */
 	uint64_t default_load_addr; /* raw images without --load-addr */
 	/* The MM shared buffer as the firmware was configured. */
 	uint64_t shared_buf_addr;

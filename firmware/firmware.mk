@@ -66,3 +66,25 @@ $(FW_OUT)/hostile/%.elf: firmware/hostile/%.S firmware/hostile/hostile.ld
 	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/hostile/hostile.ld -o $@ $@.o
 
 firmware: $(HOSTILE_ELFS)
+
+# The EFI agent: a PE32+ UEFI application for AArch64 (clang for the
+# aarch64 Windows target, lld-link), started inside UEFI firmware.
+EFI_CFLAGS := --target=aarch64-unknown-windows -std=c11 -O2 -ffreestanding \
+	-fno-builtin -fno-stack-protector -fshort-wchar -mgeneral-regs-only \
+	-mstrict-align -Wall -Wextra -Werror -Iinclude
+EFI_AGENT := $(FW_OUT)/efi-agent.efi
+
+$(EFI_AGENT): firmware/efi-agent/efi_agent.c $(wildcard include/abi/*.h) \
+		firmware/firmware.mk
+	@mkdir -p $(dir $@)
+	@echo "  EFI     $@"
+	$(Q)$(FW_CC) $(EFI_CFLAGS) -c $< -o $@.obj
+	$(Q)lld-link -subsystem:efi_application -entry:efi_main -nodefaultlib \
+		-out:$@ $@.obj
+
+firmware: $(EFI_AGENT)
+
+# More firmware, each with its own rules: C hostile images, benchmark
+# images (owned by their directories).
+-include firmware/hostile/hostile.mk
+-include firmware/bench/bench.mk

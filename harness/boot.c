@@ -35,6 +35,12 @@ static const char boot_usage[] =
 	"                        configured (default: the platform's)\n"
 	"  --ffa-version X.Y     highest FF-A version the SPMC offers (1.0,\n"
 	"                        1.1, 1.2; default 1.2)\n"
+	"  --cache-model cortex-a57|cortex-a53|strict|off\n"
+	"                        the cache model of the shared buffer\n"
+	"                        (docs/checks.md; default cortex-a57); off\n"
+	"                        does not watch the buffer at all: no cache\n"
+	"                        findings, the secure side reads guest memory\n"
+	"                        directly (for measuring, docs/performance.md)\n"
 	"  --store FILE          keep non-volatile variables in FILE\n"
 	"  --preload FILE        initial variables (docs/variable-store.md)\n"
 	"  --type LINE           type LINE (and Enter) when the firmware waits\n"
@@ -59,6 +65,7 @@ enum {
 	OPT_LOAD_ADDR,
 	OPT_SHARED_BUFFER,
 	OPT_FFA_VERSION,
+	OPT_CACHE_MODEL,
 	OPT_STORE,
 	OPT_PRELOAD,
 	OPT_TYPE,
@@ -79,6 +86,7 @@ static const struct option boot_options[] = {
 	{"load-addr", required_argument, NULL, OPT_LOAD_ADDR},
 	{"shared-buffer", required_argument, NULL, OPT_SHARED_BUFFER},
 	{"ffa-version", required_argument, NULL, OPT_FFA_VERSION},
+	{"cache-model", required_argument, NULL, OPT_CACHE_MODEL},
 	{"store", required_argument, NULL, OPT_STORE},
 	{"preload", required_argument, NULL, OPT_PRELOAD},
 	{"type", required_argument, NULL, OPT_TYPE},
@@ -103,6 +111,9 @@ struct boot_args {
 	bool has_shared;
 	uint64_t shared_addr, shared_size;
 	uint32_t ffa_version;
+	bool has_cache_model;
+	enum cache_core cache_core;
+	bool cache_model_off;
 	const char *store;
 	const char *preload;
 	const char **lines;
@@ -163,6 +174,18 @@ static int parse_args(int argc, char **argv, struct boot_args *a)
 		case OPT_FFA_VERSION:
 			if (!cli_parse_ffa_version("--ffa-version", optarg,
 						   &a->ffa_version)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
+		case OPT_CACHE_MODEL:
+			a->has_cache_model = true;
+			a->cache_model_off = strcmp(optarg, "off") == 0;
+			if (!a->cache_model_off &&
+			    !cache_core_parse(optarg, &a->cache_core)) {
+				fprintf(stderr, "ffa-harness: --cache-model: "
+						"cortex-a57, cortex-a53, strict "
+						"or off, not '%s'\n",
+					optarg);
 				return CLI_EXIT_INVALID_INPUT;
 			}
 			break;
@@ -247,6 +270,12 @@ static bool make_config(const struct boot_args *a, struct session_config *cfg)
 	}
 	if (a->ffa_version != 0) {
 		cfg->spmc.max_version = a->ffa_version;
+	}
+	if (a->has_cache_model) {
+		cfg->machine.cache_model_off = a->cache_model_off;
+		if (!a->cache_model_off) {
+			cfg->machine.cache_core = a->cache_core;
+		}
 	}
 	if (a->max_insns != 0) {
 		cfg->machine.max_insns = a->max_insns;

@@ -20,6 +20,7 @@
 #include "abi/agent.h"
 #include "abi/mm.h"
 #include "common/abi_names.h"
+#include "common/fileio.h"
 #include "common/text.h"
 #include "harness/expect.h"
 #include "harness/session.h"
@@ -502,25 +503,114 @@ static bool give_step(struct stepper *p, const struct agent_step *as,
 	return true;
 }
 
+static const char *const efi_memory_type_names[EFI_MEMORY_TYPE_COUNT] = {
+	"EfiReservedMemoryType", "EfiLoaderCode", "EfiLoaderData",
+	"EfiBootServicesCode", "EfiBootServicesData",
+	"EfiRuntimeServicesCode", "EfiRuntimeServicesData",
+	"EfiConventionalMemory", "EfiUnusableMemory", "EfiACPIReclaimMemory",
+	"EfiACPIMemoryNVS", "EfiMemoryMappedIO",
+	"EfiMemoryMappedIOPortSpace", "EfiPalCode", "EfiPersistentMemory",
+};
+
+static void add_name(struct scenario_run *run, uint64_t base, uint64_t size,
+		     const char *name)
+{
+	run->names = xrealloc(run->names,
+			      (run->name_count + 1) * sizeof(*run->names));
+	run->names[run->name_count++] =
+		(struct runtime_region){base, size, 0, name};
+}
+
+static void add_region(struct scenario_run *run, uint64_t base,
+		       uint64_t size, uint32_t kind, const char *name)
+{
+	run->regions = xrealloc(run->regions,
+				(run->region_count + 1) * sizeof(*run->regions));
+	run->regions[run->region_count++] =
+		(struct runtime_region){base, size, kind, name};
+}
+
+/*
+ * The UEFI memory map an EFI firmware handed the agent at
+ * ExitBootServices: runtime code and data, runtime MMIO, and the loader's
+ * own memory (the OS-like caller) stay usable; every descriptor also names
+ * its range for findings.
+ */
+static void learn_memory_map(struct stepper *p)
+{
+	const struct step_run *sr = p->sr;
+	struct scenario_run *run = p->run;
+	uint64_t stride = sr->result.value[0];
+
+	if (stride < sizeof(struct efi_memory_descriptor)) {
+		step_error(p, "the memory map's descriptor size %llu is too "
+			      "small",
+			   (unsigned long long)stride);
+		return;
+	}
+	for (uint64_t off = 0; off + sizeof(struct efi_memory_descriptor) <=
+			       sr->payload_len;
+	     off += stride) {
+		struct efi_memory_descriptor d;
+		uint32_t kind = 0;
+		uint64_t size;
+
+		memcpy(&d, sr->payload + off, sizeof(d));
+		size = d.number_of_pages * EFI_PAGE_SIZE;
+		if (d.type >= EFI_MEMORY_TYPE_COUNT || size == 0 ||
+		    d.number_of_pages > (UINT64_MAX >> 12)) {
+			continue;
+		}
+		switch (d.type) {
+		case EFI_RUNTIME_SERVICES_CODE:
+			kind = AGENT_REGION_RUNTIME_CODE;
+			break;
+		case EFI_RUNTIME_SERVICES_DATA:
+			kind = AGENT_REGION_RUNTIME_DATA;
+			break;
+		case EFI_MEMORY_MAPPED_IO:
+			if ((d.attribute & EFI_MEMORY_RUNTIME) != 0) {
+				kind = AGENT_REGION_RUNTIME_MMIO;
+			}
+			break;
+		case EFI_LOADER_CODE:
+		case EFI_LOADER_DATA:
+			kind = AGENT_REGION_OS;
+			break;
+		default:
+			break;
+		}
+		add_name(run, d.physical_start, size,
+			 efi_memory_type_names[d.type]);
+		if (kind != 0) {
+			add_region(run, d.physical_start, size, kind,
+				   efi_memory_type_names[d.type]);
+		}
+	}
+	if (p->s->agent.image_size != 0) {
+		add_region(run, p->s->agent.image_base, p->s->agent.image_size,
+			   AGENT_REGION_OS, "the EFI agent's image");
+	}
+}
+
 /* Learns the runtime regions from the ExitBootServices report. */
 static void learn_regions(struct stepper *p)
 {
 	const struct step_run *sr = p->sr;
-	struct scenario_run *run = p->run;
 
-	if (sr->result.flags == AGENT_RESULT_PAYLOAD_REGIONS) {
-		size_t n = sr->payload_len / sizeof(struct agent_region);
+	if (sr->result.flags == AGENT_RESULT_PAYLOAD_EFI_MEMMAP) {
+		learn_memory_map(p);
+		return;
+	}
+	if (sr->result.flags != AGENT_RESULT_PAYLOAD_REGIONS) {
+		return;
+	}
+	for (size_t i = 0; i + sizeof(struct agent_region) <= sr->payload_len;
+	     i += sizeof(struct agent_region)) {
+		struct agent_region r;
 
-		run->regions = xrealloc(run->regions,
-					(n + 1) * sizeof(*run->regions));
-		for (size_t i = 0; i < n; i++) {
-			struct agent_region r;
-
-			memcpy(&r, sr->payload + i * sizeof(r), sizeof(r));
-			run->regions[i] = (struct runtime_region){
-				r.base, r.size, r.kind};
-		}
-		run->region_count = n;
+		memcpy(&r, sr->payload + i, sizeof(r));
+		add_region(p->run, r.base, r.size, r.kind, NULL);
 	}
 }
 
@@ -551,14 +641,16 @@ static size_t section_names(const struct session *s, struct guard_range *out,
  */
 static void enter_runtime(struct stepper *p)
 {
+	static const char *const kinds[] = {"runtime", "runtime code",
+					    "runtime data", "runtime MMIO",
+					    "OS memory"};
 	struct scenario_run *run = p->run;
 	struct session *s = p->s;
-	struct guard_range allowed[64];
-	struct guard_range names[64];
-	size_t n = 0, name_count;
-	struct error err = {0};
 	const struct scenario_u64 *must_unmap =
 		&run->sc->checks.rxtx_unmapped_at_ebs;
+	struct guard_range *allowed, *names;
+	size_t n = 0, name_count;
+	struct error err = {0};
 
 	machine_set_runtime(s->machine);
 	if (must_unmap->present && must_unmap->value != 0 &&
@@ -574,30 +666,38 @@ static void enter_runtime(struct stepper *p)
 	if (run->region_count == 0) {
 		return; /* no regions reported: nothing to police */
 	}
-	for (size_t i = 0; i < run->region_count && n < 62; i++) {
+	allowed = xcalloc(run->region_count + 1, sizeof(*allowed));
+	for (size_t i = 0; i < run->region_count; i++) {
 		const struct runtime_region *r = &run->regions[i];
-		static const char *const kinds[] = {
-			"?", "runtime code", "runtime data", "runtime MMIO",
-			"OS memory"};
 		unsigned access = GUARD_DATA;
 
 		if (r->kind == AGENT_REGION_RUNTIME_CODE) {
-			access = GUARD_EXEC;
+			access = GUARD_EXEC | GUARD_DATA;
 		} else if (r->kind == AGENT_REGION_OS) {
 			access = GUARD_EXEC | GUARD_DATA;
 		}
 		allowed[n++] = (struct guard_range){
 			r->base, r->size, access,
-			r->kind < 5 ? kinds[r->kind] : "runtime"};
+			r->name != NULL ? r->name
+			: r->kind < 5	? kinds[r->kind]
+					: "runtime"};
 	}
 	allowed[n++] = (struct guard_range){s->cfg.shared_buf_addr,
 					    s->cfg.shared_buf_size, GUARD_DATA,
 					    "MM shared buffer"};
+	names = xcalloc(run->name_count + 64, sizeof(*names));
 	name_count = section_names(s, names, 64);
+	for (size_t i = 0; i < run->name_count; i++) {
+		names[name_count++] = (struct guard_range){
+			run->names[i].base, run->names[i].size, 0,
+			run->names[i].name};
+	}
 	if (!machine_guard_runtime(s->machine, allowed, n, names, name_count,
 				   &err)) {
 		step_error(p, "%s", err.message);
 	}
+	free(allowed);
+	free(names);
 }
 
 static void agent_step(struct stepper *p, uint32_t op)
@@ -662,6 +762,56 @@ static void agent_step(struct stepper *p, uint32_t op)
 	}
 }
 
+#define EFI_AGENT_DEFAULT_ADDRESS UINT64_C(0x40400000)
+
+/*
+ * Starts the EFI agent from UEFI firmware's console: the image goes into
+ * RAM where the firmware expects kernels, and `bootefi ADDR:SIZE` runs it
+ * (U-Boot 2023.01 accepts the size after a colon; without it, bootefi only
+ * runs images its own load commands placed).
+ */
+static bool start_efi_agent(struct stepper *p)
+{
+	const struct scenario_boot *b = &p->st->boot;
+	uint64_t addr = b->efi_agent_address.present
+				? b->efi_agent_address.value
+				: EFI_AGENT_DEFAULT_ADDRESS;
+	const char *dir = p->run->fw_dir;
+	struct strbuf path = STRBUF_INIT, image = STRBUF_INIT;
+	struct strbuf cmd = STRBUF_INIT;
+	struct error err = {0};
+	bool ok = false;
+
+	if (strcmp(b->efi_agent.value, "builtin") == 0) {
+		strbuf_printf(&path, "%s/efi-agent.efi", dir);
+	} else {
+		char *rel = scenario_relative(p->run->sc, b->efi_agent.value);
+
+		strbuf_puts(&path, rel);
+		free(rel);
+	}
+	if (!file_read_all(strbuf_str(&path), &image, 16u << 20, &err)) {
+		step_error(p, "EFI agent: %s", err.message);
+		p->run->input_error = true;
+		goto out;
+	}
+	if (!guest_mem_write(machine_cpu_mem(p->s->machine), addr, image.data,
+			     image.len)) {
+		step_error(p, "EFI agent: 0x%llx (+%zu) is not RAM",
+			   (unsigned long long)addr, image.len);
+		goto out;
+	}
+	strbuf_printf(&cmd, "bootefi 0x%llx:0x%zx\r", (unsigned long long)addr,
+		      image.len);
+	pl011_feed(machine_uart(p->s->machine), cmd.data, cmd.len);
+	ok = true;
+out:
+	strbuf_free(&path);
+	strbuf_free(&image);
+	strbuf_free(&cmd);
+	return ok;
+}
+
 static void boot_step(struct stepper *p)
 {
 	const struct scenario_boot *b = &p->st->boot;
@@ -671,6 +821,7 @@ static void boot_step(struct stepper *p)
 		.wait_text = b->interrupt_autoboot.value,
 		.output_mark = pl011_output_len(machine_uart(p->s->machine)),
 	};
+	bool agent_started = false;
 
 	for (;;) {
 		enum machine_stop stop = stretch(p, &opts);
@@ -684,6 +835,14 @@ static void boot_step(struct stepper *p)
 		if (stop == MACHINE_STOP_AGENT_WAIT &&
 		    b->until == BOOT_UNTIL_AGENT) {
 			return;
+		}
+		if (stop == MACHINE_STOP_CONSOLE_IDLE &&
+		    b->efi_agent.value != NULL && !agent_started) {
+			if (!start_efi_agent(p)) {
+				return;
+			}
+			agent_started = true;
+			continue;
 		}
 		if (stop == MACHINE_STOP_CONSOLE_IDLE &&
 		    b->until == BOOT_UNTIL_PROMPT) {
@@ -720,13 +879,22 @@ static void boot_step(struct stepper *p)
 	}
 }
 
+/* Instructions a console step waits for its text unless it says. */
+#define CONSOLE_WAIT_BOUND UINT64_C(2000000000)
+
 static void console_step(struct stepper *p)
 {
 	const struct scenario_console *c = &p->st->console;
 	struct pl011 *u = machine_uart(p->s->machine);
+	/*
+	 * Waiting for a text does not stop at an idle console: firmware that
+	 * polls for a key with a timeout (U-Boot's EFI selftests) looks idle.
+	 */
 	struct machine_run_opts opts = {
-		.stop_on_idle = true,
-		.max_insns = c->max_insns.present ? c->max_insns.value : 0,
+		.stop_on_idle = c->wait.value == NULL,
+		.max_insns = c->max_insns.present ? c->max_insns.value
+			     : c->wait.value != NULL ? CONSOLE_WAIT_BOUND
+						      : 0,
 		.wait_text = c->wait.value,
 		.output_mark = pl011_output_len(u),
 	};
@@ -1022,6 +1190,9 @@ struct scenario_run *runner_run(const struct scenario *sc,
 				const struct runner_options *o)
 {
 	struct scenario_run *run = xcalloc(1, sizeof(*run));
+
+	run->fw_dir = o->firmware_dir != NULL ? o->firmware_dir
+					      : runner_default_firmware_dir();
 	struct firmware_choice fw;
 	struct session_config cfg;
 	struct error err = {0};
@@ -1121,6 +1292,7 @@ void runner_run_free(struct scenario_run *run)
 	}
 	free(run->steps);
 	free(run->regions);
+	free(run->names);
 	if (run->session != NULL) {
 		session_free(run->session);
 		free(run->session);

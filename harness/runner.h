@@ -46,7 +46,8 @@ struct check {
 struct runtime_region {
 	uint64_t base;
 	uint64_t size;
-	uint32_t kind; /* enum agent_region_kind */
+	uint32_t kind;    /* enum agent_region_kind; 0 for a name only */
+	const char *name; /* static; NULL: named by its kind */
 };
 
 struct step_run {
@@ -93,8 +94,11 @@ struct scenario_run {
 	enum machine_stop stop;
 	struct step_run *steps;
 	size_t step_count;
-	struct runtime_region *regions;
+	struct runtime_region *regions; /* usable after ExitBootServices */
 	size_t region_count;
+	struct runtime_region *names;   /* every memory-map entry, named */
+	size_t name_count;
+	const char *fw_dir; /* where built-in firmware is */
 	bool input_error; /* bad scenario or image: exit code 2 */
 	char *setup_error;
 };

@@ -1542,11 +1542,15 @@ static const struct field boot_fields[] = {
 		  max_insns, 1, UINT64_MAX, NULL),
 	ROW_NONEMPTY("interrupt_autoboot", false, f_text, struct scenario_boot,
 		     interrupt_autoboot),
+	ROW_NONEMPTY("efi_agent", false, f_text, struct scenario_boot,
+		     efi_agent),
+	ROW_RANGE("efi_agent_address", false, f_u64, struct scenario_boot,
+		  efi_agent_address, 0x1000, UINT64_MAX, NULL),
 };
 
 static const struct schema boot_schema = {
 	.what = "a mapping {until, prompt, max_instructions, "
-		"interrupt_autoboot} or nothing",
+		"interrupt_autoboot, efi_agent, efi_agent_address} or nothing",
 	.fields = boot_fields,
 	.field_count = ARRAY_SIZE(boot_fields),
 	.null_is_empty = true,
@@ -2435,6 +2439,7 @@ static void scenario_free_one(struct scenario *sc)
 
 		free(st->boot.prompt.value);
 		free(st->boot.interrupt_autoboot.value);
+		free(st->boot.efi_agent.value);
 		free(st->var.name.value);
 		free(st->var.data.data);
 		free(st->console.type.value);

@@ -147,6 +147,13 @@ struct scenario_boot {
 	struct scenario_u64 max_insns;
 	/* Send a key when this text appears (U-Boot's autoboot countdown). */
 	struct scenario_text interrupt_autoboot;
+	/*
+	 * Start the EFI agent inside UEFI firmware: "builtin" (the agent built
+	 * here) or a path to another one.  The runner waits for the prompt,
+	 * places the image at efi_agent_address and types `bootefi`.
+	 */
+	struct scenario_text efi_agent;
+	struct scenario_u64 efi_agent_address;
 };
 
 /* Arguments of the variable services.  Absent fields take defaults in the

@@ -254,12 +254,16 @@ static void mm_get_next_variable_name(struct mm_request *rq)
 
 	memcpy(&gn, rq->payload, sizeof(gn));
 	trace_variable(rq, &gn.guid, NULL, gn.name_size, 0, 0);
-	if (gn.name_size > rq->payload_len - sizeof(gn) ||
-	    gn.name_size < 2 || gn.name_size % 2 != 0) {
+	if (gn.name_size > rq->payload_len - sizeof(gn)) {
 		invalid_request(rq, "mm.size-outside-message",
-				"GET_NEXT_VARIABLE_NAME: NameSize does not "
-				"fit the message or is not a positive even "
-				"size");
+				"GET_NEXT_VARIABLE_NAME: NameSize runs past "
+				"the message");
+		return;
+	}
+	if (gn.name_size < 2 || gn.name_size % 2 != 0) {
+		invalid_request(rq, "mm.name-size-invalid",
+				"GET_NEXT_VARIABLE_NAME: NameSize is not a "
+				"positive even size");
 		return;
 	}
 	name = copy_name(rq, sizeof(gn), gn.name_size);
