@@ -654,5 +654,12 @@ out:
 		rq.trace->mm_ret = ret;
 		trace_summary(ev, &rq, ret);
 	}
+	if (*ffa_error != 0) {
+		/* Nothing was served: the answer is the FF-A error. */
+		const char *err = ffa_error_name(*ffa_error);
+
+		trace_event_set_summary(ev, "MM -> FFA_ERROR %s",
+					err != NULL ? err : "?");
+	}
 	return ret;
 }

@@ -1427,6 +1427,7 @@ START_TEST(injected_ffa_error_sets_out_parameter_and_leaves_buffer)
 	ck_assert(ram_untouched());
 	ck_assert_uint_eq(varstore_count(store), 0);
 	ck_assert(ev->injected);
+	ck_assert_str_eq(ev->summary, "MM -> FFA_ERROR BUSY");
 	ck_assert_uint_eq(inj.rules[0].hits, 1);
 	ck_assert_uint_eq(findings.count, 0);
 	/* Consumed: the next doorbell is served. */
@@ -1481,6 +1482,7 @@ START_TEST(injected_mm_return_code_is_returned_and_buffer_untouched)
 	ck_assert_uint_eq(varstore_count(store), 0);
 	ck_assert(ev->injected);
 	ck_assert_int_eq(ev->mm->mm_ret, MM_RET_NO_MEMORY);
+	ck_assert_str_eq(ev->summary, "MM -> MM_NO_MEMORY");
 }
 END_TEST
 

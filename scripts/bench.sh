@@ -1,0 +1,405 @@
+#!/bin/sh
+# `make bench`: how fast ffa-harness is on this machine, measured in one run
+# (docs/performance.md explains every number and the method).
+#
+#   scripts/bench.sh BIN FW_OUT
+#
+# Writes bench/results.json (atomically) and prints a table.  Every
+# configuration runs BENCH_RUNS times (default 5), round-robin, so that the
+# subtracted pairs see the same machine load; the table shows medians.
+# Numbers are what they are: noise never fails the run.  The run fails only
+# when a benchmark cannot run: QEMU or a tool missing, a command failing,
+# U-Boot's "Hello, world!" never coming.
+#
+# Environment:
+#   BENCH_RUNS          runs per configuration (default 5)
+#   BENCH_OUT           result file (default bench/results.json)
+#   BENCH_UBOOT         U-Boot image (default Debian's qemu_arm64 u-boot.bin)
+#   BENCH_QEMU          QEMU binary (default qemu-system-aarch64)
+#   BENCH_QEMU_TIMEOUT  seconds QEMU has to print the hello text (default 60)
+#   CC                  host compiler for the tools in scripts/bench/ (cc)
+set -eu
+
+if [ $# -ne 2 ]; then
+	echo "usage: scripts/bench.sh BIN FW_OUT" >&2
+	exit 2
+fi
+BIN=$1
+FW=$2
+RUNS=${BENCH_RUNS:-5}
+OUT=${BENCH_OUT:-bench/results.json}
+UBOOT=${BENCH_UBOOT:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
+QEMU=${BENCH_QEMU:-qemu-system-aarch64}
+QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-60}
+HOSTCC=${CC:-cc}
+SUITE=scenarios/refclient
+HELLO="Hello, world!"
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+[ -x "$BIN" ] || die "$BIN is not built (make bench builds it)"
+[ -f "$UBOOT" ] || die "no U-Boot image at $UBOOT (Debian package u-boot-qemu)"
+command -v "$QEMU" >/dev/null 2>&1 ||
+	die "$QEMU not found (Debian package qemu-system-arm)"
+command -v jq >/dev/null 2>&1 || die "jq not found (Debian package jq)"
+for m in empty loop smc mm-base mm mm-nomaint-base mm-nomaint compute \
+	compute-shared agent; do
+	[ -f "$FW/bench/bench-$m.elf" ] ||
+		die "$FW/bench/bench-$m.elf is missing (make firmware)"
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ffa-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+for tool in runstat qemu-hello; do
+	"$HOSTCC" -std=c11 -O2 -Wall -Wextra -o "$tmp/$tool" \
+		"scripts/bench/$tool.c" || die "cannot compile scripts/bench/$tool.c"
+done
+
+# --- Configurations -------------------------------------------------------
+
+# The scenario runs with every check on: the runtime guard armed by
+# ExitBootServices, the cache model on (data cache on in the image), a
+# second watched range, the ExitBootServices rules.  $1 = what the agent
+# does at the print step (none, compute, compute-shared).
+write_checks_scenario() {
+	cat >"$tmp/checks-$1.yaml" <<EOF
+name: bench-checks-$1
+description: ExitBootServices arms the runtime guard, then the agent runs $1.
+checks:
+  cache_model: cortex-a57
+  wide_maintenance_fails: true
+  rxtx_unmapped_at_ebs: true
+  watch:
+    - {address: 0x60010000, size: 4096}
+steps:
+  - boot
+  - exit_boot_services
+  - print: $1
+  - power_off
+EOF
+}
+for w in none compute compute-shared; do
+	write_checks_scenario "$w"
+done
+
+IMAGES="empty loop smc mm-base mm mm-nomaint-base mm-nomaint compute
+compute-shared"
+CONFIGS="uboot qemu suite-j1 suite-j2"
+for m in $IMAGES; do
+	CONFIGS="$CONFIGS img-$m.cortex-a57 img-$m.off"
+done
+CONFIGS="$CONFIGS checks-none checks-compute checks-compute-shared"
+
+# Sets "$@" to the command of configuration $1 and ok to the exit statuses
+# that mean "it ran".
+command_of() {
+	ok=0
+	case $1 in
+	uboot)
+		# The same driver as QEMU's: seconds from start to the text.
+		set -- "$tmp/qemu-hello" "$QEMU_TIMEOUT" "$tmp/uboot.console" -- \
+			"$BIN" boot --image "$UBOOT" --echo \
+			--type "bootefi hello" --expect "$HELLO" --type poweroff
+		;;
+	uboot-process)
+		set -- "$BIN" boot --image "$UBOOT" \
+			--type "bootefi hello" --expect "$HELLO" --type poweroff
+		;;
+	qemu)
+		# -nic none: ffa-harness's machine has no network either, so
+		# that U-Boot's autoboot does the same work on both.
+		set -- "$tmp/qemu-hello" "$QEMU_TIMEOUT" "$tmp/qemu.console" -- \
+			"$QEMU" -M virt -cpu cortex-a57 -m 1G -bios "$UBOOT" \
+			-nographic -nic none
+		;;
+	suite-j1)
+		ok="0 1" # a failing scenario still ran
+		set -- "$BIN" run --quiet --firmware-dir "$FW" "$SUITE"
+		;;
+	suite-j2)
+		ok="0 1"
+		set -- "$BIN" run --quiet -j2 --firmware-dir "$FW" "$SUITE"
+		;;
+	img-*)
+		image=${1#img-}
+		model=${image##*.}
+		image=${image%.*}
+		set -- "$BIN" boot --image "$FW/bench/bench-$image.elf" \
+			--cache-model "$model" --console "$tmp/$1.console"
+		;;
+	checks-*)
+		set -- "$BIN" run --quiet --image "$FW/bench/bench-agent.elf" \
+			--json "$tmp/$1.json" "$tmp/$1.yaml"
+		;;
+	*)
+		die "unknown configuration $1"
+		;;
+	esac
+	cmd_args=$(for a in "$@"; do printf '%s\n' "$a"; done)
+}
+
+# Runs configuration $1 once (runstat option $2: -s samples the RSS of the
+# process tree); the wall time goes to $tmp/$1.times, the last output to
+# $tmp/$1.out, runstat's line to $tmp/$1.rs.
+run_once() {
+	name=$1
+	sample=${2:-}
+	command_of "$name"
+	# Rebuild "$@" from the lines command_of printed (arguments have no
+	# newlines).
+	old_ifs=$IFS
+	IFS='
+'
+	# shellcheck disable=SC2086
+	set -- $cmd_args
+	IFS=$old_ifs
+	if [ -n "$sample" ]; then
+		"$tmp/runstat" -s "$tmp/$name.rs" -- "$@" \
+			>"$tmp/$name.out" 2>"$tmp/$name.err" || true
+	else
+		"$tmp/runstat" "$tmp/$name.rs" -- "$@" \
+			>"$tmp/$name.out" 2>"$tmp/$name.err" || true
+	fi
+	[ -f "$tmp/$name.rs" ] || die "$name: runstat failed: $(cat "$tmp/$name.err")"
+	status=$(sed 's/.*status=\([0-9]*\).*/\1/' "$tmp/$name.rs")
+	good=no
+	for s in $ok; do
+		[ "$status" = "$s" ] && good=yes
+	done
+	if [ $good = no ]; then
+		echo "bench: $name failed (exit status $status): $*" >&2
+		tail -n 20 "$tmp/$name.out" "$tmp/$name.err" >&2
+		exit 1
+	fi
+	sed 's/.*wall=\([0-9.]*\).*/\1/' "$tmp/$name.rs" >>"$tmp/$name.times"
+	case $name in
+	uboot | qemu)
+		cat "$tmp/$name.out" >>"$tmp/$name.lines"
+		;;
+	esac
+}
+
+# --- Helpers on numbers ---------------------------------------------------
+
+median_of() { # file of numbers, one a line
+	sort -g "$1" | awk '{v[NR] = $1}
+		END { if (NR == 0) print "null";
+		      else if (NR % 2) printf "%.6f\n", v[(NR + 1) / 2];
+		      else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+median() { median_of "$tmp/$1.times"; }
+
+# Field $2 (banner, countdown_start, countdown_end, prompt, hello) of the
+# driver's lines for configuration $1, one value a line.
+driver_field() {
+	sed "s/.*$2=\([-0-9.]*\).*/\1/" "$tmp/$1.lines"
+}
+
+calc() { # an awk expression of numbers
+	awk "BEGIN { v = $1; printf \"%.6g\n\", v }"
+}
+
+iterations_of() { # image configuration
+	sed -n 's/^bench: [a-z-]* iterations \([0-9]*\).*/\1/p' \
+		"$tmp/$1.console" | head -n 1
+}
+
+insns_of() { # image configuration: instructions of the whole run
+	sed -n 's/^run ended: .* after \([0-9]*\) instructions.*/\1/p' \
+		"$tmp/$1.out" | head -n 1
+}
+
+print_step_insns() { # checks configuration: instructions of the print step
+	jq '.scenarios[0].steps[2].instructions' "$tmp/$1.json"
+}
+
+# --- Measure --------------------------------------------------------------
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: $RUNS runs of each configuration (load average $load_before);" \
+	"about two minutes"
+i=0
+while [ $i -lt "$RUNS" ]; do
+	i=$((i + 1))
+	for c in $CONFIGS; do
+		run_once "$c"
+	done
+	echo "bench: round $i of $RUNS done"
+done
+# The driver's uboot timing ends at the hello text; this is the whole process.
+i=0
+while [ $i -lt "$RUNS" ]; do
+	i=$((i + 1))
+	run_once uboot-process
+done
+# Memory: one more run each, sampling the process tree.
+for c in uboot-process suite-j1 suite-j2 qemu; do
+	run_once "$c" -s
+	cp "$tmp/$c.rs" "$tmp/$c.rss"
+done
+grep -q "expect \"$HELLO\": seen" "$tmp/uboot-process.out" ||
+	die "ffa-harness did not show \"$HELLO\""
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- Compute --------------------------------------------------------------
+
+ours=$(driver_field uboot hello >"$tmp/x" && median_of "$tmp/x")
+ours_process=$(median uboot-process)
+qemu=$(driver_field qemu hello >"$tmp/x" && median_of "$tmp/x")
+driver_field qemu countdown_start >"$tmp/c0"
+driver_field qemu countdown_end >"$tmp/c1"
+paste -d' ' "$tmp/c0" "$tmp/c1" | awk '{printf "%.6f\n", $2 - $1}' >"$tmp/x"
+countdown=$(median_of "$tmp/x")
+qemu_prompt=$(driver_field qemu prompt >"$tmp/x" && median_of "$tmp/x")
+ours_prompt=$(driver_field uboot prompt >"$tmp/x" && median_of "$tmp/x")
+qemu_nocount=$(calc "$qemu - $countdown")
+ratio=$(calc "$qemu / $ours")
+ratio_nocount=$(calc "$qemu_nocount / $ours")
+
+scenarios=$(sed -n 's/^\([0-9]*\) scenarios*:.*/\1/p' "$tmp/suite-j1.out" |
+	head -n 1)
+[ -n "$scenarios" ] || die "cannot read the scenario count of the suite"
+suite_summary=$(grep -m1 'scenario' "$tmp/suite-j1.out")
+j1=$(median suite-j1)
+j2=$(median suite-j2)
+j1_rate=$(calc "$scenarios / $j1")
+j2_rate=$(calc "$scenarios / $j2")
+
+smc_n=$(iterations_of img-smc.off)
+mm_n=$(iterations_of img-mm.off)
+compute_n=$(iterations_of img-compute.off)
+for model in cortex-a57 off; do
+	eval "smc_$model=\$(calc \"(\$(median img-smc.$model) - \$(median img-loop.$model)) / $smc_n * 1e6\")"
+	eval "mm_$model=\$(calc \"(\$(median img-mm.$model) - \$(median img-mm-base.$model)) / $mm_n * 1e6\")"
+	eval "mmn_$model=\$(calc \"(\$(median img-mm-nomaint.$model) - \$(median img-mm-nomaint-base.$model)) / $mm_n * 1e6\")"
+	eval "mmreq_$model=\$(calc \"(\$(median img-mm.$model) - \$(median img-empty.$model)) / $mm_n * 1e6\")"
+	eval "mmnreq_$model=\$(calc \"(\$(median img-mm-nomaint.$model) - \$(median img-empty.$model)) / $mm_n * 1e6\")"
+	for img in compute compute-shared; do
+		insns=$(($(insns_of "img-$img.$model") - $(insns_of "img-empty.$model")))
+		v=$(calc "$insns / ($(median "img-$img.$model") - $(median "img-empty.$model")) / 1e6")
+		eval "mips_$(echo "$img" | tr - _)_$model=\$v"
+	done
+done
+smc_a57=$smc_cortex_a57 2>/dev/null || true
+checks_insns=$(($(print_step_insns checks-compute) - $(print_step_insns checks-none)))
+mips_checks=$(calc "$checks_insns / ($(median checks-compute) - $(median checks-none)) / 1e6")
+checks_shared_insns=$(($(print_step_insns checks-compute-shared) - $(print_step_insns checks-none)))
+mips_checks_shared=$(calc "$checks_shared_insns / ($(median checks-compute-shared) - $(median checks-none)) / 1e6")
+
+rss_field() { sed "s/.*$2=\([-0-9]*\).*/\1/" "$tmp/$1.rss"; }
+rss_boot=$(rss_field uboot-process maxrss_kb)
+rss_j1=$(rss_field suite-j1 maxrss_kb)
+rss_j1_tree=$(rss_field suite-j1 tree_peak_kb)
+rss_j2=$(rss_field suite-j2 maxrss_kb)
+rss_j2_tree=$(rss_field suite-j2 tree_peak_kb)
+rss_qemu=$(rss_field qemu tree_peak_kb)
+
+# --- Write ----------------------------------------------------------------
+
+json_samples() {
+	first=yes
+	for c in $CONFIGS uboot-process; do
+		[ $first = yes ] || printf ',\n'
+		first=no
+		printf '    "%s": [%s]' "$c" "$(paste -sd, "$tmp/$c.times")"
+	done
+	printf '\n'
+}
+
+json_string() { # $1 as a JSON string (no control characters expected)
+	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"
+}
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+unicorn=$(dpkg-query -W -f='${Version}' libunicorn-dev 2>/dev/null || echo unknown)
+qemu_version=$("$QEMU" --version | head -n 1)
+
+mkdir -p "$(dirname "$OUT")"
+{
+	printf '{\n'
+	printf '  "format": "ffa-harness-bench",\n  "version": 1,\n'
+	printf '  "date": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	printf '  "host": {"cpu": %s, "cpus": %s, "load_before": "%s", "load_after": "%s", "unicorn": "%s", "qemu": %s},\n' \
+		"$(json_string "$cpu")" "$(nproc)" "$load_before" "$load_after" \
+		"$unicorn" "$(json_string "$qemu_version")"
+	printf '  "runs": %s,\n' "$RUNS"
+	printf '  "headline": {\n'
+	printf '    "what": "U-Boot (Debian qemu_arm64) from start to the text of bootefi hello, autoboot let run on both",\n'
+	printf '    "ffa_harness_s": %s,\n    "ffa_harness_prompt_s": %s,\n    "ffa_harness_process_s": %s,\n' \
+		"$ours" "$ours_prompt" "$ours_process"
+	printf '    "qemu_s": %s,\n    "qemu_prompt_s": %s,\n    "qemu_autoboot_countdown_s": %s,\n    "qemu_without_countdown_s": %s,\n' \
+		"$qemu" "$qemu_prompt" "$countdown" "$qemu_nocount"
+	printf '    "ratio": %s,\n    "ratio_without_countdown": %s\n  },\n' \
+		"$ratio" "$ratio_nocount"
+	printf '  "suite": {"path": "%s", "scenarios": %s, "summary": %s, "j1_s": %s, "j1_scenarios_per_s": %s, "j2_s": %s, "j2_scenarios_per_s": %s},\n' \
+		"$SUITE" "$scenarios" "$(json_string "$suite_summary")" "$j1" \
+		"$j1_rate" "$j2" "$j2_rate"
+	printf '  "smc_round_trip_us": {"iterations": %s, "cortex-a57": %s, "off": %s},\n' \
+		"$smc_n" "$smc_cortex_a57" "$smc_off"
+	printf '  "mm_doorbell_us": {"iterations": %s,\n' "$mm_n"
+	printf '    "maintenance": {"cortex-a57": %s, "off": %s},\n' "$mm_cortex_a57" "$mm_off"
+	printf '    "no_maintenance_cache_off": {"cortex-a57": %s, "off": %s},\n' "$mmn_cortex_a57" "$mmn_off"
+	printf '    "whole_request_maintenance": {"cortex-a57": %s, "off": %s},\n' "$mmreq_cortex_a57" "$mmreq_off"
+	printf '    "whole_request_no_maintenance": {"cortex-a57": %s, "off": %s}},\n' "$mmnreq_cortex_a57" "$mmnreq_off"
+	printf '  "mips": {"iterations": %s,\n' "$compute_n"
+	printf '    "plain_cache_model_off": %s,\n    "plain_cache_model_on": %s,\n' \
+		"$mips_compute_off" "$mips_compute_cortex_a57"
+	printf '    "shared_buffer_cache_model_off": %s,\n    "shared_buffer_cache_model_on": %s,\n' \
+		"$mips_compute_shared_off" "$mips_compute_shared_cortex_a57"
+	printf '    "every_check": %s,\n    "every_check_shared_buffer": %s},\n' \
+		"$mips_checks" "$mips_checks_shared"
+	printf '  "rss_kb": {"boot_uboot": %s, "suite_j1_largest_process": %s, "suite_j1_tree_peak": %s, "suite_j2_largest_process": %s, "suite_j2_tree_peak": %s, "qemu_uboot": %s},\n' \
+		"$rss_boot" "$rss_j1" "$rss_j1_tree" "$rss_j2" "$rss_j2_tree" "$rss_qemu"
+	printf '  "samples_s": {\n'
+	json_samples
+	printf '  }\n}\n'
+} >"$OUT.tmp.$$"
+jq empty "$OUT.tmp.$$" 2>/dev/null || {
+	rm -f "$OUT.tmp.$$"
+	die "internal error: the results are not valid JSON"
+}
+mv "$OUT.tmp.$$" "$OUT"
+
+# --- Table ----------------------------------------------------------------
+
+cat <<EOF
+
+ffa-harness benchmark ($(nproc) CPUs, $cpu; load $load_before -> $load_after)
+medians of $RUNS runs; results in $OUT
+
+U-Boot to "bootefi hello" (autoboot runs on both)
+  ffa-harness                     $(printf '%8.3f' "$ours") s   (prompt at $(printf '%.3f' "$ours_prompt") s; whole process $(printf '%.3f' "$ours_process") s)
+  QEMU TCG                        $(printf '%8.3f' "$qemu") s   (prompt at $(printf '%.3f' "$qemu_prompt") s)
+    of which autoboot countdown   $(printf '%8.3f' "$countdown") s   (real time in QEMU, virtual in ffa-harness)
+  ratio QEMU / ffa-harness        $(printf '%8.2f' "$ratio")     ($(printf '%.2f' "$ratio_nocount") without the countdown)
+
+Scenario suite ($SUITE, $scenarios scenarios)
+  -j1                             $(printf '%8.3f' "$j1") s   $(printf '%6.1f' "$j1_rate") scenarios/s
+  -j2                             $(printf '%8.3f' "$j2") s   $(printf '%6.1f' "$j2_rate") scenarios/s
+
+Secure-world calls (per call, baseline loop subtracted)   cache model: cortex-a57 / off
+  SMC round trip (FFA_ID_GET)             $(printf '%8.2f' "$smc_cortex_a57") / $(printf '%8.2f' "$smc_off") us
+  MM doorbell, DC CVAC/IVAC, cache on     $(printf '%8.2f' "$mm_cortex_a57") / $(printf '%8.2f' "$mm_off") us
+  MM doorbell, no maintenance, cache off  $(printf '%8.2f' "$mmn_cortex_a57") / $(printf '%8.2f' "$mmn_off") us
+  whole GET_VARIABLE (build, copy, DC, SMC, copy back)
+    with maintenance                      $(printf '%8.2f' "$mmreq_cortex_a57") / $(printf '%8.2f' "$mmreq_off") us
+    without                               $(printf '%8.2f' "$mmnreq_cortex_a57") / $(printf '%8.2f' "$mmnreq_off") us
+
+Execution (loop with a load and a store), million instructions/s
+  plain, cache model off / on             $(printf '%8.1f' "$mips_compute_off") / $(printf '%8.1f' "$mips_compute_cortex_a57")
+  on the watched shared buffer, off / on  $(printf '%8.1f' "$mips_compute_shared_off") / $(printf '%8.1f' "$mips_compute_shared_cortex_a57")
+  every check (runtime guard, cache model, watch), RAM / shared buffer
+                                          $(printf '%8.1f' "$mips_checks") / $(printf '%8.1f' "$mips_checks_shared")
+
+Peak resident memory
+  boot of U-Boot                  $(printf '%8d' "$rss_boot") kB
+  suite -j1: largest process      $(printf '%8d' "$rss_j1") kB, all at once $(printf '%d' "$rss_j1_tree") kB (sampled)
+  suite -j2: largest process      $(printf '%8d' "$rss_j2") kB, all at once $(printf '%d' "$rss_j2_tree") kB (sampled)
+  QEMU to the hello text          $(printf '%8d' "$rss_qemu") kB (sampled)
+EOF
