@@ -425,6 +425,8 @@ bool cache_maintain(struct cache_model *c, enum cache_op op, uint64_t addr,
 		}
 		line = (size_t)((line_addr - r->base) / CACHE_LINE);
 		guest_mem_write(c->cpu, line_addr, zeros, CACHE_LINE);
+		/* The whole line is the CPU's again: nothing stale in it. */
+		r->stale[line] = 0;
 		if (c->enabled) {
 			r->state[line] = CACHE_DIRTY;
 		} else {

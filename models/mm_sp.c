@@ -548,6 +548,9 @@ static bool write_reply(struct mm_request *rq, int64_t *ret)
 {
 	struct mm_communicate_header hdr;
 	uint64_t reply_len = MM_VAR_HEADER_SIZE + rq->reply_payload_len;
+	/* The bytes written never exceed the request: serve_variable()
+	 * capped the payload; an oversized injection only changes the
+	 * header. */
 	uint64_t written_len = reply_len;
 	struct inject_rule *rule = NULL;
 
@@ -557,9 +560,6 @@ static bool write_reply(struct mm_request *rq, int64_t *ret)
 	if (rule != NULL) {
 		damage_reply(rule, rq->msg, &reply_len, rq->message_length);
 		rq->injected = true;
-	}
-	if (written_len > rq->message_length) {
-		written_len = rq->message_length;
 	}
 	memcpy(&hdr, rq->msg, sizeof(hdr));
 	hdr.message_length = reply_len;

@@ -155,8 +155,10 @@ run_once() {
 	old_ifs=$IFS
 	IFS='
 '
+	set -f
 	# shellcheck disable=SC2086
 	set -- $cmd_args
+	set +f
 	IFS=$old_ifs
 	if [ -n "$sample" ]; then
 		"$tmp/runstat" -s "$tmp/$name.rs" -- "$@" \
@@ -271,22 +273,30 @@ j2=$(median suite-j2)
 j1_rate=$(calc "$scenarios / $j1")
 j2_rate=$(calc "$scenarios / $j2")
 
+# Microseconds per iteration of configuration $1 beyond configuration $2.
+per_call() { # CONFIG BASELINE ITERATIONS
+	calc "($(median "$1") - $(median "$2")) / $3 * 1e6"
+}
+
+# Million instructions per second of configuration $1 beyond $2.
+mips() { # CONFIG BASELINE
+	insns=$(($(insns_of "$1") - $(insns_of "$2")))
+	calc "$insns / ($(median "$1") - $(median "$2")) / 1e6"
+}
+
 smc_n=$(iterations_of img-smc.off)
 mm_n=$(iterations_of img-mm.off)
 compute_n=$(iterations_of img-compute.off)
 for model in cortex-a57 off; do
-	eval "smc_$model=\$(calc \"(\$(median img-smc.$model) - \$(median img-loop.$model)) / $smc_n * 1e6\")"
-	eval "mm_$model=\$(calc \"(\$(median img-mm.$model) - \$(median img-mm-base.$model)) / $mm_n * 1e6\")"
-	eval "mmn_$model=\$(calc \"(\$(median img-mm-nomaint.$model) - \$(median img-mm-nomaint-base.$model)) / $mm_n * 1e6\")"
-	eval "mmreq_$model=\$(calc \"(\$(median img-mm.$model) - \$(median img-empty.$model)) / $mm_n * 1e6\")"
-	eval "mmnreq_$model=\$(calc \"(\$(median img-mm-nomaint.$model) - \$(median img-empty.$model)) / $mm_n * 1e6\")"
-	for img in compute compute-shared; do
-		insns=$(($(insns_of "img-$img.$model") - $(insns_of "img-empty.$model")))
-		v=$(calc "$insns / ($(median "img-$img.$model") - $(median "img-empty.$model")) / 1e6")
-		eval "mips_$(echo "$img" | tr - _)_$model=\$v"
-	done
+	m=$(printf '%s' "$model" | tr - _)
+	eval "smc_$m=\$(per_call img-smc.$model img-loop.$model $smc_n)"
+	eval "mm_$m=\$(per_call img-mm.$model img-mm-base.$model $mm_n)"
+	eval "mmn_$m=\$(per_call img-mm-nomaint.$model img-mm-nomaint-base.$model $mm_n)"
+	eval "mmreq_$m=\$(per_call img-mm.$model img-empty.$model $mm_n)"
+	eval "mmnreq_$m=\$(per_call img-mm-nomaint.$model img-empty.$model $mm_n)"
+	eval "mips_compute_$m=\$(mips img-compute.$model img-empty.$model)"
+	eval "mips_compute_shared_$m=\$(mips img-compute-shared.$model img-empty.$model)"
 done
-smc_a57=$smc_cortex_a57 2>/dev/null || true
 checks_insns=$(($(print_step_insns checks-compute) - $(print_step_insns checks-none)))
 mips_checks=$(calc "$checks_insns / ($(median checks-compute) - $(median checks-none)) / 1e6")
 checks_shared_insns=$(($(print_step_insns checks-compute-shared) - $(print_step_insns checks-none)))

@@ -297,8 +297,9 @@ static const struct op_row op_rows[] = {
     {CACHE_OP_ZVA, A57, P_INVALID, DRT, false, 0, O, NULL, 0, NULL, 0},
     {CACHE_OP_ZVA, A57, P_CLEAN, DRT, false, 0, O, NULL, 0, NULL, 0},
     {CACHE_OP_ZVA, A57, P_DIRTY, DRT, false, 0, O, NULL, 0, NULL, 0},
-    {CACHE_OP_ZVA, A57, P_STALE, DRT, true, 0, S, NULL, 0, NULL, 0},
-    {CACHE_OP_ZVA, A57, P_DIRTY_STALE, DRT, true, 0, S, NULL, 0, NULL, 0},
+    /* ZVA rewrites the whole line: nothing of it stays stale. */
+    {CACHE_OP_ZVA, A57, P_STALE, DRT, false, 0, S, NULL, 0, NULL, 0},
+    {CACHE_OP_ZVA, A57, P_DIRTY_STALE, DRT, false, 0, S, NULL, 0, NULL, 0},
     /* ISW on cores that clean on it: works, with a warning. */
     {CACHE_OP_ISW, A57, P_INVALID, INV, false, O, O, NULL, 0, NULL, 0},
     {CACHE_OP_ISW, A57, P_CLEAN, INV, false, O, O, NULL, 0, NULL, 0},
