@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_value(char c)
+int text_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9') {
 		return c - '0';
@@ -44,8 +44,8 @@ static bool parse_uuid_bytes(const char *s, uint8_t out[16])
 			i++;
 			continue;
 		}
-		int hi = hex_value(s[i]);
-		int lo = hex_value(s[i + 1]);
+		int hi = text_hex_digit(s[i]);
+		int lo = text_hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0) {
 			return false;
 		}
@@ -149,8 +149,8 @@ bool text_parse_hex(const char *s, uint8_t **bytes, size_t *len)
 			p++;
 			continue;
 		}
-		int hi = hex_value(p[0]);
-		int lo = hi >= 0 ? hex_value(p[1]) : -1;
+		int hi = text_hex_digit(p[0]);
+		int lo = hi >= 0 ? text_hex_digit(p[1]) : -1;
 		if (hi < 0 || lo < 0) {
 			free(out);
 			*bytes = NULL;

@@ -28,6 +28,9 @@ bool ffa_uuid_is_nil(const struct ffa_uuid *u);
 bool ffa_uuid_equal(const struct ffa_uuid *a, const struct ffa_uuid *b);
 bool efi_guid_equal(const struct efi_guid *a, const struct efi_guid *b);
 
+/* The value of one hex digit, or -1. */
+int text_hex_digit(char c);
+
 /*
  * Hex text to bytes: pairs of hex digits, optional "0x" prefix, whitespace,
  * ':' and '_' ignored between pairs.  Returns false on odd length or bad

@@ -92,26 +92,6 @@ static void step_json(const struct step_run *sr, size_t index,
 	jsonw_end_object(j);
 }
 
-static bool finding_is_expected(const struct scenario *sc,
-				const struct finding *fd)
-{
-	for (size_t i = 0; i < sc->expect_finding_count; i++) {
-		if (strcmp(sc->expect_findings[i].value, fd->code) == 0) {
-			return true;
-		}
-	}
-	if (fd->step >= 0 && (size_t)fd->step < sc->step_count) {
-		const struct scenario_expect *e = &sc->steps[fd->step].expect;
-
-		for (size_t i = 0; i < e->finding_count; i++) {
-			if (strcmp(e->findings[i].value, fd->code) == 0) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 static void finding_json(const struct scenario *sc, const struct finding *fd,
 			 struct jsonw *j)
 {
@@ -132,7 +112,7 @@ static void finding_json(const struct scenario *sc, const struct finding *fd,
 	jsonw_kv_int(j, "step", fd->step);
 	jsonw_kv_int(j, "line", fd->line);
 	jsonw_kv_int(j, "column", fd->column);
-	jsonw_kv_bool(j, "expected", finding_is_expected(sc, fd));
+	jsonw_kv_bool(j, "expected", runner_finding_expected(sc, fd));
 	jsonw_end_object(j);
 }
 

@@ -1013,7 +1013,7 @@ static void run_step(struct stepper *p)
 
 /* --- Verdicts --------------------------------------------------------------- */
 
-static bool finding_expected(const struct scenario *sc,
+bool runner_finding_expected(const struct scenario *sc,
 			     const struct finding *fd)
 {
 	for (size_t i = 0; i < sc->expect_finding_count; i++) {
@@ -1092,7 +1092,7 @@ static void finding_verdicts(struct scenario_run *run)
 
 		switch (fd->kind) {
 		case FINDING_FIRMWARE:
-			v = finding_expected(run->sc, fd) ? VERDICT_PASS
+			v = runner_finding_expected(run->sc, fd) ? VERDICT_PASS
 							  : VERDICT_FIRMWARE;
 			break;
 		case FINDING_UNIMPLEMENTED:

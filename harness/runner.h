@@ -110,6 +110,11 @@ void runner_run_free(struct scenario_run *run);
 /* Appends the run as one JSON SCENARIO object (docs/report-format.md). */
 void runner_run_to_json(const struct scenario_run *run, struct strbuf *out);
 
+/* True if the scenario lists fd's code in expect_findings, or in the
+ * expect.findings of the step during which it was found. */
+bool runner_finding_expected(const struct scenario *sc,
+			     const struct finding *fd);
+
 /* Where built-in firmware is looked for (see runner_options). */
 const char *runner_default_firmware_dir(void);
 

@@ -1764,70 +1764,59 @@ static const struct schema console_schema = {
 static const char *const inject_kind_keys[] = {
 	"ffa_error", "mm_return", "efi_status", "reply", "rx_busy", NULL};
 
-static void f_inject_ffa_error(struct loader *ld, const struct node *v,
-			       void *base, const struct field *f)
+/* Parsers of the three injectable codes, widened to int64_t. */
+static bool parse_ffa_code(const char *s, int64_t *out)
 {
-	struct scenario_inject *in = base;
-	const char *s = want_text(ld, v, EXP_FFA_ERROR);
-	char number[32];
-	const char *c;
-	int32_t code;
+	int32_t v;
 
-	(void)f;
-	if (s == NULL) {
-		return;
+	if (!ffa_error_parse(s, &v)) {
+		return false;
 	}
-	c = canonical_number(s, number);
-	if (c == NULL || !ffa_error_parse(c, &code)) {
-		error_expected(ld, v, EXP_FFA_ERROR);
-		return;
-	}
-	in->kind = INJECT_FFA_ERROR;
-	in->code = code;
+	*out = v;
+	return true;
 }
 
-static void f_inject_mm_return(struct loader *ld, const struct node *v,
-			       void *base, const struct field *f)
+static bool parse_efi_code(const char *s, int64_t *out)
+{
+	uint64_t v;
+
+	if (!efi_status_parse(s, &v)) {
+		return false;
+	}
+	*out = (int64_t)v; /* the 64-bit pattern, as documented */
+	return true;
+}
+
+static const struct {
+	const char *expected;
+	bool (*parse)(const char *s, int64_t *out);
+} inject_codes[] = {
+	[INJECT_FFA_ERROR] = {EXP_FFA_ERROR, parse_ffa_code},
+	[INJECT_MM_RETURN] = {EXP_MM_RET, mm_ret_parse},
+	[INJECT_EFI_STATUS] = {EXP_STATUS, parse_efi_code},
+};
+
+/* ffa_error, mm_return, efi_status: the row's aux is the inject kind. */
+static void f_inject_code(struct loader *ld, const struct node *v, void *base,
+			  const struct field *f)
 {
 	struct scenario_inject *in = base;
-	const char *s = want_text(ld, v, EXP_MM_RET);
+	const char *expected = inject_codes[f->aux].expected;
+	const char *s = want_text(ld, v, expected);
 	char number[32];
 	const char *c;
 	int64_t code;
 
-	(void)f;
 	if (s == NULL) {
 		return;
 	}
 	c = canonical_number(s, number);
-	if (c == NULL || !mm_ret_parse(c, &code)) {
-		error_expected(ld, v, EXP_MM_RET);
+	if (c == NULL || !inject_codes[f->aux].parse(c, &code)) {
+		error_expected(ld, v, expected);
 		return;
 	}
-	in->kind = INJECT_MM_RETURN;
+	in->kind = (enum scenario_inject_kind)f->aux;
 	in->code = code;
-}
-
-static void f_inject_efi_status(struct loader *ld, const struct node *v,
-				void *base, const struct field *f)
-{
-	struct scenario_inject *in = base;
-	const char *s = want_text(ld, v, EXP_STATUS);
-	char number[32];
-	const char *c;
-	uint64_t status;
-
-	(void)f;
-	if (s == NULL) {
-		return;
-	}
-	c = canonical_number(s, number);
-	if (c == NULL || !efi_status_parse(c, &status)) {
-		error_expected(ld, v, EXP_STATUS);
-		return;
-	}
-	in->kind = INJECT_EFI_STATUS;
-	in->code = (int64_t)status; /* the 64-bit pattern, as documented */
 }
 
 static void f_inject_reply(struct loader *ld, const struct node *v,
@@ -1939,9 +1928,10 @@ static void inject_step_check(struct loader *ld, const struct node *n,
 }
 
 static const struct field inject_fields[] = {
-	{.key = "ffa_error", .parse = f_inject_ffa_error},
-	{.key = "mm_return", .parse = f_inject_mm_return},
-	{.key = "efi_status", .parse = f_inject_efi_status},
+	{.key = "ffa_error", .parse = f_inject_code, .aux = INJECT_FFA_ERROR},
+	{.key = "mm_return", .parse = f_inject_code, .aux = INJECT_MM_RETURN},
+	{.key = "efi_status", .parse = f_inject_code,
+	 .aux = INJECT_EFI_STATUS},
 	{.key = "reply", .parse = f_inject_reply},
 	{.key = "rx_busy", .parse = f_inject_rx_busy},
 	ROW("on", false, f_smc_name, struct scenario_inject, on),

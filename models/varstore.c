@@ -1434,20 +1434,6 @@ static size_t split_fields(char *line, char *fields[], size_t max)
 	}
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /*
  * parse_hex_strict() - Pairs of hex digits, nothing else.
  *
@@ -1463,14 +1449,14 @@ static bool parse_hex_strict(const char *s, uint8_t **bytes, size_t *len)
 		return false;
 	}
 	for (size_t i = 0; i < digits; i++) {
-		if (hex_digit(s[i]) < 0) {
+		if (text_hex_digit(s[i]) < 0) {
 			return false;
 		}
 	}
 	out = digits != 0 ? xmalloc(digits / 2) : NULL;
 	for (size_t i = 0; i < digits / 2; i++) {
-		out[i] = (uint8_t)(hex_digit(s[2 * i]) << 4 |
-				   hex_digit(s[2 * i + 1]));
+		out[i] = (uint8_t)(text_hex_digit(s[2 * i]) << 4 |
+				   text_hex_digit(s[2 * i + 1]));
 	}
 	*bytes = out;
 	*len = digits / 2;
@@ -1765,7 +1751,7 @@ static bool load_crc(struct load_ctx *ctx, char *fields[], size_t count,
 				 "expected 'crc32 <8 hex digits>'");
 	}
 	for (size_t i = 0; i < 8; i++) {
-		int d = hex_digit(fields[1][i]);
+		int d = text_hex_digit(fields[1][i]);
 
 		if (d < 0) {
 			return load_fail(ctx, ctx->line,
