@@ -2,7 +2,8 @@
 #
 #   make            build build/ffa-harness and the firmware
 #   make run        build, then run the default scenario suite
-#   make check      build, then every test (unit, integration, scenarios)
+#   make check      build, then every test (unit, integration, scenarios,
+#                   the same under ASan/UBSan, fuzz regressions)
 #   make VARIANT=debug|san ...   other build variants (build/debug, build/san)
 #
 # Missing Debian packages are installed by scripts/install-deps.sh, which
@@ -114,7 +115,9 @@ integration: $(BIN) firmware
 run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
 
-check: unit integration check-san
+# Unit, integration, the sanitizer rerun, and the fuzz corpora and
+# regressions replayed once (tests/fuzz/fuzz.mk).
+check: unit integration check-san fuzz-regress
 
 # The unit and integration tests again, built with ASan and UBSan: any
 # report fails the run (-fno-sanitize-recover, ASan aborts by default).

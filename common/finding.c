@@ -21,6 +21,7 @@ void findings_free(struct findings *f)
 		free(f->items[i].detail);
 	}
 	free(f->items);
+	free(f->spare.detail);
 	findings_init(f);
 }
 
@@ -30,6 +31,36 @@ void findings_set_context(struct findings *f, uint32_t seq, uint64_t pc)
 	f->current_pc = pc;
 }
 
+/* Whether a finding of this kind and code was recorded in this step. */
+static bool recorded(const struct findings *f, enum finding_kind kind,
+		     const char *code)
+{
+	for (size_t i = f->count; i > 0; i--) {
+		const struct finding *fd = &f->items[i - 1];
+
+		if (fd->step == f->current_step && fd->kind == kind &&
+		    strcmp(fd->code, code) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Counts a repeat instead of recording it (see FINDINGS_MAX). */
+static struct finding *drop_repeat(struct findings *f)
+{
+	if (f->dropped++ == 0) {
+		findings_add(f, FINDING_WARNING, "findings.repeats-dropped",
+			     "more than %u findings: repeats of one already "
+			     "listed (same kind, code and step) are counted, "
+			     "not listed",
+			     FINDINGS_MAX);
+	}
+	free(f->spare.detail);
+	memset(&f->spare, 0, sizeof(f->spare));
+	return &f->spare;
+}
+
 struct finding *findings_add(struct findings *f, enum finding_kind kind,
 			     const char *code, const char *fmt, ...)
 {
@@ -37,6 +68,9 @@ struct finding *findings_add(struct findings *f, enum finding_kind kind,
 	struct finding *fd;
 	va_list ap;
 
+	if (f->count >= FINDINGS_MAX && recorded(f, kind, code)) {
+		return drop_repeat(f);
+	}
 	if (f->count == f->cap) {
 		f->cap = f->cap != 0 ? f->cap * 2 : 16;
 		f->items = xrealloc(f->items, f->cap * sizeof(*f->items));

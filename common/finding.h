@@ -43,6 +43,17 @@ struct finding {
 	int column;
 };
 
+/*
+ * Once FINDINGS_MAX findings are recorded, a new one identical in kind,
+ * code and step to one already recorded is only counted (`dropped`), so
+ * that firmware repeating a mistake in a loop cannot fill the host's
+ * memory; findings_add() then returns `spare`, which the next dropped
+ * finding overwrites.  Verdicts and expectations depend on kinds, codes
+ * and steps only, so they are unchanged.  The first drop records the
+ * warning "findings.repeats-dropped".
+ */
+#define FINDINGS_MAX 1000
+
 struct findings {
 	struct finding *items;
 	size_t count;
@@ -51,6 +62,8 @@ struct findings {
 	uint32_t current_seq;
 	uint64_t current_pc;
 	int current_step;
+	uint64_t dropped;
+	struct finding spare;
 };
 
 void findings_init(struct findings *f);

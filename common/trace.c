@@ -78,6 +78,14 @@ struct trace_mm *trace_event_mm(struct trace_event *ev)
 	return ev->mm;
 }
 
+void trace_event_release(struct trace_event *ev)
+{
+	free(ev->summary);
+	ev->summary = NULL;
+	trace_mm_free(ev->mm);
+	ev->mm = NULL;
+}
+
 const char *smc_disposition_name(enum smc_disposition d)
 {
 	switch (d) {

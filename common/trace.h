@@ -83,6 +83,11 @@ void trace_event_set_summary(struct trace_event *ev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Allocates ev->mm (zeroed) if not there yet. */
 struct trace_mm *trace_event_mm(struct trace_event *ev);
+/*
+ * Frees what ev owns (summary, MM bytes): for an event kept outside a
+ * trace, which trace_free() does not see.
+ */
+void trace_event_release(struct trace_event *ev);
 const char *smc_disposition_name(enum smc_disposition d);
 const char *trace_kind_name(enum trace_kind k);
 

@@ -453,18 +453,25 @@ void cache_secure_read(struct cache_model *c, uint64_t addr, void *buf,
 	size_t dirty_lines = 0;
 	const char *name = "";
 
-	for (size_t i = 0; i < len; i++) {
+	/*
+	 * A line at a time: watched ranges are whole lines, so each chunk is
+	 * either all watched or all not (one range lookup, one copy).
+	 */
+	for (size_t i = 0, n; i < len; i += n) {
 		struct cache_range *r = range_of(c, addr + i);
 		size_t off;
 
+		n = CACHE_LINE - (size_t)((addr + i) % CACHE_LINE);
+		if (n > len - i) {
+			n = len - i;
+		}
 		if (r == NULL) {
-			guest_mem_read(c->cpu, addr + i, &out[i], 1);
+			guest_mem_read(c->cpu, addr + i, &out[i], n);
 			continue;
 		}
 		off = (size_t)(addr + i - r->base);
-		out[i] = r->poc[off];
-		if (c->enabled && r->state[off / CACHE_LINE] == CACHE_DIRTY &&
-		    (i == 0 || (addr + i) % CACHE_LINE == 0)) {
+		memcpy(&out[i], &r->poc[off], n);
+		if (c->enabled && r->state[off / CACHE_LINE] == CACHE_DIRTY) {
 			if (dirty_lines++ == 0) {
 				first_dirty = (addr + i) & ~(uint64_t)(CACHE_LINE - 1);
 				name = r->name;
@@ -492,21 +499,26 @@ void cache_secure_write(struct cache_model *c, uint64_t addr,
 {
 	const uint8_t *in = buf;
 
-	for (size_t i = 0; i < len; i++) {
+	/* A line at a time, as cache_secure_read(). */
+	for (size_t i = 0, n; i < len; i += n) {
 		struct cache_range *r = range_of(c, addr + i);
 		size_t off, line;
 
+		n = CACHE_LINE - (size_t)((addr + i) % CACHE_LINE);
+		if (n > len - i) {
+			n = len - i;
+		}
 		if (r == NULL) {
-			guest_mem_write(c->cpu, addr + i, &in[i], 1);
+			guest_mem_write(c->cpu, addr + i, &in[i], n);
 			continue;
 		}
 		off = (size_t)(addr + i - r->base);
 		line = off / CACHE_LINE;
-		r->poc[off] = in[i];
+		memcpy(&r->poc[off], &in[i], n);
 		if (c->enabled && r->state[line] != CACHE_INVALID) {
 			r->stale[line] = 1; /* the CPU keeps its copy */
 		} else {
-			guest_mem_write(c->cpu, addr + i, &in[i], 1);
+			guest_mem_write(c->cpu, addr + i, &in[i], n);
 		}
 	}
 }

@@ -147,7 +147,11 @@ static bool parse_segments(struct image *img, const Elf64_Ehdr *eh,
 	return true;
 }
 
-/* A NUL-terminated string at off inside the table [base, base+size). */
+/*
+ * A NUL-terminated string of at most IMAGE_MAX_NAME bytes at off inside the
+ * table [base, base+size), or NULL.  The bound keeps the scan and the copy
+ * small however many symbols point at one long string.
+ */
 static char *table_string(const struct image *img, uint64_t base,
 			  uint64_t size, uint64_t off)
 {
@@ -156,8 +160,12 @@ static char *table_string(const struct image *img, uint64_t base,
 	}
 	const char *s = (const char *)img->file + base + off;
 	size_t max = (size_t)(size - off);
-	size_t len = strnlen(s, max);
+	size_t len;
 
+	if (max > IMAGE_MAX_NAME + 1) {
+		max = IMAGE_MAX_NAME + 1;
+	}
+	len = strnlen(s, max);
 	return len < max ? xstrndup(s, len) : NULL;
 }
 
@@ -214,11 +222,14 @@ static void parse_sections(struct image *img, const Elf64_Ehdr *eh)
 			     img->file_size)) {
 			continue;
 		}
+		/* One table is read: the ELF specification allows one. */
 		count = sh[i].sh_size / sizeof(Elf64_Sym);
-		img->symbols = xrealloc(img->symbols,
-					(img->symbol_count + count) *
-						sizeof(*img->symbols));
-		for (uint64_t k = 0; k < count; k++) {
+		img->symbols = xcalloc(count < IMAGE_MAX_SYMBOLS
+					       ? count
+					       : IMAGE_MAX_SYMBOLS,
+				       sizeof(*img->symbols));
+		for (uint64_t k = 0;
+		     k < count && img->symbol_count < IMAGE_MAX_SYMBOLS; k++) {
 			Elf64_Sym sym;
 			char *name;
 
@@ -238,6 +249,7 @@ static void parse_sections(struct image *img, const Elf64_Ehdr *eh)
 					.size = sym.st_size,
 				};
 		}
+		break;
 	}
 	free(sh);
 }

@@ -22,6 +22,15 @@ enum image_format {
 };
 
 #define IMAGE_MAX_FILE_SIZE (256u << 20)
+/*
+ * What is kept of the symbol table, so that a crafted file cannot make the
+ * harness allocate far more than its own size (names are copied): symbol
+ * and section names longer than IMAGE_MAX_NAME bytes are ignored, and only
+ * the first IMAGE_MAX_SYMBOLS named symbols of the (one) SHT_SYMTAB
+ * section are kept.  Firmware symbols are short and far fewer.
+ */
+#define IMAGE_MAX_NAME 255u
+#define IMAGE_MAX_SYMBOLS (1u << 18)
 
 struct image_segment {
 	uint64_t addr;

@@ -7,6 +7,7 @@
 #include "emulator/smc.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "abi/agent.h"
@@ -111,12 +112,78 @@ bool smc_function_parse(const char *name, uint32_t *fid)
 	return false;
 }
 
+/*
+ * The event an SMC is traced in: the next one of the trace, or, once the
+ * trace is full (SMC_TRACE_MAX_EVENTS), *spare, which the caller keeps or
+ * releases when it knows what the call did.
+ */
+static struct trace_event *event_for_call(struct smc_router *r,
+					  struct trace_event *spare)
+{
+	struct trace_event *note;
+
+	if (r->trace->count < SMC_TRACE_MAX_EVENTS) {
+		return trace_append(r->trace, TRACE_SMC);
+	}
+	if (r->untraced++ == 0) {
+		note = trace_append(r->trace, TRACE_NOTE);
+		trace_event_set_summary(note,
+					"trace full (%u events): later SMCs "
+					"are answered and checked but traced "
+					"only when they end or pause the run",
+					SMC_TRACE_MAX_EVENTS);
+	}
+	memset(spare, 0, sizeof(*spare));
+	spare->seq = FINDING_NO_SEQ;
+	spare->kind = TRACE_SMC;
+	spare->step = r->trace->current_step;
+	spare->name = "";
+	return spare;
+}
+
+/*
+ * Keeps the bytes of a traced doorbell within SMC_TRACE_MAX_BYTES, and a
+ * call made when the trace was full only if it ends or pauses the run.
+ */
+static void bound_trace(struct smc_router *r, struct trace_event *ev,
+			bool spare, enum smc_action action)
+{
+	struct trace_event *kept;
+	uint64_t bytes;
+
+	if (spare) {
+		if (action == SMC_ACTION_RETURN) {
+			trace_event_release(ev);
+			return;
+		}
+		kept = trace_append(r->trace, TRACE_SMC);
+		ev->seq = kept->seq;
+		*kept = *ev;
+		ev = kept;
+	}
+	if (ev->mm == NULL) {
+		return;
+	}
+	bytes = (uint64_t)ev->mm->request_len + ev->mm->response_len;
+	if (bytes > SMC_TRACE_MAX_BYTES - r->trace_bytes) {
+		free(ev->mm->request);
+		free(ev->mm->response);
+		ev->mm->request = NULL;
+		ev->mm->response = NULL;
+		ev->mm->request_len = 0;
+		ev->mm->response_len = 0;
+		return;
+	}
+	r->trace_bytes += bytes;
+}
+
 enum smc_action smc_router_dispatch(struct smc_router *r,
 				    const struct smccc_regs *in, uint64_t pc,
 				    uint64_t lr, uint64_t insns,
 				    struct smccc_regs *out)
 {
-	struct trace_event *ev = trace_append(r->trace, TRACE_SMC);
+	struct trace_event spare;
+	struct trace_event *ev = event_for_call(r, &spare);
 	struct smc_call call;
 	uint32_t fid = (uint32_t)in->x[0] & ~SMCCC_SVE_HINT;
 	const struct smc_route *route = find_route(fid);
@@ -150,6 +217,7 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 	ev->disposition = call.disposition;
 	memcpy(ev->in, in->x, sizeof(ev->in));
 	memcpy(ev->out, call.out.x, sizeof(ev->out));
+	bound_trace(r, ev, ev == &spare, call.action);
 	*out = call.out;
 	findings_set_context(r->findings, FINDING_NO_SEQ, pc);
 	return call.action;

@@ -1,8 +1,8 @@
 /*
  * The SMC trap router: function IDs are routed by SMCCC owner and function
- * range (one table, smc.c) to the models, every SMC becomes a trace event,
- * and an unknown ID gets SMC_UNK and a "not implemented by the model"
- * finding, never a firmware finding.
+ * range (one table, smc.c) to the models, every SMC becomes a trace event
+ * (within the limits below), and an unknown ID gets SMC_UNK and a "not
+ * implemented by the model" finding, never a firmware finding.
  */
 #ifndef EMULATOR_SMC_H
 #define EMULATOR_SMC_H
@@ -16,6 +16,19 @@
 #include "models/smc_call.h"
 #include "models/spmc.h"
 
+/*
+ * What one run's trace keeps, so that firmware making SMCs in a loop (an
+ * SMC storm) can exhaust neither the host's memory nor the disk with its
+ * report.  Once the trace holds SMC_TRACE_MAX_EVENTS events, SMCs are still
+ * answered, checked and counted, but traced only when they end or pause
+ * the run (power off, reset, the agent waiting for its next step); a note
+ * event marks the place.  Once traced doorbells hold SMC_TRACE_MAX_BYTES
+ * of MM request and reply bytes, later ones keep their decoded fields but
+ * not their bytes.
+ */
+#define SMC_TRACE_MAX_EVENTS 20000u
+#define SMC_TRACE_MAX_BYTES (16u << 20)
+
 struct smc_router {
 	struct psci *psci;
 	struct spmc *spmc;
@@ -23,6 +36,8 @@ struct smc_router {
 	struct trace *trace;
 	struct findings *findings;
 	uint64_t count;
+	uint64_t untraced;    /* SMCs answered past SMC_TRACE_MAX_EVENTS */
+	uint64_t trace_bytes; /* MM bytes kept in the trace */
 };
 
 /*

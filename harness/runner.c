@@ -855,6 +855,15 @@ static void boot_step(struct stepper *p)
 			return;
 		}
 		if (b->until == BOOT_UNTIL_STOP && machine_stop_is_final(stop)) {
+			/*
+			 * A fault or a hang is not the end a boot waits for
+			 * unless the scenario says so with expect.stop.
+			 */
+			if (stop != MACHINE_STOP_POWER_OFF &&
+			    stop != MACHINE_STOP_RESET &&
+			    p->st->expect.stop.value == NULL) {
+				step_error(p, "boot ended: %s", stop_text(p));
+			}
 			return;
 		}
 		if (stop == MACHINE_STOP_AGENT_WAIT) {

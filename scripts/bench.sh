@@ -59,6 +59,13 @@ for tool in runstat qemu-hello; do
 	"$HOSTCC" -std=c11 -O2 -Wall -Wextra -o "$tmp/$tool" \
 		"scripts/bench/$tool.c" || die "cannot compile scripts/bench/$tool.c"
 done
+# Measure copies: a rebuild of the tree during the run must not change or
+# break what is measured.
+cp "$BIN" "$tmp/ffa-harness"
+mkdir "$tmp/fw"
+cp -R "$FW/." "$tmp/fw/"
+BIN=$tmp/ffa-harness
+FW=$tmp/fw
 
 # --- Configurations -------------------------------------------------------
 
@@ -89,9 +96,12 @@ done
 
 IMAGES="empty loop smc mm-base mm mm-nomaint-base mm-nomaint compute
 compute-shared"
-CONFIGS="uboot qemu suite-j1 suite-j2"
-for m in $IMAGES; do
-	CONFIGS="$CONFIGS img-$m.cortex-a57 img-$m.off"
+CONFIGS="uboot uboot-process uboot-process-off qemu suite-j1 suite-j2"
+# Model by model, so that each image runs right after its baseline.
+for model in cortex-a57 off; do
+	for m in $IMAGES; do
+		CONFIGS="$CONFIGS img-$m.$model"
+	done
 done
 CONFIGS="$CONFIGS checks-none checks-compute checks-compute-shared"
 
@@ -108,6 +118,10 @@ command_of() {
 		;;
 	uboot-process)
 		set -- "$BIN" boot --image "$UBOOT" \
+			--type "bootefi hello" --expect "$HELLO" --type poweroff
+		;;
+	uboot-process-off)
+		set -- "$BIN" boot --image "$UBOOT" --cache-model off \
 			--type "bootefi hello" --expect "$HELLO" --type poweroff
 		;;
 	qemu)
@@ -176,8 +190,13 @@ run_once() {
 	if [ $good = no ]; then
 		echo "bench: $name failed (exit status $status): $*" >&2
 		tail -n 20 "$tmp/$name.out" "$tmp/$name.err" >&2
+		if [ -f "$tmp/$name.console" ]; then
+			echo "bench: the end of its console:" >&2
+			tail -n 15 "$tmp/$name.console" >&2
+		fi
 		exit 1
 	fi
+	[ -z "$sample" ] || return 0 # memory runs do not count for time
 	sed 's/.*wall=\([0-9.]*\).*/\1/' "$tmp/$name.rs" >>"$tmp/$name.times"
 	case $name in
 	uboot | qemu)
@@ -223,6 +242,14 @@ print_step_insns() { # checks configuration: instructions of the print step
 
 # --- Measure --------------------------------------------------------------
 
+# Busy: over one second before the start, other processes kept more than a
+# quarter of the CPUs' time (the load average lags by a minute).
+cpu_times() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
+t0=$(cpu_times)
+sleep 1
+t1=$(cpu_times)
+busy=$(echo "$t0 $t1" | awk '{b = $3 - $1; i = $4 - $2;
+	print (b + i > 0 && b / (b + i) > 0.25) ? "yes" : "no"}')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: $RUNS runs of each configuration (load average $load_before);" \
 	"about two minutes"
@@ -233,12 +260,6 @@ while [ $i -lt "$RUNS" ]; do
 		run_once "$c"
 	done
 	echo "bench: round $i of $RUNS done"
-done
-# The driver's uboot timing ends at the hello text; this is the whole process.
-i=0
-while [ $i -lt "$RUNS" ]; do
-	i=$((i + 1))
-	run_once uboot-process
 done
 # Memory: one more run each, sampling the process tree.
 for c in uboot-process suite-j1 suite-j2 qemu; do
@@ -253,14 +274,17 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ours=$(driver_field uboot hello >"$tmp/x" && median_of "$tmp/x")
 ours_process=$(median uboot-process)
+ours_process_off=$(median uboot-process-off)
 qemu=$(driver_field qemu hello >"$tmp/x" && median_of "$tmp/x")
 driver_field qemu countdown_start >"$tmp/c0"
 driver_field qemu countdown_end >"$tmp/c1"
 paste -d' ' "$tmp/c0" "$tmp/c1" | awk '{printf "%.6f\n", $2 - $1}' >"$tmp/x"
 countdown=$(median_of "$tmp/x")
+driver_field qemu hello | paste -d' ' - "$tmp/x" |
+	awk '{printf "%.6f\n", $1 - $2}' >"$tmp/y"
+qemu_nocount=$(median_of "$tmp/y")
 qemu_prompt=$(driver_field qemu prompt >"$tmp/x" && median_of "$tmp/x")
 ours_prompt=$(driver_field uboot prompt >"$tmp/x" && median_of "$tmp/x")
-qemu_nocount=$(calc "$qemu - $countdown")
 ratio=$(calc "$qemu / $ours")
 ratio_nocount=$(calc "$qemu_nocount / $ours")
 
@@ -273,34 +297,48 @@ j2=$(median suite-j2)
 j1_rate=$(calc "$scenarios / $j1")
 j2_rate=$(calc "$scenarios / $j2")
 
+# Seconds configuration $1 takes beyond configuration $2: the median of
+# the differences within each round (the two ran close together, under the
+# same load), which is steadier than the difference of the medians.
+paired_diff() { # CONFIG BASELINE
+	paste -d' ' "$tmp/$1.times" "$tmp/$2.times" |
+		awk '{printf "%.6f\n", $1 - $2}' >"$tmp/diff"
+	median_of "$tmp/diff"
+}
+
 # Microseconds per iteration of configuration $1 beyond configuration $2.
 per_call() { # CONFIG BASELINE ITERATIONS
-	calc "($(median "$1") - $(median "$2")) / $3 * 1e6"
+	calc "$(paired_diff "$1" "$2") / $3 * 1e6"
 }
 
 # Million instructions per second of configuration $1 beyond $2.
 mips() { # CONFIG BASELINE
 	insns=$(($(insns_of "$1") - $(insns_of "$2")))
-	calc "$insns / ($(median "$1") - $(median "$2")) / 1e6"
+	calc "$insns / $(paired_diff "$1" "$2") / 1e6"
 }
 
 smc_n=$(iterations_of img-smc.off)
 mm_n=$(iterations_of img-mm.off)
 compute_n=$(iterations_of img-compute.off)
-for model in cortex-a57 off; do
-	m=$(printf '%s' "$model" | tr - _)
-	eval "smc_$m=\$(per_call img-smc.$model img-loop.$model $smc_n)"
-	eval "mm_$m=\$(per_call img-mm.$model img-mm-base.$model $mm_n)"
-	eval "mmn_$m=\$(per_call img-mm-nomaint.$model img-mm-nomaint-base.$model $mm_n)"
-	eval "mmreq_$m=\$(per_call img-mm.$model img-empty.$model $mm_n)"
-	eval "mmnreq_$m=\$(per_call img-mm-nomaint.$model img-empty.$model $mm_n)"
-	eval "mips_compute_$m=\$(mips img-compute.$model img-empty.$model)"
-	eval "mips_compute_shared_$m=\$(mips img-compute-shared.$model img-empty.$model)"
-done
+a57=cortex-a57
+smc_cortex_a57=$(per_call img-smc.$a57 img-loop.$a57 "$smc_n")
+smc_off=$(per_call img-smc.off img-loop.off "$smc_n")
+mm_cortex_a57=$(per_call img-mm.$a57 img-mm-base.$a57 "$mm_n")
+mm_off=$(per_call img-mm.off img-mm-base.off "$mm_n")
+mmn_cortex_a57=$(per_call img-mm-nomaint.$a57 img-mm-nomaint-base.$a57 "$mm_n")
+mmn_off=$(per_call img-mm-nomaint.off img-mm-nomaint-base.off "$mm_n")
+mmreq_cortex_a57=$(per_call img-mm.$a57 img-empty.$a57 "$mm_n")
+mmreq_off=$(per_call img-mm.off img-empty.off "$mm_n")
+mmnreq_cortex_a57=$(per_call img-mm-nomaint.$a57 img-empty.$a57 "$mm_n")
+mmnreq_off=$(per_call img-mm-nomaint.off img-empty.off "$mm_n")
+mips_compute_cortex_a57=$(mips img-compute.$a57 img-empty.$a57)
+mips_compute_off=$(mips img-compute.off img-empty.off)
+mips_compute_shared_cortex_a57=$(mips img-compute-shared.$a57 img-empty.$a57)
+mips_compute_shared_off=$(mips img-compute-shared.off img-empty.off)
 checks_insns=$(($(print_step_insns checks-compute) - $(print_step_insns checks-none)))
-mips_checks=$(calc "$checks_insns / ($(median checks-compute) - $(median checks-none)) / 1e6")
+mips_checks=$(calc "$checks_insns / $(paired_diff checks-compute checks-none) / 1e6")
 checks_shared_insns=$(($(print_step_insns checks-compute-shared) - $(print_step_insns checks-none)))
-mips_checks_shared=$(calc "$checks_shared_insns / ($(median checks-compute-shared) - $(median checks-none)) / 1e6")
+mips_checks_shared=$(calc "$checks_shared_insns / $(paired_diff checks-compute-shared checks-none) / 1e6")
 
 rss_field() { sed "s/.*$2=\([-0-9]*\).*/\1/" "$tmp/$1.rss"; }
 rss_boot=$(rss_field uboot-process maxrss_kb)
@@ -314,7 +352,7 @@ rss_qemu=$(rss_field qemu tree_peak_kb)
 
 json_samples() {
 	first=yes
-	for c in $CONFIGS uboot-process; do
+	for c in $CONFIGS; do
 		[ $first = yes ] || printf ',\n'
 		first=no
 		printf '    "%s": [%s]' "$c" "$(paste -sd, "$tmp/$c.times")"
@@ -338,11 +376,12 @@ mkdir -p "$(dirname "$OUT")"
 	printf '  "host": {"cpu": %s, "cpus": %s, "load_before": "%s", "load_after": "%s", "unicorn": "%s", "qemu": %s},\n' \
 		"$(json_string "$cpu")" "$(nproc)" "$load_before" "$load_after" \
 		"$unicorn" "$(json_string "$qemu_version")"
-	printf '  "runs": %s,\n' "$RUNS"
+	printf '  "runs": %s,\n  "busy": %s,\n' "$RUNS" \
+		"$([ "$busy" = yes ] && echo true || echo false)"
 	printf '  "headline": {\n'
 	printf '    "what": "U-Boot (Debian qemu_arm64) from start to the text of bootefi hello, autoboot let run on both",\n'
-	printf '    "ffa_harness_s": %s,\n    "ffa_harness_prompt_s": %s,\n    "ffa_harness_process_s": %s,\n' \
-		"$ours" "$ours_prompt" "$ours_process"
+	printf '    "ffa_harness_s": %s,\n    "ffa_harness_prompt_s": %s,\n    "ffa_harness_process_s": %s,\n    "ffa_harness_process_cache_model_off_s": %s,\n' \
+		"$ours" "$ours_prompt" "$ours_process" "$ours_process_off"
 	printf '    "qemu_s": %s,\n    "qemu_prompt_s": %s,\n    "qemu_autoboot_countdown_s": %s,\n    "qemu_without_countdown_s": %s,\n' \
 		"$qemu" "$qemu_prompt" "$countdown" "$qemu_nocount"
 	printf '    "ratio": %s,\n    "ratio_without_countdown": %s\n  },\n' \
@@ -382,9 +421,16 @@ cat <<EOF
 
 ffa-harness benchmark ($(nproc) CPUs, $cpu; load $load_before -> $load_after)
 medians of $RUNS runs; results in $OUT
+EOF
+if [ "$busy" = yes ]; then
+	echo "warning: other processes were using the CPUs when this started:" \
+		"expect noise, most of all in the small per-call numbers"
+fi
+cat <<EOF
 
 U-Boot to "bootefi hello" (autoboot runs on both)
-  ffa-harness                     $(printf '%8.3f' "$ours") s   (prompt at $(printf '%.3f' "$ours_prompt") s; whole process $(printf '%.3f' "$ours_process") s)
+  ffa-harness                     $(printf '%8.3f' "$ours") s   (prompt at $(printf '%.3f' "$ours_prompt") s)
+    whole process, cache model on / off   $(printf '%.3f' "$ours_process") / $(printf '%.3f' "$ours_process_off") s
   QEMU TCG                        $(printf '%8.3f' "$qemu") s   (prompt at $(printf '%.3f' "$qemu_prompt") s)
     of which autoboot countdown   $(printf '%8.3f' "$countdown") s   (real time in QEMU, virtual in ffa-harness)
   ratio QEMU / ffa-harness        $(printf '%8.2f' "$ratio")     ($(printf '%.2f' "$ratio_nocount") without the countdown)

@@ -12,6 +12,7 @@ libunicorn-dev libcapstone-dev libyaml-dev check libfdt-dev libjansson-dev zlib1
 clang lld llvm
 u-boot-qemu qemu-system-arm
 libxml2-utils chromium jq
+libclang-rt-14-dev
 "
 
 missing=""

@@ -604,6 +604,120 @@ START_TEST(wide_field_corruptions_parse_or_fail_cleanly)
 }
 END_TEST
 
+/* --- Bounds: crafted symbol tables ------------------------------------ */
+
+/*
+ * A large crafted ELF: the test image's headers, segments and .shstrtab,
+ * then sym_count symbols at BOMB_SYM_OFF, a string table of strtab_size
+ * bytes after them, and section headers for .shstrtab, that string table
+ * and `symtabs` SHT_SYMTAB sections that all cover the same symbols.
+ * Symbols and strings are zero for the test to fill in.
+ */
+#define BOMB_SYM_OFF 0x1000u
+
+struct bomb {
+	uint8_t *b;
+	size_t size;
+	Elf64_Sym *syms;
+	char *strtab;
+};
+
+static struct bomb build_bomb(size_t sym_count, size_t strtab_size,
+			      unsigned symtabs)
+{
+	size_t str_off = BOMB_SYM_OFF + sym_count * sizeof(Elf64_Sym);
+	size_t sh_off = (str_off + strtab_size + 7) & ~(size_t)7;
+	unsigned shnum = 3 + symtabs;
+	struct bomb m;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+
+	m.size = sh_off + shnum * sizeof(Elf64_Shdr);
+	m.b = calloc(1, m.size);
+	ck_assert_ptr_nonnull(m.b);
+	memcpy(m.b, elf.b, SH_OFF);
+	eh = (Elf64_Ehdr *)m.b;
+	eh->e_shoff = sh_off;
+	eh->e_shentsize = sizeof(Elf64_Shdr);
+	eh->e_shnum = (uint16_t)shnum;
+	eh->e_shstrndx = 1;
+	sh = (Elf64_Shdr *)(m.b + sh_off);
+	sh[1] = (Elf64_Shdr){.sh_type = SHT_STRTAB,
+			     .sh_offset = SHSTRTAB_OFF,
+			     .sh_size = sizeof(shstrtab)};
+	sh[2] = (Elf64_Shdr){.sh_type = SHT_STRTAB,
+			     .sh_offset = str_off,
+			     .sh_size = strtab_size};
+	for (unsigned i = 3; i < shnum; i++) {
+		sh[i] = (Elf64_Shdr){.sh_type = SHT_SYMTAB,
+				     .sh_offset = BOMB_SYM_OFF,
+				     .sh_size = sym_count * sizeof(Elf64_Sym),
+				     .sh_link = 2,
+				     .sh_entsize = sizeof(Elf64_Sym)};
+	}
+	m.syms = (Elf64_Sym *)(m.b + BOMB_SYM_OFF);
+	m.strtab = (char *)(m.b + str_off);
+	return m;
+}
+
+static bool parse_bomb(const struct bomb *m)
+{
+	image_free(&img);
+	error_clear(&err);
+	return image_parse(&img, m->b, m->size, PATH, IMAGE_FORMAT_ELF, 0,
+			   &err);
+}
+
+/* Each named "x": 1000 tables over them must not give 1000 copies. */
+START_TEST(elf_with_many_symbol_tables_reads_only_one)
+{
+	struct bomb m = build_bomb(4096, 4, 1000);
+
+	m.strtab[1] = 'x';
+	for (size_t i = 0; i < 4096; i++) {
+		m.syms[i].st_name = 1;
+	}
+	ck_assert(parse_bomb(&m));
+	ck_assert_uint_eq(img.symbol_count, 4096);
+	free(m.b);
+}
+END_TEST
+
+/* Symbols that all name one 64 KiB string must not copy it each time. */
+START_TEST(elf_symbol_names_longer_than_the_limit_are_ignored)
+{
+	size_t len = 65535;
+	struct bomb m = build_bomb(2048, len + 1, 1);
+
+	memset(m.strtab, 'A', len); /* then the NUL */
+	m.syms[0].st_name = (uint32_t)(len - IMAGE_MAX_NAME);
+	m.syms[1].st_name = (uint32_t)(len - IMAGE_MAX_NAME - 1);
+	ck_assert(parse_bomb(&m));
+	ck_assert_uint_eq(img.symbol_count, 1);
+	ck_assert_uint_eq(strlen(img.symbols[0].name), IMAGE_MAX_NAME);
+	free(m.b);
+}
+END_TEST
+
+START_TEST(elf_symbols_past_the_limit_are_not_kept)
+{
+	size_t count = IMAGE_MAX_SYMBOLS + 100;
+	struct bomb m = build_bomb(count, 4, 1);
+	uint64_t value = 0;
+
+	m.strtab[1] = 'x';
+	for (size_t i = 0; i < count; i++) {
+		m.syms[i].st_name = 1;
+		m.syms[i].st_value = i;
+	}
+	ck_assert(parse_bomb(&m));
+	ck_assert_uint_eq(img.symbol_count, IMAGE_MAX_SYMBOLS);
+	ck_assert(image_symbol(&img, "x", &value));
+	ck_assert_uint_eq(value, 0);
+	free(m.b);
+}
+END_TEST
+
 Suite *loader_suite(void);
 
 Suite *loader_suite(void)
@@ -645,6 +759,14 @@ Suite *loader_suite(void)
 	tcase_add_test(tc, every_truncation_parses_or_fails_cleanly);
 	tcase_add_test(tc, single_byte_corruptions_parse_or_fail_cleanly);
 	tcase_add_test(tc, wide_field_corruptions_parse_or_fail_cleanly);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bounds");
+	tcase_add_checked_fixture(tc, loader_setup, loader_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, elf_with_many_symbol_tables_reads_only_one);
+	tcase_add_test(tc, elf_symbol_names_longer_than_the_limit_are_ignored);
+	tcase_add_test(tc, elf_symbols_past_the_limit_are_not_kept);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -13,14 +13,17 @@
 
 #include "abi/agent.h"
 #include "abi/ffa.h"
+#include "abi/mm.h"
 #include "abi/psci.h"
 #include "abi/smccc.h"
 #include "common/finding.h"
 #include "common/trace.h"
 #include "emulator/smc.h"
 #include "models/agent.h"
+#include "models/mm_sp.h"
 #include "models/psci.h"
 #include "models/spmc.h"
+#include "models/varstore.h"
 #include "tests/fake_guest_mem.h"
 
 #define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -333,6 +336,116 @@ START_TEST(function_name_of_unknown_id_is_null)
 }
 END_TEST
 
+/* --- Limits: an SMC storm --------------------------------------------- */
+
+START_TEST(smc_storm_past_the_trace_limit_is_answered_but_not_traced)
+{
+	const struct trace_event *ev;
+	struct routed r;
+
+	for (uint32_t i = 0; i < SMC_TRACE_MAX_EVENTS + 100; i++) {
+		r = SMC(PSCI_VERSION);
+		ck_assert_uint_eq(r.out.x[0], PSCI_VERSION_1_1);
+	}
+	ck_assert_uint_eq(router.count, SMC_TRACE_MAX_EVENTS + 100);
+	ck_assert_uint_eq(router.untraced, 100);
+	/* The traced calls, then one note saying the trace is full. */
+	ck_assert_uint_eq(trace.count, SMC_TRACE_MAX_EVENTS + 1);
+	ev = last_event();
+	ck_assert_int_eq(ev->kind, TRACE_NOTE);
+	ck_assert_ptr_nonnull(strstr(ev->summary, "trace full"));
+	/* A call that ends the run is traced all the same. */
+	r = SMC(PSCI_SYSTEM_OFF);
+	ck_assert_int_eq(r.action, SMC_ACTION_POWER_OFF);
+	ck_assert_uint_eq(trace.count, SMC_TRACE_MAX_EVENTS + 2);
+	ev = last_event();
+	ck_assert_str_eq(ev->name, "PSCI_SYSTEM_OFF");
+	ck_assert_uint_eq(ev->seq, SMC_TRACE_MAX_EVENTS + 1);
+	ck_assert_uint_eq(ev->fid, PSCI_SYSTEM_OFF);
+}
+END_TEST
+
+START_TEST(repeated_finding_past_the_limit_is_counted_not_listed)
+{
+	for (uint32_t i = 0; i < FINDINGS_MAX + 500; i++) {
+		SMC(0x82000000);
+	}
+	ck_assert_uint_eq(findings_count_kind(&findings, FINDING_UNIMPLEMENTED),
+			  FINDINGS_MAX);
+	ck_assert_uint_eq(findings.dropped, 500);
+	ck_assert_ptr_nonnull(
+		findings_find(&findings, "findings.repeats-dropped"));
+	ck_assert_uint_eq(findings.count, FINDINGS_MAX + 1);
+	/* A different finding, or the same in another step, is listed. */
+	SMC(FFA_ID_GET);
+	ck_assert_ptr_nonnull(
+		findings_find(&findings, "ffa.call-before-version"));
+	findings.current_step = 3;
+	SMC(0x82000000);
+	ck_assert_uint_eq(findings_count_kind(&findings, FINDING_UNIMPLEMENTED),
+			  FINDINGS_MAX + 1);
+	ck_assert_uint_eq(findings.dropped, 500);
+}
+END_TEST
+
+#define MM_BUF (RAM_BASE + 0x8000)
+#define MM_BUF_SIZE UINT64_C(0x4000)
+
+/* Makes partition 0 an MM partition over a store; the caller frees both. */
+static void use_mm_partition(struct varstore **store, struct mm_sp **mm)
+{
+	struct spmc_config cfg;
+	struct mm_sp_config mc = {MM_BUF, MM_BUF_SIZE};
+
+	spmc_free(&spmc);
+	spmc_config_default(&cfg);
+	spmc_init(&spmc, &cfg, &ram.mem, &findings, NULL);
+	*store = varstore_new(NULL);
+	*mm = mm_sp_new(&mc, *store, &ram.mem, &findings, NULL);
+	spmc_attach_mm(&spmc, 0, *mm);
+}
+
+START_TEST(doorbell_bytes_past_the_trace_limit_are_not_kept)
+{
+	static const struct efi_guid guid = MM_SMM_VARIABLE_GUID;
+	struct mm_communicate_header hdr = {guid, MM_BUF_SIZE - 24};
+	uint64_t function = MM_VAR_FN_GET_PAYLOAD_SIZE;
+	uint64_t request = MM_BUF_SIZE;
+	uint64_t reply = 24 + 16 + 8;
+	uint64_t fit = SMC_TRACE_MAX_BYTES / (request + reply);
+	struct varstore *store;
+	struct mm_sp *mm;
+
+	use_mm_partition(&store, &mm);
+	memcpy(fake_guest_mem_at(&ram, MM_BUF, 24), &hdr, sizeof(hdr));
+	memcpy(fake_guest_mem_at(&ram, MM_BUF + 24, 8), &function, 8);
+	SMC(FFA_VERSION, FFA_VERSION_1_2);
+	for (uint64_t i = 0; i < fit + 10; i++) {
+		struct routed r = SMC(FFA_MSG_SEND_DIRECT_REQ_64, 0x8003);
+		const struct trace_event *ev = last_event();
+
+		/* The hostile request is answered whatever the trace keeps. */
+		ck_assert_uint_eq(r.out.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+		ck_assert_uint_eq(r.out.x[3], MM_RET_SUCCESS);
+		ck_assert_ptr_nonnull(ev->mm);
+		ck_assert_uint_eq(ev->mm->function, function);
+		/* Restore the request the reply overwrote. */
+		memcpy(fake_guest_mem_at(&ram, MM_BUF, 24), &hdr, sizeof(hdr));
+		if (i < fit) {
+			ck_assert_uint_eq(ev->mm->request_len, request);
+			ck_assert_ptr_nonnull(ev->mm->request);
+		} else {
+			ck_assert_uint_eq(ev->mm->request_len, 0);
+			ck_assert_ptr_null(ev->mm->request);
+			ck_assert_ptr_null(ev->mm->response);
+		}
+	}
+	ck_assert_uint_eq(router.trace_bytes, fit * (request + reply));
+	mm_sp_free(mm);
+	varstore_free(store);
+}
+END_TEST
+
 Suite *smc_suite(void);
 
 Suite *smc_suite(void)
@@ -368,6 +481,16 @@ Suite *smc_suite(void)
 			    registers_a_service_does_not_define_are_preserved,
 			    0, (int)ARRAY_COUNT(preserving_fids));
 	tcase_add_test(tc, smc32_ffa_call_preserves_x8_to_x17);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, router_setup, router_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(
+		tc, smc_storm_past_the_trace_limit_is_answered_but_not_traced);
+	tcase_add_test(
+		tc, repeated_finding_past_the_limit_is_counted_not_listed);
+	tcase_add_test(tc, doorbell_bytes_past_the_trace_limit_are_not_kept);
 	suite_add_tcase(s, tc);
 
 	return s;

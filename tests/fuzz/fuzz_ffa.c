@@ -48,8 +48,10 @@
 
 #define TARGET "fuzz_ffa"
 #define RAM_BASE UINT64_C(0x40000000)
-/* Room for the reference client's RX/TX pair at RAM + 2.25 MiB, so that
- * register bundles taken from its traces (the seeds) work unchanged. */
+/*
+ * Room for the reference client's RX/TX pair at RAM + 2.25 MiB, so that
+ * register bundles taken from its traces (the seeds) work unchanged.
+ */
 #define RAM_SIZE UINT64_C(0x280000)
 #define SHARED_BUF (RAM_BASE + 0x260000)
 #define SHARED_SIZE UINT64_C(0x4000)

@@ -8,8 +8,10 @@
  * Properties checked: a failure sets a message and leaves nothing behind;
  * a success has every segment's bytes inside the file copy, p_filesz <=
  * p_memsz and no segment that wraps around the address space, names on
- * every symbol and section, and lookups that find them.
+ * every symbol and section no longer than IMAGE_MAX_NAME, no more symbols
+ * than one symbol table holds, and lookups that find them.
  */
+#include <elf.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -43,11 +45,17 @@ static void check_image(const struct image *img)
 						  "in the file");
 		}
 	}
+	/* One symbol table (the ELF rule), bounded names (loader.h). */
+	if (img->symbol_count > img->file_size / sizeof(Elf64_Sym) ||
+	    img->symbol_count > IMAGE_MAX_SYMBOLS) {
+		fuzz_check_failed(TARGET, "more symbols than one table holds");
+	}
 	for (size_t i = 0; i < img->symbol_count; i++) {
 		uint64_t value;
 
 		if (img->symbols[i].name == NULL ||
 		    img->symbols[i].name[0] == '\0' ||
+		    strlen(img->symbols[i].name) > IMAGE_MAX_NAME ||
 		    !image_symbol(img, img->symbols[i].name, &value)) {
 			fuzz_check_failed(TARGET, "a symbol without a name, or "
 						  "one lookup does not find");
@@ -55,6 +63,7 @@ static void check_image(const struct image *img)
 	}
 	for (size_t i = 0; i < img->section_count; i++) {
 		if (img->sections[i].name == NULL ||
+		    strlen(img->sections[i].name) > IMAGE_MAX_NAME ||
 		    image_section(img, img->sections[i].name) == NULL) {
 			fuzz_check_failed(TARGET, "a section without a name, "
 						  "or one lookup does not "

@@ -15,10 +15,12 @@
  *                     bit 1 put the variable protocol's HeaderGuid in;
  *                     bit 2 make MessageLength match the bytes written;
  *                     bit 3 set the function from the next byte; bit 4
- *                     32-bit direct request (the offset is w3)
+ *                     32-bit direct request (the offset is w3); bit 5 a
+ *                     well-formed request built from the next bytes
+ *                     replaces what was written (build_request())
  *   offset            u64 or u16
  *   u16 length, bytes written at the offset (clipped to the buffer)
- *   [u8 function]
+ *   [u8 function] [request bytes]
  *
  * Properties checked after each doorbell: the partition writes nothing
  * outside the request it was given (header plus MessageLength, within the
@@ -242,6 +244,9 @@ static void allowed_range(const struct mm_fuzz *f, const uint8_t *ram,
 	}
 	*lo = addr - RAM_BASE;
 	*hi = *lo + MM_COMM_HEADER_SIZE + hdr.message_length;
+	if (*hi > RAM_SIZE) {
+		*hi = RAM_SIZE; /* the rest of the buffer is not RAM */
+	}
 	*request_len = hdr.message_length;
 }
 
@@ -286,6 +291,112 @@ static void check_after(struct mm_fuzz *f, uint64_t offset, int64_t ret,
 	}
 }
 
+/* Attributes worth trying, valid or not. */
+static const uint32_t attribute_choices[] = {
+	0x7, 0x2, 0x6, 0x3, 0x47, 0x46, 0x0, 0x27, 0x1, 0x4, 0x43, 0x8,
+};
+
+/*
+ * A NUL-terminated name of up to 8 letters of a four-letter alphabet, so
+ * that requests meet the same variables; returns its size in bytes.
+ */
+static uint64_t put_name(uint8_t *p, struct fuzz_input *in, bool may_be_empty)
+{
+	size_t units = fuzz_input_u8(in) % 8 + (may_be_empty ? 0 : 1);
+	uint16_t c;
+
+	for (size_t i = 0; i < units; i++) {
+		c = (uint16_t)('A' + fuzz_input_u8(in) % 4);
+		memcpy(p + 2 * i, &c, 2);
+	}
+	c = 0;
+	memcpy(p + 2 * units, &c, 2);
+	return (units + 1) * 2;
+}
+
+/*
+ * A well-formed request for one of the variable functions, built from a
+ * few input bytes and written at addr (as far as buffer and RAM hold it),
+ * so that the fuzzer spends its time on the store's rules rather than on
+ * getting a request past the decoder.
+ */
+static void build_request(struct mm_fuzz *f, uint64_t addr,
+			  struct fuzz_input *in)
+{
+	static const struct efi_guid guids[2] = {
+		EFI_GLOBAL_VARIABLE_GUID, EFI_IMAGE_SECURITY_DATABASE_GUID};
+	static const struct efi_guid header = MM_SMM_VARIABLE_GUID;
+	uint8_t msg[MM_VAR_PAYLOAD_OFFSET + 256];
+	uint8_t *p = msg + MM_VAR_PAYLOAD_OFFSET;
+	size_t n_functions = sizeof(functions) / sizeof(functions[0]);
+	uint64_t function = functions[fuzz_input_u8(in) % n_functions];
+	const struct efi_guid *guid = &guids[fuzz_input_u8(in) & 1];
+	uint32_t attributes = attribute_choices[fuzz_input_u8(in) %
+						(sizeof(attribute_choices) /
+						 sizeof(attribute_choices[0]))];
+	uint64_t data_size = fuzz_input_u8(in) % 48;
+	struct mm_var_check_property prop;
+	uint64_t name_size, buffer, message_length, off, len;
+	uint64_t payload = 0;
+
+	memset(msg, 0, sizeof(msg));
+	memcpy(p, guid, sizeof(*guid));
+	switch (function) {
+	case MM_VAR_FN_GET_VARIABLE:
+	case MM_VAR_FN_SET_VARIABLE:
+		name_size = put_name(p + MM_ACCESS_VARIABLE_NAME_OFFSET, in,
+				     false);
+		memcpy(p + 16, &data_size, 8);
+		memcpy(p + 24, &name_size, 8);
+		memcpy(p + 32, &attributes, 4);
+		for (uint64_t i = 0; i < data_size; i++) {
+			p[MM_ACCESS_VARIABLE_NAME_OFFSET + name_size + i] =
+				(uint8_t)(i + data_size);
+		}
+		payload = MM_ACCESS_VARIABLE_NAME_OFFSET + name_size +
+			  data_size;
+		break;
+	case MM_VAR_FN_GET_NEXT_VARIABLE_NAME:
+		name_size = put_name(p + 24, in, true);
+		buffer = name_size + (fuzz_input_u8(in) % 16) * 2;
+		memcpy(p + 16, &buffer, 8);
+		payload = 24 + buffer;
+		break;
+	case MM_VAR_FN_QUERY_VARIABLE_INFO:
+		memcpy(p + 24, &attributes, 4);
+		payload = sizeof(struct mm_query_variable_info);
+		break;
+	case MM_VAR_FN_VAR_CHECK_PROPERTY_SET:
+	case MM_VAR_FN_VAR_CHECK_PROPERTY_GET:
+		memset(&prop, 0, sizeof(prop));
+		prop.revision = fuzz_input_u8(in) < 0xf0 ? MM_VAR_CHECK_REVISION
+							 : 2;
+		prop.property = fuzz_input_u8(in) & MM_VAR_CHECK_READ_ONLY;
+		prop.attributes = attributes;
+		prop.min_size = fuzz_input_u8(in) % 16;
+		prop.max_size = prop.min_size + fuzz_input_u8(in) % 32;
+		name_size = put_name(p + 48, in, false);
+		memcpy(p + 16, &name_size, 8);
+		memcpy(p + 24, &prop, sizeof(prop));
+		payload = 48 + name_size;
+		break;
+	case MM_VAR_FN_GET_PAYLOAD_SIZE:
+		payload = sizeof(struct mm_get_payload_size);
+		break;
+	default:
+		payload = fuzz_input_u8(in) % 16;
+		break;
+	}
+	message_length = MM_VAR_HEADER_SIZE + payload;
+	memcpy(msg, &header, sizeof(header));
+	memcpy(msg + 16, &message_length, 8);
+	memcpy(msg + MM_COMM_HEADER_SIZE, &function, 8);
+	if (clip(f, addr, MM_COMM_HEADER_SIZE + message_length, &off, &len)) {
+		memcpy(f->ram.bytes + off, msg + (off + RAM_BASE - addr),
+		       (size_t)len);
+	}
+}
+
 /* One record: write, fix up, ring, check. */
 static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 {
@@ -320,6 +431,9 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 			 functions[fuzz_input_u8(in) %
 				   (sizeof(functions) / sizeof(functions[0]))]);
 	}
+	if ((flags & 32) != 0) {
+		build_request(f, addr, in);
+	}
 	if (!is_64) {
 		offset &= UINT32_MAX; /* the partition sees w3 */
 	}
@@ -329,9 +443,19 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 	}
 	ret = mm_sp_doorbell(f->mm, offset, is_64, ev, &ffa_error);
 	if (fuzz_verbose()) {
-		fprintf(stderr, "doorbell(0x%llx, %s) -> %lld, FF-A %d\n",
+		uint64_t vh[2] = {0, 0};
+
+		if (clip(f, f->cfg.buf_addr + offset + MM_COMM_HEADER_SIZE,
+			 sizeof(vh), &off, &len) &&
+		    len == sizeof(vh)) {
+			memcpy(vh, f->ram.bytes + off, sizeof(vh));
+		}
+		fprintf(stderr,
+			"doorbell(0x%llx, %s) -> %lld, FF-A %d, function %llu "
+			"status 0x%llx\n",
 			(unsigned long long)offset, is_64 ? "64" : "32",
-			(long long)ret, ffa_error);
+			(long long)ret, ffa_error, (unsigned long long)vh[0],
+			(unsigned long long)vh[1]);
 	}
 	check_after(f, offset, ret, ffa_error);
 	fuzz_check_store(TARGET, f->store);

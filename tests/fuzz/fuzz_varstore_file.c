@@ -140,7 +140,8 @@ static void load(bool preload)
 			fuzz_check_failed(TARGET, "a failed load does not name "
 						  "the file");
 		}
-		if (varstore_count(vs) != 1 || varstore_used(vs, true) != used ||
+		if (varstore_count(vs) != 1 ||
+		    varstore_used(vs, true) != used ||
 		    varstore_used(vs, false) != 0) {
 			fuzz_check_failed(TARGET, "a failed load changed the "
 						  "store");

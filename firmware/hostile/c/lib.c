@@ -1,0 +1,145 @@
+/*
+ * Helpers of the C hostile images; see hostile.h.
+ */
+#include "hostile.h"
+
+#include "abi/psci.h"
+
+#define PL011_DR 0x00u
+
+uint8_t hostile_tx[4096] __attribute__((aligned(4096)));
+uint8_t hostile_rx[4096] __attribute__((aligned(4096)));
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	while (n-- != 0) {
+		*d++ = *s++;
+	}
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n-- != 0) {
+		*d++ = (uint8_t)c;
+	}
+	return dst;
+}
+
+static void putc_uart(char c)
+{
+	*(volatile uint32_t *)(UART_BASE + PL011_DR) = (uint8_t)c;
+}
+
+static void puts_uart(const char *s)
+{
+	while (*s != '\0') {
+		putc_uart(*s++);
+	}
+}
+
+static void put_hex(uint64_t v)
+{
+	puts_uart("0x");
+	for (int shift = 60; shift >= 0; shift -= 4) {
+		putc_uart("0123456789abcdef"[(v >> shift) & 0xf]);
+	}
+}
+
+void say(const char *text)
+{
+	puts_uart(text);
+	putc_uart('\n');
+}
+
+void say_hex(const char *text, uint64_t value)
+{
+	puts_uart(text);
+	putc_uart(' ');
+	put_hex(value);
+	putc_uart('\n');
+}
+
+void expect_eq(const char *what, uint64_t got, uint64_t want)
+{
+	if (got == want) {
+		puts_uart("ok: ");
+		say(what);
+		return;
+	}
+	puts_uart("WRONG: ");
+	puts_uart(what);
+	puts_uart(": got ");
+	put_hex(got);
+	puts_uart(", want ");
+	put_hex(want);
+	putc_uart('\n');
+}
+
+void power_off(void)
+{
+	say("done");
+	smc(PSCI_SYSTEM_OFF, 0, 0, 0, 0, 0, 0, 0);
+	for (;;) {
+		__asm__ volatile("brk #0xf002");
+	}
+}
+
+struct smccc_regs smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,
+		      uint64_t x4, uint64_t x5, uint64_t x6, uint64_t x7)
+{
+	struct smccc_regs r = {{x0, x1, x2, x3, x4, x5, x6, x7}};
+
+	hostile_smc(&r);
+	return r;
+}
+
+void ffa_setup(void)
+{
+	struct smccc_regs r;
+
+	r = smc(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
+	expect_eq("FFA_VERSION", r.x[0], FFA_VERSION_1_2);
+	r = smc(FFA_RXTX_MAP_64, (uint64_t)(uintptr_t)hostile_tx,
+		(uint64_t)(uintptr_t)hostile_rx, 1, 0, 0, 0, 0);
+	expect_eq("FFA_RXTX_MAP", r.x[0], FFA_SUCCESS_32);
+	r = smc(FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, 0, 0);
+	expect_eq("FFA_PARTITION_INFO_GET", r.x[0], FFA_SUCCESS_32);
+	r = smc(FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0);
+	expect_eq("FFA_RX_RELEASE", r.x[0], FFA_SUCCESS_32);
+}
+
+void mm_put(uint64_t offset, uint64_t message_length, uint64_t function,
+	    const void *payload, size_t payload_len)
+{
+	static const struct efi_guid guid = MM_SMM_VARIABLE_GUID;
+	uint8_t *at = (uint8_t *)(uintptr_t)(SHARED_BUF + offset);
+	struct mm_communicate_header hdr = {guid, message_length};
+	struct mm_variable_header vh = {function, 0};
+
+	memcpy(at, &hdr, sizeof(hdr));
+	memcpy(at + MM_COMM_HEADER_SIZE, &vh, sizeof(vh));
+	memcpy(at + MM_VAR_PAYLOAD_OFFSET, payload, payload_len);
+}
+
+struct smccc_regs mm_doorbell(uint64_t offset)
+{
+	return smc(FFA_MSG_SEND_DIRECT_REQ_64, ffa_endpoints(0, MM_SP_ID), 0,
+		   offset, 0, 0, 0, 0);
+}
+
+uint64_t mm_status(uint64_t offset)
+{
+	struct mm_variable_header vh;
+
+	memcpy(&vh,
+	       (const uint8_t *)(uintptr_t)(SHARED_BUF + offset +
+					    MM_COMM_HEADER_SIZE),
+	       sizeof(vh));
+	return vh.return_status;
+}
