@@ -402,9 +402,10 @@ int boot_main(int argc, char **argv)
 		stop == MACHINE_STOP_CONSOLE_IDLE;
 
 	printf("ffa-harness boot: %s on %s\n", a.image, cfg.platform->name);
-	printf("run ended: %s after %llu instructions, %zu SMCs\n",
+	printf("run ended: %s after %llu instructions, %llu SMCs\n",
 	       machine_stop_name(stop),
-	       (unsigned long long)machine_insns(s.machine), s.trace.count);
+	       (unsigned long long)machine_insns(s.machine),
+	       (unsigned long long)s.router.count);
 	if (a.print_trace) {
 		report_text_trace(stdout, &s.trace);
 	}

@@ -15,10 +15,11 @@ __rt_data struct ffa_state ffa_rt;
 uint16_t ffa_boot_mm_sp_id;
 
 #define RXTX_MAX_PAGES 16u
+/* In .rxtx, which start.S does not clear (linker.ld). */
 static uint8_t tx_buf[RXTX_MAX_PAGES * FFA_PAGE_SIZE]
-	__attribute__((aligned(65536)));
+	__attribute__((aligned(65536), section(".rxtx")));
 static uint8_t rx_buf[RXTX_MAX_PAGES * FFA_PAGE_SIZE]
-	__attribute__((aligned(65536)));
+	__attribute__((aligned(65536), section(".rxtx")));
 static uint32_t rxtx_pages;
 
 static void call(struct smccc_regs *r)

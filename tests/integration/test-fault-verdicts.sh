@@ -22,3 +22,16 @@ check wfi wfi ""
 check stack-overflow unmapped-write "stp x29, x30"
 check self-modifying brk "brk #0x55"
 check smc-storm instruction-budget ""
+
+# The wall-clock safety net (checked by the block hook, not by a Unicorn
+# thread): a loop with no instruction budget to stop it ends in "timeout"
+# after about the given second, with its PC; and an SMC storm's count is the
+# calls made, not the (bounded) trace's length.
+run_expect_rc 1 timeout 60 "$FFAH" boot --image "$h/runaway-loop.elf" \
+	--max-insns 0 --timeout 1
+assert_out_contains "(timeout) at pc 0x"
+run_expect_rc 1 timeout 60 "$FFAH" boot --image "$h/smc-storm.elf" \
+	--max-insns 40000000
+smcs=$(sed -n 's/^run ended: .* \([0-9]*\) SMCs$/\1/p' "$WORK/out")
+[ "${smcs:-0}" -gt 20001 ] || { cat "$WORK/out"; fail "smc-storm: $smcs SMCs counted"; }
+echo "runaway-loop: timeout; smc-storm: $smcs SMCs"
