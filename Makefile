@@ -3,7 +3,8 @@
 #   make            build build/ffa-harness and the firmware
 #   make run        build, then run the default scenario suite
 #   make check      build, then every test (unit, integration, scenarios,
-#                   the same under ASan/UBSan, fuzz regressions)
+#                   the same under ASan/UBSan, fuzz regressions, upstream
+#                   U-Boot built with FF-A)
 #   make VARIANT=debug|san ...   other build variants (build/debug, build/san)
 #
 # Missing Debian packages are installed by scripts/install-deps.sh, which
@@ -65,7 +66,7 @@ TEST_BIN := $(OUT)/tests/check_ffa_harness
 SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
-.PHONY: all run check check-san unit integration mutation bench fuzz \
+.PHONY: all run check check-san unit integration mutation bench fuzz uboot-ffa \
 	firmware clean help
 .DEFAULT_GOAL := all
 
@@ -115,9 +116,9 @@ integration: $(BIN) firmware
 run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
 
-# Unit, integration, the sanitizer rerun, and the fuzz corpora and
-# regressions replayed once (tests/fuzz/fuzz.mk).
-check: unit integration check-san fuzz-regress
+# Unit, integration, the sanitizer rerun, the fuzz corpora and regressions
+# replayed once (tests/fuzz/fuzz.mk), and upstream U-Boot with FF-A.
+check: unit integration check-san fuzz-regress uboot-ffa
 
 # The unit and integration tests again, built with ASan and UBSan: any
 # report fails the run (-fno-sanitize-recover, ASan aborts by default).
@@ -129,6 +130,11 @@ endif
 # Speed, measured (docs/performance.md): results in bench/results.json.
 bench: $(BIN) firmware
 	$(Q)scripts/bench.sh $(BIN) $(FW_OUT)
+
+# Upstream U-Boot 2025.01 built with FF-A from Debian's trixie sources, and
+# the U-Boot suites against it (docs/uboot.md).
+uboot-ffa: $(BIN) firmware
+	$(Q)scripts/uboot-ffa.sh $(BIN) $(OUT)/uboot-ffa
 
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware

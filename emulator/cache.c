@@ -18,7 +18,8 @@
  *   cache.setway-maintenance               warning: set/way used where a
  *       by-VA clean belongs; works only because this core cleans on ISW
  *   cache.maintenance-too-wide             warning (firmware if the
- *       scenario says so): by-VA maintenance far beyond the buffer
+ *       scenario says so): a by-VA sweep over the buffer that goes far
+ *       beyond it
  */
 #include "emulator/cache.h"
 
@@ -399,6 +400,32 @@ static void maintain_all(struct cache_model *c, enum cache_op op, uint64_t pc)
 	}
 }
 
+/*
+ * Follows a sweep of by-VA maintenance (consecutive ascending lines): its
+ * lines outside the watched ranges count as too wide only once the sweep
+ * reaches a watched range.  Sweeps that never do, such as U-Boot cleaning
+ * an image it loaded, are not about the buffer and do not count.
+ */
+static void follow_sweep(struct cache_model *c, uint64_t line_addr,
+			 bool watched)
+{
+	if (line_addr != c->sweep_next) {
+		c->sweep_outside = 0;
+		c->sweep_touched = false;
+	}
+	c->sweep_next = line_addr + CACHE_LINE;
+	if (watched) {
+		if (!c->sweep_touched) {
+			c->lines_outside += c->sweep_outside;
+			c->sweep_touched = true;
+		}
+	} else if (c->sweep_touched) {
+		c->lines_outside++;
+	} else {
+		c->sweep_outside++;
+	}
+}
+
 bool cache_maintain(struct cache_model *c, enum cache_op op, uint64_t addr,
 		    uint64_t pc)
 {
@@ -434,8 +461,8 @@ bool cache_maintain(struct cache_model *c, enum cache_op op, uint64_t addr,
 		}
 		return true;
 	}
+	follow_sweep(c, line_addr, r != NULL);
 	if (r == NULL) {
-		c->lines_outside++;
 		return true;
 	}
 	if (c->enabled) {
@@ -537,9 +564,10 @@ void cache_doorbell(struct cache_model *c)
 		char what[200];
 
 		snprintf(what, sizeof(what),
-			 "%llu lines of by-VA cache maintenance outside the "
-			 "watched buffers before this doorbell (the buffers "
-			 "have %llu): maintain the request range only",
+			 "%llu lines of by-VA cache maintenance beyond the "
+			 "watched buffers, in sweeps over them, before this "
+			 "doorbell (the buffers have %llu): maintain the "
+			 "request range only",
 			 (unsigned long long)c->lines_outside,
 			 (unsigned long long)watched);
 		report(c, c->wide_fails ? FINDING_FIRMWARE : FINDING_WARNING,
@@ -547,5 +575,8 @@ void cache_doorbell(struct cache_model *c)
 		c->wide_reported = true;
 	}
 	c->lines_outside = 0;
+	c->sweep_outside = 0;
+	c->sweep_touched = false;
+	c->sweep_next = 0;
 	c->dirty_reported = false;
 }

@@ -82,7 +82,12 @@ struct cache_model {
 	struct findings *findings;
 	const struct guest_mem *cpu; /* the CPU's view: guest memory */
 	/* Per-doorbell bookkeeping. */
-	uint64_t lines_outside; /* by-VA ops outside every watched range */
+	uint64_t lines_outside; /* by-VA lines beyond the watched ranges in
+				   sweeps that reached one (cache.c) */
+	uint64_t sweep_next;    /* the line that continues the sweep */
+	uint64_t sweep_outside; /* lines outside, before the sweep reached
+				   a watched range */
+	bool sweep_touched;     /* the sweep reached a watched range */
 	bool dirty_reported;    /* this doorbell's request-dirty finding */
 	/* Once per run: */
 	bool wide_reported;

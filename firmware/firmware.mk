@@ -1,6 +1,7 @@
 # Firmware built here with clang --target=aarch64-none-elf and ld.lld.
 # Included by the top-level Makefile; outputs go to $(FW_OUT).
 #
+#   lib/libfw.a              helpers shared by the images (firmware/lib)
 #   refclient.elf            the reference client
 #   refclient-<bug>.elf      one seeded-bug variant per name in SEEDED_BUGS
 #                            (SEEDED_BUG = its position, 1-based)
@@ -8,11 +9,29 @@
 FW_OUT := $(OUT)/firmware
 FW_CC := clang
 FW_LD := ld.lld
+FW_AR := llvm-ar
 FW_CFLAGS := --target=aarch64-none-elf -std=c11 -O2 -g -ffreestanding \
 	-fno-builtin -nostdlib -fno-stack-protector -fno-pic -mcmodel=small \
 	-mgeneral-regs-only -mstrict-align -Wall -Wextra -Werror \
-	-Iinclude -Ifirmware/refclient
+	-Iinclude -Ifirmware/lib -Ifirmware/refclient
 FW_LDFLAGS := -nostdlib -static --no-undefined
+
+# The helpers shared by the reference client, the C hostile images and the
+# benchmark images (firmware/lib/fwlib.h), compiled once.  An archive, so
+# that each image links only the members it calls.
+FWLIB_DIR := firmware/lib
+FWLIB_SRCS := $(FWLIB_DIR)/smccc.S $(FWLIB_DIR)/string.c $(FWLIB_DIR)/uart.c
+FWLIB_OBJS := $(patsubst $(FWLIB_DIR)/%,$(FW_OUT)/lib/%.o,$(FWLIB_SRCS))
+FWLIB := $(FW_OUT)/lib/libfw.a
+
+$(FW_OUT)/lib/%.o: $(FWLIB_DIR)/% $(FWLIB_DIR)/fwlib.h \
+		$(wildcard include/abi/*.h) firmware/firmware.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(FW_CC) $(FW_CFLAGS) -c $< -o $@
+
+$(FWLIB): $(FWLIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(FW_AR) rcs $@ $^
 
 # Order matters: the position is the SEEDED_BUG number (seeded_bugs.h).
 SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
@@ -25,7 +44,8 @@ SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
 
 REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
 REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \
-	firmware/refclient/linker.ld $(wildcard include/abi/*.h)
+	firmware/refclient/linker.ld $(wildcard include/abi/*.h) \
+	$(FWLIB_DIR)/fwlib.h $(FWLIB)
 
 # $(1) = output ELF, $(2) = SEEDED_BUG number
 define build_refclient
@@ -37,7 +57,7 @@ define build_refclient
 			|| exit 1; \
 	done
 	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/refclient/linker.ld \
-		-o $(1) $(dir $(1)).o-$(notdir $(1))/*.o
+		-o $(1) $(dir $(1)).o-$(notdir $(1))/*.o $(FWLIB)
 endef
 
 $(FW_OUT)/refclient.elf: $(REFCLIENT_DEPS) firmware/firmware.mk

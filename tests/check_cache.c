@@ -749,15 +749,53 @@ END_TEST
 
 /* --- Too wide ------------------------------------------------------------- */
 
-/* n lines of DC CVAC outside every watched range. */
+/* One sweep of DC CVAC over the buffer and n lines past its end. */
 static void clean_outside(uint64_t n)
 {
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < BUF_SIZE / CACHE_LINE + n; i++) {
 		ck_assert(cache_maintain(&cache, CACHE_OP_CVAC,
-					 RAM_BASE + 0x8000 + i * CACHE_LINE,
-					 PC));
+					 BUF + i * CACHE_LINE, PC));
 	}
 }
+
+START_TEST(maintenance_before_reaching_the_buffer_counts)
+{
+	/* 10 lines, then the buffer: the 10 count once the sweep reaches it. */
+	for (uint64_t i = 0; i < 10 + BUF_SIZE / CACHE_LINE; i++) {
+		ck_assert(cache_maintain(&cache, CACHE_OP_CIVAC,
+					 BUF - 10 * CACHE_LINE + i * CACHE_LINE,
+					 PC));
+		ck_assert_uint_eq(cache.lines_outside, i < 10 ? 0 : 10);
+	}
+}
+END_TEST
+
+START_TEST(maintenance_that_never_reaches_the_buffer_is_not_too_wide)
+{
+	/* U-Boot cleaning an image it loaded: wide, but not about the buffer. */
+	for (uint64_t i = 0; i < 5000; i++) {
+		ck_assert(cache_maintain(&cache, CACHE_OP_CIVAC,
+					 RAM_BASE + 0x100000 + i * CACHE_LINE,
+					 PC));
+	}
+	ck_assert_uint_eq(cache.lines_outside, 0);
+	cache_doorbell(&cache);
+	ck_assert_uint_eq(findings.count, 0);
+}
+END_TEST
+
+START_TEST(a_gap_starts_a_new_sweep)
+{
+	ck_assert(cache_maintain(&cache, CACHE_OP_CVAC,
+				 BUF + BUF_SIZE - CACHE_LINE, PC));
+	ck_assert(cache_maintain(&cache, CACHE_OP_CVAC, BUF + BUF_SIZE, PC));
+	ck_assert_uint_eq(cache.lines_outside, 1);
+	/* Not the next line: a sweep of its own, which misses the buffer. */
+	ck_assert(cache_maintain(&cache, CACHE_OP_CVAC,
+				 BUF + BUF_SIZE + 2 * CACHE_LINE, PC));
+	ck_assert_uint_eq(cache.lines_outside, 1);
+}
+END_TEST
 
 START_TEST(maintenance_of_1025_lines_outside_is_too_wide_warning)
 {
@@ -821,11 +859,17 @@ END_TEST
 START_TEST(too_wide_limit_is_four_times_the_watched_lines_when_larger)
 {
 	/* 4 + 256 watched lines: the limit is 1040, not 1024. */
-	ck_assert(cache_watch(&cache, "big", RAM_BASE + 0x4000, 0x4000));
-	clean_outside(1040);
+	const uint64_t big = RAM_BASE + 0x4000;
+
+	ck_assert(cache_watch(&cache, "big", big, 0x4000));
+	for (uint64_t i = 0; i < 256 + 1040; i++) {
+		cache_maintain(&cache, CACHE_OP_CVAC, big + i * CACHE_LINE, PC);
+	}
 	cache_doorbell(&cache);
 	ck_assert_uint_eq(findings.count, 0);
-	clean_outside(1041);
+	for (uint64_t i = 0; i < 256 + 1041; i++) {
+		cache_maintain(&cache, CACHE_OP_CVAC, big + i * CACHE_LINE, PC);
+	}
 	cache_doorbell(&cache);
 	ASSERT_FINDING("cache.maintenance-too-wide", FINDING_WARNING);
 }
@@ -982,6 +1026,7 @@ END_TEST
 
 START_TEST(maintenance_past_the_end_counts_as_outside)
 {
+	ck_assert(cache_maintain(&cache, CACHE_OP_CVAC, LAST_LINE, PC));
 	ck_assert(cache_maintain(&cache, CACHE_OP_CVAC, PAST_END, PC));
 	ck_assert_uint_eq(cache.lines_outside, 1);
 	ck_assert(cache_maintain(&cache, CACHE_OP_CVAC, PAST_END - 1, PC));
@@ -1114,6 +1159,10 @@ Suite *cache_suite(void)
 	tcase_add_test(tc, maintenance_count_starts_again_at_each_doorbell);
 	tcase_add_test(tc, maintenance_too_wide_is_reported_once_per_run);
 	tcase_add_test(tc, maintenance_inside_the_buffer_is_never_too_wide);
+	tcase_add_test(tc, maintenance_before_reaching_the_buffer_counts);
+	tcase_add_test(
+	    tc, maintenance_that_never_reaches_the_buffer_is_not_too_wide);
+	tcase_add_test(tc, a_gap_starts_a_new_sweep);
 	tcase_add_test(
 	    tc, too_wide_limit_is_four_times_the_watched_lines_when_larger);
 

@@ -41,6 +41,7 @@
 #include "abi/ffa.h"
 #include "abi/mm.h"
 #include "abi/psci.h"
+#include "fwlib.h" /* memcpy, memset, uart (firmware/lib) */
 
 enum bench_mode {
 	mode_empty,
@@ -65,11 +66,6 @@ static const enum bench_mode mode = BENCH_MODE;
 #define MM_N UINT64_C(40000)
 #define COMPUTE_N UINT64_C(5000000)
 
-#define UART_BASE UINT64_C(0x09000000)
-#define PL011_DR 0x00u
-#define PL011_FR 0x18u
-#define PL011_FR_TXFF (1u << 5)
-
 /* The platform's MM shared buffer (qemu-virt: 16 KiB at 0x6000_0000). */
 #define SHARED_BUF UINT64_C(0x60000000)
 #define CACHE_LINE 64u
@@ -81,65 +77,6 @@ static const enum bench_mode mode = BENCH_MODE;
 extern char __image_start[], __text_end[], __image_end[];
 void bench_main(void) __attribute__((noreturn));
 
-/*
- * Freestanding helpers (the compiler may call memcpy and memset too).  They
- * move eight bytes at a time when both ends are aligned, as a C library
- * does: under Unicorn 2.0.1 every store is expensive (docs/performance.md),
- * and byte loops would bury the cost of the doorbell under the copies.
- */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0) {
-		for (; n >= 8; n -= 8, d += 8, s += 8) {
-			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-		}
-	}
-	while (n-- != 0) {
-		*d++ = *s++;
-	}
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	uint8_t *d = dst;
-
-	if (((uintptr_t)d & 7u) == 0) {
-		uint64_t v = (uint8_t)c * UINT64_C(0x0101010101010101);
-
-		for (; n >= 8; n -= 8, d += 8) {
-			*(uint64_t *)(void *)d = v;
-		}
-	}
-	while (n-- != 0) {
-		*d++ = (uint8_t)c;
-	}
-	return dst;
-}
-
-static void putc_uart(char c)
-{
-	volatile uint32_t *fr = (volatile uint32_t *)(UART_BASE + PL011_FR);
-	volatile uint32_t *dr = (volatile uint32_t *)(UART_BASE + PL011_DR);
-
-	while ((*fr & PL011_FR_TXFF) != 0) {
-	}
-	*dr = (uint32_t)(unsigned char)c;
-}
-
-static void puts_uart(const char *s)
-{
-	while (*s != '\0') {
-		putc_uart(*s++);
-	}
-}
-
 static void put_u64(uint64_t v)
 {
 	char digits[21];
@@ -150,7 +87,7 @@ static void put_u64(uint64_t v)
 		v /= 10;
 	} while (v != 0);
 	while (n != 0) {
-		putc_uart(digits[--n]);
+		uart_putc(digits[--n]);
 	}
 }
 
@@ -228,11 +165,11 @@ static void power_off(void)
 static void fail(const char *what, uint64_t value) __attribute__((noreturn));
 static void fail(const char *what, uint64_t value)
 {
-	puts_uart("bench: FAILED: ");
-	puts_uart(what);
-	puts_uart(" ");
+	uart_puts("bench: FAILED: ");
+	uart_puts(what);
+	uart_puts(" ");
 	put_u64(value);
-	puts_uart("\n");
+	uart_putc('\n');
 	for (;;) {
 		__asm__ volatile("brk #0xbad");
 	}
@@ -463,9 +400,9 @@ static uint64_t compute(uint64_t *buf, uint64_t rounds)
 
 static void report_done(uint64_t value)
 {
-	puts_uart("bench: done ");
+	uart_puts("bench: done ");
 	put_u64(value);
-	puts_uart("\n");
+	uart_putc('\n');
 }
 
 /* --- Agent --------------------------------------------------------------- */
@@ -518,7 +455,8 @@ static void agent_print(const struct agent_step *st, const uint8_t *payload)
 		report_done(compute((uint64_t *)(uintptr_t)SHARED_BUF,
 				    COMPUTE_N));
 	} else {
-		puts_uart("bench: print\n");
+		uart_puts("bench: print");
+		uart_putc('\n');
 	}
 	agent_report(AGENT_OP_PRINT, AGENT_RESULT_PAYLOAD_NONE, NULL, 0);
 }
@@ -597,11 +535,11 @@ static uint64_t iterations(void)
 
 void bench_main(void)
 {
-	puts_uart("bench: ");
-	puts_uart(mode_names[mode]);
-	puts_uart(" iterations ");
+	uart_puts("bench: ");
+	uart_puts(mode_names[mode]);
+	uart_puts(" iterations ");
 	put_u64(iterations());
-	puts_uart("\n");
+	uart_putc('\n');
 	switch (mode) {
 	case mode_empty:
 		break;

@@ -1,66 +1,14 @@
 /*
- * Freestanding helpers.  All of them are runtime code: the compiler may
- * call memcpy/memset from anywhere, and the agent prints at runtime too
- * (the UART is declared as runtime MMIO).
+ * Freestanding helpers of the reference client only; memcpy, memset,
+ * memcmp, uart_putc/uart_puts and smccc_call are shared with the other
+ * images (firmware/lib).  All of them are runtime code: the agent still
+ * prints and powers off after ExitBootServices (the UART is declared as
+ * runtime MMIO).
  */
 #include <stdarg.h>
 
 #include "abi/psci.h"
 #include "refclient.h"
-
-#define PL011_DR 0x00u
-#define PL011_FR 0x18u
-#define PL011_FR_TXFF (1u << 5)
-
-/*
- * Eight bytes at a time when both ends are aligned: every guest store is
- * expensive in Unicorn 2.0.1 (docs/performance.md), and the agent copies
- * steps and results through these.
- */
-__rt_text void *memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0) {
-		for (; n >= 8; n -= 8, d += 8, s += 8) {
-			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-		}
-	}
-	while (n-- != 0) {
-		*d++ = *s++;
-	}
-	return dst;
-}
-
-__rt_text void *memset(void *dst, int c, size_t n)
-{
-	uint8_t *d = dst;
-	uint64_t pattern = (uint8_t)c * UINT64_C(0x0101010101010101);
-
-	if (((uintptr_t)d & 7u) == 0) {
-		for (; n >= 8; n -= 8, d += 8) {
-			*(uint64_t *)(void *)d = pattern;
-		}
-	}
-	while (n-- != 0) {
-		*d++ = (uint8_t)c;
-	}
-	return dst;
-}
-
-__rt_text int memcmp(const void *a, const void *b, size_t n)
-{
-	const uint8_t *x = a;
-	const uint8_t *y = b;
-
-	for (size_t i = 0; i < n; i++) {
-		if (x[i] != y[i]) {
-			return x[i] < y[i] ? -1 : 1;
-		}
-	}
-	return 0;
-}
 
 __rt_text size_t strlen(const char *s)
 {
@@ -80,26 +28,6 @@ __rt_text size_t ucs2_size(const uint16_t *s)
 		n++;
 	}
 	return (n + 1) * sizeof(uint16_t);
-}
-
-__rt_text void uart_putc(char c)
-{
-	volatile uint32_t *fr = (volatile uint32_t *)(UART_BASE + PL011_FR);
-	volatile uint32_t *dr = (volatile uint32_t *)(UART_BASE + PL011_DR);
-
-	while ((*fr & PL011_FR_TXFF) != 0) {
-	}
-	*dr = (uint32_t)(unsigned char)c;
-}
-
-__rt_text void uart_puts(const char *s)
-{
-	while (*s != '\0') {
-		if (*s == '\n') {
-			uart_putc('\r');
-		}
-		uart_putc(*s++);
-	}
 }
 
 __rt_text static void put_number(uint64_t v, unsigned base, int width,

@@ -18,6 +18,7 @@
 
 #include "abi/efi.h"
 #include "abi/smccc.h"
+#include "fwlib.h" /* memcpy, uart, smccc_call, __rt_* (firmware/lib) */
 #include "seeded_bugs.h"
 
 #ifndef FFA_SHARED_MM_BUF_ADDR
@@ -30,30 +31,19 @@
 #define FFA_SHARED_MM_BUF_OFFSET 0u
 #endif
 
-#define UART_BASE 0x09000000u
 #define CACHE_LINE 64u
-
-#define __rt_text __attribute__((section("rt_text")))
-#define __rt_data __attribute__((section("rt_data")))
-#define __rt_bss __attribute__((section("rt_bss")))
 
 typedef uint64_t efi_status_t;
 
 /* start.S */
-void smccc_call(struct smccc_regs *r);
 void switch_stack(void *top, void (*fn)(void)) __attribute__((noreturn));
 extern char __rt_text_start[], __rt_text_end[];
 extern char __rt_data_start[], __rt_data_end[];
 extern char __rt_stack_top[];
 
-/* lib.c: freestanding helpers, all runtime */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
+/* lib.c: freestanding helpers, all runtime (more in firmware/lib) */
 size_t strlen(const char *s);
 size_t ucs2_size(const uint16_t *s); /* bytes, NUL included */
-void uart_putc(char c);
-void uart_puts(const char *s);
 void uart_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void psci_system_off(void) __attribute__((noreturn));
 void psci_system_reset(void) __attribute__((noreturn));

@@ -1,5 +1,5 @@
 /*
- * Entry, exception vectors, the SMC call and the stack switch.
+ * Entry, exception vectors and the stack switch.
  * Entered at EL1 with x0 = the device tree, MMU and caches off.
  */
 	.section .text.start, "ax"
@@ -32,44 +32,11 @@ zero_range:
 2:	ret
 
 /*
- * void smccc_call(struct smccc_regs *r): x0..x17 from *r, SMC #0, results
- * back into *r.  x19 holds r across the call (callee-saved, so saved).
- */
-	.section rt_text, "ax"
-	.global smccc_call
-	.type smccc_call, %function
-smccc_call:
-	stp	x29, x30, [sp, #-32]!
-	mov	x29, sp
-	str	x19, [sp, #16]
-	mov	x19, x0
-	ldp	x0, x1, [x19, #0]
-	ldp	x2, x3, [x19, #16]
-	ldp	x4, x5, [x19, #32]
-	ldp	x6, x7, [x19, #48]
-	ldp	x8, x9, [x19, #64]
-	ldp	x10, x11, [x19, #80]
-	ldp	x12, x13, [x19, #96]
-	ldp	x14, x15, [x19, #112]
-	ldp	x16, x17, [x19, #128]
-	smc	#0
-	stp	x0, x1, [x19, #0]
-	stp	x2, x3, [x19, #16]
-	stp	x4, x5, [x19, #32]
-	stp	x6, x7, [x19, #48]
-	stp	x8, x9, [x19, #64]
-	stp	x10, x11, [x19, #80]
-	stp	x12, x13, [x19, #96]
-	stp	x14, x15, [x19, #112]
-	stp	x16, x17, [x19, #128]
-	ldr	x19, [sp, #16]
-	ldp	x29, x30, [sp], #32
-	ret
-
-/*
  * void switch_stack(void *top, void (*fn)(void)): continue in fn on a new
  * stack; never returns.  Used at ExitBootServices to leave the boot stack.
+ * (The SMC call, smccc_call, is in firmware/lib/smccc.S.)
  */
+	.section rt_text, "ax"
 	.global switch_stack
 	.type switch_stack, %function
 switch_stack:

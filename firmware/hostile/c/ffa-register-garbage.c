@@ -58,7 +58,7 @@ void hostile_main(void)
 							 ? garbage()
 							 : 0;
 				}
-				hostile_smc(&r);
+				smccc_call(&r);
 				calls++;
 				undefined += !defined_answer(fid, r.x[0]);
 			}

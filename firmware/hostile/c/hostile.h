@@ -22,21 +22,16 @@
 #include "abi/ffa.h"
 #include "abi/mm.h"
 #include "abi/smccc.h"
+#include "fwlib.h" /* memcpy, memset, uart, smccc_call (firmware/lib) */
 
 #define RAM_BASE UINT64_C(0x40000000)
 #define RAM_END UINT64_C(0x80000000)
 #define SHARED_BUF UINT64_C(0x60000000)
 #define SHARED_SIZE UINT64_C(0x4000)
 #define MM_SP_ID 0x8003
-#define UART_BASE UINT64_C(0x09000000)
 #define SECURE_BASE UINT64_C(0x0e000000)
 
-/* start.S */
-void hostile_smc(struct smccc_regs *r);
-
 /* lib.c */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
 void say(const char *text);
 void say_hex(const char *text, uint64_t value);
 /* Prints "ok: what" when got == want, else "WRONG: what" and both. */

@@ -5,80 +5,45 @@
 
 #include "abi/psci.h"
 
-#define PL011_DR 0x00u
-
 uint8_t hostile_tx[4096] __attribute__((aligned(4096)));
 uint8_t hostile_rx[4096] __attribute__((aligned(4096)));
 
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	while (n-- != 0) {
-		*d++ = *s++;
-	}
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	uint8_t *d = dst;
-
-	while (n-- != 0) {
-		*d++ = (uint8_t)c;
-	}
-	return dst;
-}
-
-static void putc_uart(char c)
-{
-	*(volatile uint32_t *)(UART_BASE + PL011_DR) = (uint8_t)c;
-}
-
-static void puts_uart(const char *s)
-{
-	while (*s != '\0') {
-		putc_uart(*s++);
-	}
-}
-
 static void put_hex(uint64_t v)
 {
-	puts_uart("0x");
+	uart_puts("0x");
 	for (int shift = 60; shift >= 0; shift -= 4) {
-		putc_uart("0123456789abcdef"[(v >> shift) & 0xf]);
+		uart_putc("0123456789abcdef"[(v >> shift) & 0xf]);
 	}
 }
 
 void say(const char *text)
 {
-	puts_uart(text);
-	putc_uart('\n');
+	uart_puts(text);
+	uart_putc('\n');
 }
 
 void say_hex(const char *text, uint64_t value)
 {
-	puts_uart(text);
-	putc_uart(' ');
+	uart_puts(text);
+	uart_putc(' ');
 	put_hex(value);
-	putc_uart('\n');
+	uart_putc('\n');
 }
 
 void expect_eq(const char *what, uint64_t got, uint64_t want)
 {
 	if (got == want) {
-		puts_uart("ok: ");
+		uart_puts("ok: ");
 		say(what);
 		return;
 	}
-	puts_uart("WRONG: ");
-	puts_uart(what);
-	puts_uart(": got ");
+	uart_puts("WRONG: ");
+	uart_puts(what);
+	uart_puts(": got ");
 	put_hex(got);
-	puts_uart(", want ");
+	uart_puts(", want ");
 	put_hex(want);
-	putc_uart('\n');
+	uart_putc('\n');
 }
 
 void power_off(void)
@@ -95,7 +60,7 @@ struct smccc_regs smc(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3,
 {
 	struct smccc_regs r = {{x0, x1, x2, x3, x4, x5, x6, x7}};
 
-	hostile_smc(&r);
+	smccc_call(&r);
 	return r;
 }
 
