@@ -65,4 +65,18 @@ struct smccc_regs mm_doorbell(uint64_t offset);
 /* ReturnStatus of the request at offset, as the partition left it. */
 uint64_t mm_status(uint64_t offset);
 
+/*
+ * mm_put() of an access-variable request at offset 0: the variable
+ * protocol's GUID, DataSize, NameSize and BS attributes as given, then
+ * name_bytes of name, then 8 bytes of fill (what follows the name).
+ */
+void mm_put_access_variable(uint64_t function, const uint16_t *name,
+			    size_t name_bytes, uint64_t name_size,
+			    uint64_t data_size, uint8_t fill);
+/* Doorbell at offset; expects MM_SUCCESS and EFI_INVALID_PARAMETER. */
+void expect_mm_invalid_parameter(const char *what, uint64_t offset);
+/* fid (FFA_RXTX_MAP_32/64) of tx, rx, pages; expects INVALID_PARAMETERS. */
+void expect_rxtx_map_refused(const char *what, uint32_t fid, uint64_t tx,
+			     uint64_t rx, uint32_t pages);
+
 #endif /* HOSTILE_H */

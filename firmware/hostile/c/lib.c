@@ -108,3 +108,44 @@ uint64_t mm_status(uint64_t offset)
 	       sizeof(vh));
 	return vh.return_status;
 }
+
+void mm_put_access_variable(uint64_t function, const uint16_t *name,
+			    size_t name_bytes, uint64_t name_size,
+			    uint64_t data_size, uint8_t fill)
+{
+	static const struct efi_guid global = EFI_GLOBAL_VARIABLE_GUID;
+	uint8_t p[MM_ACCESS_VARIABLE_NAME_OFFSET + 64 + 8];
+	size_t len = MM_ACCESS_VARIABLE_NAME_OFFSET + name_bytes + 8;
+	uint32_t attributes = EFI_VARIABLE_BOOTSERVICE_ACCESS;
+
+	if (len > sizeof(p)) {
+		say("WRONG: mm_put_access_variable: name too long");
+		return;
+	}
+	memset(p, fill, len);
+	memcpy(p, &global, sizeof(global));
+	memcpy(p + 16, &data_size, 8);
+	memcpy(p + 24, &name_size, 8);
+	memcpy(p + 32, &attributes, 4);
+	memcpy(p + MM_ACCESS_VARIABLE_NAME_OFFSET, name, name_bytes);
+	mm_put(0, MM_VAR_HEADER_SIZE + len, function, p, len);
+}
+
+void expect_mm_invalid_parameter(const char *what, uint64_t offset)
+{
+	struct smccc_regs r = mm_doorbell(offset);
+
+	expect_eq(what, r.x[3], MM_RET_SUCCESS);
+	expect_eq("EFI_INVALID_PARAMETER", mm_status(offset),
+		  EFI_INVALID_PARAMETER);
+}
+
+void expect_rxtx_map_refused(const char *what, uint32_t fid, uint64_t tx,
+			     uint64_t rx, uint32_t pages)
+{
+	struct smccc_regs r = smc(fid, tx, rx, pages, 0, 0, 0, 0);
+
+	expect_eq(what, r.x[0], FFA_ERROR);
+	expect_eq("INVALID_PARAMETERS", r.x[2],
+		  (uint32_t)FFA_RET_INVALID_PARAMETERS);
+}

@@ -15,25 +15,8 @@ static const uint16_t name[] = {'B', 'o', 'o', 't', 0};
 static void access_variable(uint64_t function, uint64_t name_size,
 			    uint64_t data_size)
 {
-	uint8_t p[MM_ACCESS_VARIABLE_NAME_OFFSET + sizeof(name) + 8];
-	uint32_t attributes = EFI_VARIABLE_BOOTSERVICE_ACCESS;
-
-	memset(p, 0, sizeof(p));
-	memcpy(p, &global, sizeof(global));
-	memcpy(p + 16, &data_size, 8);
-	memcpy(p + 24, &name_size, 8);
-	memcpy(p + 32, &attributes, 4);
-	memcpy(p + MM_ACCESS_VARIABLE_NAME_OFFSET, name, sizeof(name));
-	mm_put(0, MM_VAR_HEADER_SIZE + sizeof(p), function, p, sizeof(p));
-}
-
-static void check(const char *what)
-{
-	struct smccc_regs r = mm_doorbell(0);
-
-	expect_eq(what, r.x[3], MM_RET_SUCCESS);
-	expect_eq("EFI_INVALID_PARAMETER", mm_status(0),
-		  EFI_INVALID_PARAMETER);
+	mm_put_access_variable(function, name, sizeof(name), name_size,
+			       data_size, 0);
 }
 
 void hostile_main(void)
@@ -43,22 +26,22 @@ void hostile_main(void)
 
 	ffa_setup();
 	access_variable(MM_VAR_FN_SET_VARIABLE, 7, 1);
-	check("odd NameSize");
+	expect_mm_invalid_parameter("odd NameSize", 0);
 	access_variable(MM_VAR_FN_GET_VARIABLE, 0, 1);
-	check("zero NameSize");
+	expect_mm_invalid_parameter("zero NameSize", 0);
 	access_variable(MM_VAR_FN_SET_VARIABLE, UINT64_MAX - 1, 1);
-	check("NameSize near 2^64");
+	expect_mm_invalid_parameter("NameSize near 2^64", 0);
 	access_variable(MM_VAR_FN_SET_VARIABLE, sizeof(name), UINT64_MAX);
-	check("DataSize near 2^64");
+	expect_mm_invalid_parameter("DataSize near 2^64", 0);
 	access_variable(MM_VAR_FN_GET_VARIABLE, sizeof(name),
 			UINT64_MAX - sizeof(name) + 1);
-	check("NameSize + DataSize wraps to 0");
+	expect_mm_invalid_parameter("NameSize + DataSize wraps to 0", 0);
 	memset(p, 0, sizeof(p));
 	memcpy(p, &global, sizeof(global));
 	memcpy(p + 16, &huge, 8);
 	memcpy(p + 24, name, sizeof(name));
 	mm_put(0, MM_VAR_HEADER_SIZE + sizeof(p),
 	       MM_VAR_FN_GET_NEXT_VARIABLE_NAME, p, sizeof(p));
-	check("GET_NEXT NameSize near 2^64");
+	expect_mm_invalid_parameter("GET_NEXT NameSize near 2^64", 0);
 	power_off();
 }

@@ -11,15 +11,6 @@ void hostile_main(void);
 #define PAGES 63u
 #define SIZE ((uint64_t)PAGES * 4096)
 
-static void map(const char *what, uint32_t fid, uint64_t tx, uint64_t rx)
-{
-	struct smccc_regs r = smc(fid, tx, rx, PAGES, 0, 0, 0, 0);
-
-	expect_eq(what, r.x[0], FFA_ERROR);
-	expect_eq("INVALID_PARAMETERS", r.x[2],
-		  (uint32_t)FFA_RET_INVALID_PARAMETERS);
-}
-
 void hostile_main(void)
 {
 	struct smccc_regs r;
@@ -27,15 +18,17 @@ void hostile_main(void)
 	r = smc(FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
 	expect_eq("FFA_VERSION", r.x[0], FFA_VERSION_1_2);
 	/* TX's last page is the first page after RAM. */
-	map("TX one page past the end", FFA_RXTX_MAP_64,
-	    RAM_END - SIZE + 0x1000, RAM_END - 2 * SIZE);
+	expect_rxtx_map_refused("TX one page past the end", FFA_RXTX_MAP_64,
+				RAM_END - SIZE + 0x1000, RAM_END - 2 * SIZE,
+				PAGES);
 	/* RX starts in the last page of RAM. */
-	map("RX from the last page", FFA_RXTX_MAP_64, RAM_END - 2 * SIZE,
-	    RAM_END - 0x1000);
-	map("TX wraps around 2^64", FFA_RXTX_MAP_64, UINT64_MAX - 0xfff,
-	    RAM_END - 2 * SIZE);
-	map("32-bit TX past 4 GiB", FFA_RXTX_MAP_32, UINT64_C(0xffffe000),
-	    RAM_END - 2 * SIZE);
+	expect_rxtx_map_refused("RX from the last page", FFA_RXTX_MAP_64,
+				RAM_END - 2 * SIZE, RAM_END - 0x1000, PAGES);
+	expect_rxtx_map_refused("TX wraps around 2^64", FFA_RXTX_MAP_64,
+				UINT64_MAX - 0xfff, RAM_END - 2 * SIZE, PAGES);
+	expect_rxtx_map_refused("32-bit TX past 4 GiB", FFA_RXTX_MAP_32,
+				UINT64_C(0xffffe000), RAM_END - 2 * SIZE,
+				PAGES);
 	/* Both inside RAM: accepted, so the refusals were about the end. */
 	r = smc(FFA_RXTX_MAP_64, RAM_END - SIZE, RAM_END - 2 * SIZE, PAGES, 0,
 		0, 0, 0);
