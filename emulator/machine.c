@@ -2,7 +2,7 @@
  * The machine on Unicorn.  See machine.h for the model and its shims.
  *
  * Hooks (all registered once in machine_new()):
- *   UC_HOOK_INTR        SMC (intno 13) -> router; anything else -> fault
+ *   UC_HOOK_INTR        SMC (intno 13) -> the secure world; else -> fault
  *   UC_HOOK_INSN MRS    SCTLR_EL1 shadow, virtual counter and timers
  *   UC_HOOK_INSN MSR    SCTLR_EL1 shadow, timers
  *   UC_HOOK_BLOCK       instruction budget, branch-to-self detection
@@ -18,7 +18,6 @@
 
 #include <unicorn/unicorn.h>
 
-#include "abi/ffa.h"
 #include "common/strbuf.h"
 #include "emulator/devtree.h"
 #include "emulator/disasm.h"
@@ -69,7 +68,8 @@ struct machine {
 	struct pl031 rtc;
 	struct trace *trace;
 	struct findings *findings;
-	struct smc_router *router;
+	secure_call_fn *secure_call; /* the secure world's entry */
+	void *secure_world;
 	struct guest_mem secure_mem;
 	struct guest_mem cpu_mem;
 	struct cache_model cache;
@@ -941,6 +941,8 @@ bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 
 static void handle_smc(struct machine *m)
 {
+	/* One core, running at EL1 (Unicorn 2.0.1 has no usable EL2). */
+	const struct sw_caller caller = {.cpu = 0, .el = 1};
 	struct smccc_regs in, out;
 	uint64_t pc = reg_read(m, UC_ARM64_REG_PC) - 4; /* PC is past the SMC */
 	enum smc_action action;
@@ -948,13 +950,8 @@ static void handle_smc(struct machine *m)
 	for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
 		in.x[i] = reg_read(m, xreg(i));
 	}
-	if ((uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ_64 ||
-	    (uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ_32 ||
-	    (uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ2) {
-		cache_doorbell(&m->cache);
-	}
-	action = smc_router_dispatch(m->router, &in, pc, reg_read(m, xreg(30)),
-				     m->insns, &out);
+	action = m->secure_call(m->secure_world, &caller, &in, pc,
+				reg_read(m, xreg(30)), m->insns, &out);
 	if (action != SMC_ACTION_AGENT_WAIT) {
 		for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
 			reg_write(m, xreg(i), out.x[i]);
@@ -1344,9 +1341,16 @@ void machine_free(struct machine *m)
 	free(m);
 }
 
-void machine_set_router(struct machine *m, struct smc_router *router)
+void machine_set_secure_port(struct machine *m, secure_call_fn *call,
+			     void *world)
 {
-	m->router = router;
+	m->secure_call = call;
+	m->secure_world = world;
+}
+
+void machine_doorbell(struct machine *m)
+{
+	cache_doorbell(&m->cache);
 }
 
 bool machine_load_image(struct machine *m, const struct image *img,
@@ -1401,9 +1405,9 @@ enum machine_stop machine_run(struct machine *m,
 	if (m->final) {
 		return m->stop;
 	}
-	if (m->router == NULL) {
+	if (m->secure_call == NULL) {
 		snprintf(m->fault.what, sizeof(m->fault.what),
-			 "no SMC router set");
+			 "no secure world attached");
 		return m->stop = MACHINE_STOP_HOST_ERROR;
 	}
 	m->opts = opts != NULL ? opts : &none;

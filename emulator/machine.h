@@ -30,11 +30,11 @@
 #include "common/finding.h"
 #include "common/trace.h"
 #include "emulator/cache.h"
-#include "emulator/guest_mem.h"
 #include "emulator/loader.h"
 #include "emulator/pl011.h"
 #include "emulator/platform.h"
-#include "emulator/smc.h"
+#include "models/guest_mem.h"
+#include "models/secure_port.h"
 
 struct machine_config {
 	const struct platform *platform;
@@ -102,8 +102,12 @@ struct machine *machine_new(const struct machine_config *cfg,
 			    struct trace *trace, struct findings *findings,
 			    struct error *err);
 void machine_free(struct machine *m);
-/* The SMC router must be set before the first run. */
-void machine_set_router(struct machine *m, struct smc_router *router);
+/* The secure world that answers SMCs: set before the first run. */
+void machine_set_secure_port(struct machine *m, secure_call_fn *call,
+			     void *world);
+/* A doorbell begins: the cache model starts a new request (the secure
+ * world's observer calls this). */
+void machine_doorbell(struct machine *m);
 /* Places every segment; each must lie in flash or RAM.  PC = entry. */
 bool machine_load_image(struct machine *m, const struct image *img,
 			struct error *err);

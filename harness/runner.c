@@ -25,6 +25,7 @@
 #include "harness/expect.h"
 #include "harness/session.h"
 #include "models/inject.h"
+#include "models/smc_router.h"
 
 #define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 #define DEFAULT_BUFFER_SIZE 1024u
@@ -234,6 +235,9 @@ static bool make_config(const struct scenario *sc,
 	if (sp->nwd_id.present) {
 		cfg->spmc.nwd_id = (uint16_t)sp->nwd_id.value;
 	}
+	cfg->spmc.audit_rxtx_unmap_at_exit =
+		sc->checks.rxtx_unmapped_at_ebs.present &&
+		sc->checks.rxtx_unmapped_at_ebs.value != 0;
 	if (sp->shared_buffer_address.present) {
 		cfg->shared_buf_addr = sp->shared_buffer_address.value;
 	}
@@ -331,7 +335,7 @@ static bool preload_variables(const struct scenario *sc, struct session *s,
 				    sc->file, v->mark.line, v->mark.column);
 			return false;
 		}
-		status = varstore_set(s->store, name, size, &v->guid,
+		status = varstore_set(secure_world_store(s->world), name, size, &v->guid,
 				      v->attributes, v->data.len, v->data.data);
 		free(name);
 		if (status != EFI_SUCCESS) {
@@ -404,7 +408,7 @@ static bool reach_agent(struct stepper *p)
 {
 	struct machine_run_opts opts = {.stop_on_idle = true};
 
-	if (p->s->agent.waiting) {
+	if (secure_world_agent(p->s->world)->waiting) {
 		return true;
 	}
 	for (;;) {
@@ -480,7 +484,7 @@ static bool give_step(struct stepper *p, const struct agent_step *as,
 	struct trace *t = &p->s->trace;
 
 	memset(&regs, 0, sizeof(regs));
-	if (!agent_give_step(&p->s->agent, as, payload->data, payload->len,
+	if (!agent_give_step(secure_world_agent(p->s->world), as, payload->data, payload->len,
 			     &regs, &err)) {
 		step_error(p, "%s", err.message);
 		return false;
@@ -587,8 +591,10 @@ static void learn_memory_map(struct stepper *p)
 				   efi_memory_type_names[d.type]);
 		}
 	}
-	if (p->s->agent.image_size != 0) {
-		add_region(run, p->s->agent.image_base, p->s->agent.image_size,
+	if (secure_world_agent(p->s->world)->image_size != 0) {
+		const struct agent *a = secure_world_agent(p->s->world);
+
+		add_region(run, a->image_base, a->image_size,
 			   AGENT_REGION_OS, "the EFI agent's image");
 	}
 }
@@ -646,23 +652,10 @@ static void enter_runtime(struct stepper *p)
 					    "OS memory"};
 	struct scenario_run *run = p->run;
 	struct session *s = p->s;
-	const struct scenario_u64 *must_unmap =
-		&run->sc->checks.rxtx_unmapped_at_ebs;
 	struct guard_range *allowed, *names;
 	size_t n = 0, name_count;
 	struct error err = {0};
 
-	machine_set_runtime(s->machine);
-	if (must_unmap->present && must_unmap->value != 0 &&
-	    s->spmc.rxtx.mapped) {
-		findings_add(&s->findings, FINDING_FIRMWARE,
-			     "ffa.rxtx-mapped-after-exit-boot-services",
-			     "the RX/TX buffers at 0x%llx/0x%llx are still "
-			     "mapped after ExitBootServices (FFA_RXTX_UNMAP, "
-			     "so that the OS can map its own pair)",
-			     (unsigned long long)s->spmc.rxtx.tx,
-			     (unsigned long long)s->spmc.rxtx.rx);
-	}
 	if (run->region_count == 0) {
 		return; /* no regions reported: nothing to police */
 	}
@@ -741,7 +734,7 @@ static void agent_step(struct stepper *p, uint32_t op)
 		}
 		return;
 	}
-	if (!agent_take_result(&p->s->agent, &res, &data, &len)) {
+	if (!agent_take_result(secure_world_agent(p->s->world), &res, &data, &len)) {
 		step_error(p, "the agent did not report the result of %s",
 			   agent_op_name(op));
 		return;
@@ -758,6 +751,8 @@ static void agent_step(struct stepper *p, uint32_t op)
 	p->sr->payload_len = len;
 	if (op == AGENT_OP_EXIT_BOOT_SERVICES && res.status == EFI_SUCCESS) {
 		learn_regions(p);
+		lifecycle_evidence(secure_world_lifecycle(p->s->world),
+				   EVIDENCE_AGENT_EXIT_BOOT_SERVICES);
 		enter_runtime(p);
 	}
 }
@@ -978,7 +973,7 @@ static void inject_step(struct stepper *p)
 		step_error(p, "inject: unknown function '%s'", in->on.value);
 		return;
 	}
-	if (!inject_add(&p->s->inject, &r)) {
+	if (!inject_add(secure_world_injector(p->s->world), &r)) {
 		step_error(p, "inject: more than %d rules", INJECT_MAX_RULES);
 	}
 }

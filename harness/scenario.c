@@ -38,7 +38,7 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/text.h"
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 #include "models/spmc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

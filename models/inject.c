@@ -30,7 +30,8 @@ static struct inject_rule *fire(struct injector *inj, enum inject_kind kind,
 		uint32_t on = r->on_fid != 0 ? r->on_fid : default_fid;
 
 		if (r->kind != kind || (!r->every && r->remaining == 0) ||
-		    (r->after_exit_boot_services && !inj->at_runtime) ||
+		    (r->after_exit_boot_services &&
+		     !lifecycle_exiting_or_later(inj->lifecycle)) ||
 		    (fid != 0 && on != 0 && on != fid) ||
 		    (r->has_mm_function && r->mm_function != mm_function)) {
 			continue;

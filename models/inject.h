@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/lifecycle.h"
+
 #define INJECT_MAX_RULES 32
 
 enum inject_kind {
@@ -46,7 +48,9 @@ struct inject_rule {
 struct injector {
 	struct inject_rule rules[INJECT_MAX_RULES];
 	size_t count;
-	bool at_runtime; /* set when EXIT_BOOT_SERVICE succeeded */
+	/* "After ExitBootServices" rules fire from the exit-boot-services
+	 * phase on; NULL: always before. */
+	const struct lifecycle *lifecycle;
 };
 
 void inject_init(struct injector *inj);

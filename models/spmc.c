@@ -263,6 +263,56 @@ void spmc_free(struct spmc *s)
 	s->abi_calls = NULL;
 }
 
+void spmc_observe(struct spmc *s, const struct sw_observer *obs)
+{
+	s->obs = obs;
+}
+
+/*
+ * The unmap-at-exit auditor: once ExitBootServices has returned, the
+ * caller's RX/TX pair must be gone (U-Boot's FF-A uclass unmaps it in its
+ * ExitBootServices notification, drivers/firmware/arm-ffa/arm-ffa-uclass.c,
+ * so that the OS can map its own pair).
+ */
+void spmc_phase_changed(void *ctx, enum lifecycle_phase from,
+			enum lifecycle_phase to, enum lifecycle_evidence why)
+{
+	struct spmc *s = ctx;
+
+	(void)why;
+	if (from >= LIFECYCLE_RUNTIME || to < LIFECYCLE_RUNTIME ||
+	    !s->cfg.audit_rxtx_unmap_at_exit || !s->rxtx.mapped) {
+		return;
+	}
+	findings_add(s->findings, FINDING_FIRMWARE,
+		     "ffa.rxtx-mapped-after-exit-boot-services",
+		     "the RX/TX buffers at 0x%llx/0x%llx are still mapped "
+		     "after ExitBootServices (FFA_RXTX_UNMAP, so that the OS "
+		     "can map its own pair)",
+		     (unsigned long long)s->rxtx.tx,
+		     (unsigned long long)s->rxtx.rx);
+}
+
+/* Tells the observer which buffer a direct request hands over. */
+static void announce_doorbell(struct spmc *s, const struct smc_call *call,
+			      enum sw_doorbell_edge edge)
+{
+	struct sw_doorbell d = {.partition = ffa_receiver(call->in.x[1])};
+	size_t index;
+
+	if (s->obs == NULL || s->obs->doorbell == NULL) {
+		return;
+	}
+	for (index = 0; index < s->cfg.partition_count; index++) {
+		if (s->cfg.partitions[index].id == d.partition &&
+		    s->mm[index] != NULL) {
+			mm_sp_buffer(s->mm[index], &d.buf_addr, &d.buf_size);
+			break;
+		}
+	}
+	s->obs->doorbell(s->obs->ctx, edge, &d);
+}
+
 void spmc_attach_mm(struct spmc *s, size_t index, struct mm_sp *mm)
 {
 	if (index < SPMC_MAX_PARTITIONS) {
@@ -997,7 +1047,22 @@ static bool is_direct_request(uint32_t fid)
 	       fid == FFA_MSG_SEND_DIRECT_REQ2;
 }
 
+static void handle_call(struct spmc *s, struct smc_call *call);
+
 void spmc_handle(struct spmc *s, struct smc_call *call)
+{
+	bool doorbell = is_direct_request((uint32_t)call->in.x[0]);
+
+	if (doorbell) {
+		announce_doorbell(s, call, SW_DOORBELL_BEGIN);
+	}
+	handle_call(s, call);
+	if (doorbell) {
+		announce_doorbell(s, call, SW_DOORBELL_END);
+	}
+}
+
+static void handle_call(struct spmc *s, struct smc_call *call)
 {
 	uint32_t fid = (uint32_t)call->in.x[0];
 	struct smccc_regs in = call->in;

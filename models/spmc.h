@@ -27,8 +27,10 @@
 
 #include "abi/ffa.h"
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "models/inject.h"
+#include "models/lifecycle.h"
+#include "models/secure_port.h"
 #include "models/smc_call.h"
 
 #define SPMC_MAX_PARTITIONS 8
@@ -58,6 +60,9 @@ struct spmc_config {
 	uint32_t rxtx_max_pages;
 	size_t partition_count;
 	struct spmc_partition_config partitions[SPMC_MAX_PARTITIONS];
+	/* Whether RX/TX still mapped once ExitBootServices has returned is a
+	 * finding (U-Boot unmaps them so that the OS can map its own). */
+	bool audit_rxtx_unmap_at_exit;
 };
 
 /*
@@ -105,6 +110,7 @@ struct spmc {
 	bool discovered[SPMC_MAX_PARTITIONS];
 	uint64_t *abi_calls; /* per ABI table row */
 	struct injector *inj; /* may be NULL */
+	const struct sw_observer *obs; /* doorbells are announced (may be NULL) */
 };
 
 /* cfg is copied; mem, findings and inj (may be NULL) must outlive it. */
@@ -115,6 +121,12 @@ void spmc_free(struct spmc *s);
 /* Attaches the MM model instance that serves partition `index`. */
 void spmc_attach_mm(struct spmc *s, size_t index, struct mm_sp *mm);
 void spmc_handle(struct spmc *s, struct smc_call *call);
+/* Direct requests are announced to obs (the backend's cache model). */
+void spmc_observe(struct spmc *s, const struct sw_observer *obs);
+/* A lifecycle_listener_fn (ctx = the SPMC): the auditors that read the
+ * phase. */
+void spmc_phase_changed(void *ctx, enum lifecycle_phase from,
+			enum lifecycle_phase to, enum lifecycle_evidence why);
 
 /* Name of an FF-A function ID ("FFA_RXTX_MAP_64"), or NULL. */
 const char *spmc_function_name(uint32_t fid);

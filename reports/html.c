@@ -16,7 +16,7 @@
 #include "abi/ffa.h"
 #include "common/abi_names.h"
 #include "common/text.h"
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 #include "reports/results.h"
 
 /* Sequence diagram geometry, in SVG user units (pixels). */

@@ -18,10 +18,13 @@
 
 /* Check fixture state: the only file-scope mutable state (STYLE C1). */
 static struct injector inj;
+static struct lifecycle lc;
 
 static void inject_setup(void)
 {
 	inject_init(&inj);
+	lifecycle_init(&lc);
+	inj.lifecycle = &lc;
 }
 
 static void add(struct inject_rule r)
@@ -205,7 +208,9 @@ START_TEST(rule_fires_exactly_on_the_calls_it_matches)
 	struct inject_rule *r;
 
 	add(m->rule);
-	inj.at_runtime = m->at_runtime;
+	if (m->at_runtime) {
+		lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
+	}
 	r = ask(m);
 	if (!m->fires) {
 		ck_assert_msg(r == NULL, "%s: fired", m->what);
@@ -279,7 +284,7 @@ START_TEST(gated_rule_keeps_its_count_until_exit_boot_services)
 		    inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
 	}
 	ck_assert_uint_eq(inj.rules[0].remaining, 1);
-	inj.at_runtime = true;
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
 	ck_assert_ptr_nonnull(inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
 	ck_assert_ptr_null(inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
 }
@@ -353,7 +358,7 @@ END_TEST
 
 START_TEST(empty_injector_never_fires)
 {
-	inj.at_runtime = true;
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
 	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, GET));
 	ck_assert_ptr_null(inject_ffa_error(&inj, FFA_ID_GET, NO_MM));
 	for (int k = INJECT_KIND_FFA_ERROR; k <= INJECT_KIND_RX_BUSY; k++) {
@@ -368,7 +373,7 @@ START_TEST(init_clears_rules_and_runtime)
 	memset(&inj, 0xff, sizeof(inj));
 	inject_init(&inj);
 	ck_assert_uint_eq(inj.count, 0);
-	ck_assert(!inj.at_runtime);
+	ck_assert_ptr_null(inj.lifecycle);
 	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, GET));
 }
 END_TEST

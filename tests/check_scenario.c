@@ -31,7 +31,7 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 #include "harness/scenario.h"
 
 #define DATA_DIR "tests/data/scenarios/"
