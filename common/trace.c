@@ -188,6 +188,9 @@ void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
 		}
 		jsonw_kv_string(&j, "result",
 			       smc_disposition_name(ev->disposition));
+		if (ev->returned != NULL) {
+			jsonw_kv_string(&j, "returned", ev->returned);
+		}
 		jsonw_key(&j, "in");
 		jsonw_begin_array(&j);
 		for (size_t i = 0; i < SMCCC_REG_COUNT; i++) {

@@ -64,6 +64,7 @@ struct trace_event {
 	uint32_t fid;
 	const char *name;    /* static string */
 	const char *service; /* static: the SMCCC service that answered */
+	const char *returned; /* static: the function x0 names on return */
 	/* TRACE_PHASE: static names of the phases and of the evidence. */
 	const char *phase_from, *phase_to, *evidence;
 	uint64_t in[SMCCC_REG_COUNT];

@@ -40,7 +40,8 @@ SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
 	direct-req-before-version message-length-without-name \
 	rx-never-released accepts-larger-response \
 	direct-req-32-with-64-offset setway-flush-at-runtime \
-	no-rxtx-unmap-at-ebs stale-partition-id-in-boot-data
+	no-rxtx-unmap-at-ebs stale-partition-id-in-boot-data \
+	exits-boot-services-alone
 
 REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
 REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \

@@ -14,7 +14,7 @@
 #include "common/strbuf.h"
 #include "harness/cli.h"
 #include "harness/session.h"
-#include "reports/text.h"
+#include "harness/text_report.h"
 
 static const char boot_usage[] =
 	"usage: ffa-harness boot --image FILE [options]\n"

@@ -24,6 +24,7 @@
 #include "common/text.h"
 #include "harness/expect.h"
 #include "harness/session.h"
+#include "harness/exit_watch.h"
 #include "models/inject.h"
 #include "models/smc_router.h"
 
@@ -540,11 +541,10 @@ static void add_region(struct scenario_run *run, uint64_t base,
  * own memory (the OS-like caller) stay usable; every descriptor also names
  * its range for findings.
  */
-static void learn_memory_map(struct stepper *p)
+static void learn_memory_map(struct stepper *p, const uint8_t *map,
+			     size_t map_len, uint64_t stride)
 {
-	const struct step_run *sr = p->sr;
 	struct scenario_run *run = p->run;
-	uint64_t stride = sr->result.value[0];
 
 	if (stride < sizeof(struct efi_memory_descriptor)) {
 		step_error(p, "the memory map's descriptor size %llu is too "
@@ -553,13 +553,13 @@ static void learn_memory_map(struct stepper *p)
 		return;
 	}
 	for (uint64_t off = 0; off + sizeof(struct efi_memory_descriptor) <=
-			       sr->payload_len;
+			       map_len;
 	     off += stride) {
 		struct efi_memory_descriptor d;
 		uint32_t kind = 0;
 		uint64_t size;
 
-		memcpy(&d, sr->payload + off, sizeof(d));
+		memcpy(&d, map + off, sizeof(d));
 		size = d.number_of_pages * EFI_PAGE_SIZE;
 		if (d.type >= EFI_MEMORY_TYPE_COUNT || size == 0 ||
 		    d.number_of_pages > (UINT64_MAX >> 12)) {
@@ -605,7 +605,8 @@ static void learn_regions(struct stepper *p)
 	const struct step_run *sr = p->sr;
 
 	if (sr->result.flags == AGENT_RESULT_PAYLOAD_EFI_MEMMAP) {
-		learn_memory_map(p);
+		learn_memory_map(p, sr->payload, sr->payload_len,
+				 sr->result.value[0]);
 		return;
 	}
 	if (sr->result.flags != AGENT_RESULT_PAYLOAD_REGIONS) {
@@ -691,6 +692,66 @@ static void enter_runtime(struct stepper *p)
 	}
 	free(allowed);
 	free(names);
+}
+
+/*
+ * The reference client's runtime regions from its link symbols (the same
+ * three it reports to the agent: runtime code, runtime data, the console).
+ */
+static void learn_symbol_regions(struct stepper *p)
+{
+	static const struct {
+		const char *start, *end;
+		uint32_t kind;
+	} rows[] = {
+		{"__rt_text_start", "__rt_text_end", AGENT_REGION_RUNTIME_CODE},
+		{"__rt_data_start", "__rt_data_end", AGENT_REGION_RUNTIME_DATA},
+	};
+	const struct platform *pf = p->s->cfg.platform;
+	uint64_t start, end;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (image_symbol(&p->s->image, rows[i].start, &start) &&
+		    image_symbol(&p->s->image, rows[i].end, &end) &&
+		    end > start) {
+			add_region(p->run, start, end - start, rows[i].kind,
+				   NULL);
+		}
+	}
+	add_region(p->run, pf->uart_base, 0x1000, AGENT_REGION_RUNTIME_MMIO,
+		   NULL);
+}
+
+/*
+ * The firmware's own ExitBootServices returned (harness/exit_watch.c): the
+ * guard is armed here unless an agent is in charge, whose report brings
+ * the exact regions it was handed.
+ */
+static void on_phase(void *ctx, enum lifecycle_phase from,
+		     enum lifecycle_phase to, enum lifecycle_evidence why)
+{
+	struct scenario_run *run = ctx;
+	struct stepper *p = run->current;
+	const uint8_t *map;
+	size_t len;
+	uint64_t stride;
+
+	if (from >= LIFECYCLE_RUNTIME || to < LIFECYCLE_RUNTIME ||
+	    why != EVIDENCE_FIRMWARE_EXIT_RETURNED || p == NULL ||
+	    secure_world_agent(p->s->world)->hello) {
+		return;
+	}
+	if (exit_watch_by_symbol(run->exit_watch)) {
+		learn_symbol_regions(p);
+		enter_runtime(p);
+		return;
+	}
+	if (exit_watch_memory_map(run->exit_watch, &map, &len, &stride)) {
+		learn_memory_map(p, map, len, stride);
+	}
+	enter_runtime(p);
+	/* No agent: the caller is not known to be outside the image. */
+	exit_watch_scope_to_runtime_calls(run->exit_watch);
 }
 
 static void agent_step(struct stepper *p, uint32_t op)
@@ -1168,7 +1229,12 @@ static void run_steps(struct scenario_run *run)
 		sr->ran = true;
 		sr->trace_first = (uint32_t)s->trace.count;
 		sr->console_first = pl011_output_len(uart);
+		run->current = &p;
 		run_step(&p);
+		if (!machine_stop_is_final(p.stop)) {
+			exit_watch_look(run->exit_watch);
+		}
+		run->current = NULL;
 		sr->trace_end = (uint32_t)s->trace.count;
 		sr->console_end = pl011_output_len(uart);
 		sr->insns = machine_insns(s->machine) - insns0;
@@ -1259,6 +1325,10 @@ struct scenario_run *runner_run(const struct scenario *sc,
 		run->input_error = true;
 		goto done;
 	}
+	run->exit_watch = exit_watch_new(run->session);
+	lifecycle_listen(secure_world_lifecycle(run->session->world), on_phase,
+			 run);
+	exit_watch_look(run->exit_watch); /* symbols: before it runs */
 	run_steps(run);
 	if (!session_save_store(run->session, &err)) {
 		set_message(&run->setup_error, "%s", err.message);
@@ -1295,6 +1365,7 @@ void runner_run_free(struct scenario_run *run)
 		free(sr->message);
 	}
 	free(run->steps);
+	exit_watch_free(run->exit_watch);
 	free(run->regions);
 	free(run->names);
 	if (run->session != NULL) {

@@ -221,6 +221,9 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 	}
 	ev->name = call.name != NULL ? call.name : "?";
 	ev->disposition = call.disposition;
+	if (call.out.x[0] <= UINT32_MAX) {
+		ev->returned = smc_function_name((uint32_t)call.out.x[0]);
+	}
 	memcpy(ev->in, in->x, sizeof(ev->in));
 	memcpy(ev->out, call.out.x, sizeof(ev->out));
 	bound_trace(r, ev, ev == &spare, call.action);

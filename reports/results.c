@@ -256,7 +256,7 @@ static const struct vfield event_fields[] = {
     {"mm", V_OBJECT, false, &mm_shape}, {"cpu", V_INT, false, NULL},
     {"el", V_INT, false, NULL},		{"service", V_STRING, false, NULL},
     {"from", V_STRING, false, NULL},	{"to", V_STRING, false, NULL},
-    {"evidence", V_STRING, false, NULL},
+    {"evidence", V_STRING, false, NULL}, {"returned", V_STRING, false, NULL},
 };
 static const struct vshape event_shape = SHAPE(event_fields);
 
