@@ -1,7 +1,9 @@
 /*
- * The scenario schema engine: errors with key paths, scalar conversions,
- * and the one table-driven field handler that fills a struct from a
- * mapping node by its table of rows (harness/scenario_schema.h).
+ * The scenario schema engine: scalar conversions, suggestions for
+ * misspelt keys, and the one table-driven field handler that fills a
+ * struct from a mapping node by its table of rows
+ * (harness/scenario_schema.h).  Messages and key paths are made in
+ * harness/scenario.c.
  *
  * Every value error is "expected <what>, got <node>" at the value's mark,
  * under the key path of the value, so that one message says where, in
@@ -12,7 +14,6 @@
 #include <assert.h>
 #include <ctype.h>
 #include <regex.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,194 +23,10 @@
 #include "common/text.h"
 #include "emulator/smc.h"
 
-/* Longest scalar quoted in a message. */
-#define QUOTE_MAX 48
 /* Most rows in one schema table. */
 #define MAX_FIELDS 32
 /* Longest key or name compared for a suggestion. */
 #define SUGGEST_MAX 40
-
-/* --- Nodes ---------------------------------------------------------------- */
-
-/* Documented in harness/scenario_schema.h. */
-bool schema_is_null(const struct node *n)
-{
-	if (n->type != NODE_SCALAR || !n->plain) {
-		return false;
-	}
-	return n->len == 0 || strcmp(n->text, "~") == 0 ||
-	       strcmp(n->text, "null") == 0 || strcmp(n->text, "Null") == 0 ||
-	       strcmp(n->text, "NULL") == 0;
-}
-
-/* Documented in harness/scenario_schema.h. */
-const struct node *schema_key_node(const struct node *map, const char *key)
-{
-	if (map->type != NODE_MAPPING) {
-		return NULL;
-	}
-	for (size_t i = 0; i + 1 < map->count; i += 2) {
-		const struct node *k = map->kids[i];
-
-		if (k->type == NODE_SCALAR && strcmp(k->text, key) == 0) {
-			return k;
-		}
-	}
-	return NULL;
-}
-
-/* Documented in harness/scenario_schema.h. */
-const struct node *schema_get(const struct node *map, const char *key)
-{
-	const struct node *k = schema_key_node(map, key);
-
-	for (size_t i = 0; k != NULL && i + 1 < map->count; i += 2) {
-		if (map->kids[i] == k) {
-			return map->kids[i + 1];
-		}
-	}
-	return NULL;
-}
-
-/* --- Errors and key paths ------------------------------------------------- */
-
-/* Documented in harness/scenario_schema.h. */
-void schema_error(struct loader *ld, struct source_mark mark,
-		  const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	strbuf_printf(&sb, "%s:%d:%d: error: %s: ", ld->file, mark.line,
-		      mark.column, ld->path_len != 0 ? ld->path : "(document)");
-	va_start(ap, fmt);
-	strbuf_vprintf(&sb, fmt, ap);
-	va_end(ap);
-	if (ld->error_count == ld->error_cap) {
-		ld->error_cap = ld->error_cap != 0 ? 2 * ld->error_cap : 8;
-		ld->errors = xrealloc(ld->errors,
-				      ld->error_cap * sizeof(*ld->errors));
-	}
-	ld->errors[ld->error_count] =
-		(struct load_error){mark, ld->error_count, strbuf_steal(&sb)};
-	ld->error_count++;
-}
-
-static size_t path_append(struct loader *ld, const char *piece)
-{
-	size_t saved = ld->path_len;
-	size_t room = sizeof(ld->path) - 1 - ld->path_len;
-	size_t n = strlen(piece);
-
-	if (n > room) {
-		n = room;
-	}
-	memcpy(ld->path + ld->path_len, piece, n);
-	ld->path_len += n;
-	ld->path[ld->path_len] = '\0';
-	return saved;
-}
-
-/* Documented in harness/scenario_schema.h. */
-size_t schema_path_key(struct loader *ld, const char *key)
-{
-	char piece[72];
-	size_t saved = ld->path_len;
-	size_t n = 0;
-
-	if (ld->path_len != 0) {
-		piece[n++] = '.';
-	}
-	for (const char *p = key; *p != '\0' && n < sizeof(piece) - 1; p++) {
-		/* A user's unknown key may hold anything; keep lines whole. */
-		piece[n++] = (unsigned char)*p < 0x20 ? '?' : *p;
-	}
-	piece[n] = '\0';
-	path_append(ld, piece);
-	return saved;
-}
-
-/* Documented in harness/scenario_schema.h. */
-size_t schema_path_index(struct loader *ld, size_t i)
-{
-	char piece[32];
-
-	snprintf(piece, sizeof(piece), "[%zu]", i);
-	return path_append(ld, piece);
-}
-
-/* Documented in harness/scenario_schema.h. */
-void schema_path_restore(struct loader *ld, size_t saved)
-{
-	ld->path_len = saved;
-	ld->path[saved] = '\0';
-}
-
-/* Documented in harness/scenario_schema.h. */
-void schema_describe(const struct node *n, char *out, size_t size)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	switch (n->type) {
-	case NODE_MAPPING:
-		strbuf_puts(&sb, "a mapping");
-		break;
-	case NODE_SEQUENCE:
-		strbuf_puts(&sb, "a sequence");
-		break;
-	case NODE_ALIAS:
-		strbuf_printf(&sb, "an alias (*%.*s); aliases are not "
-				   "supported, write the value out",
-			      QUOTE_MAX, n->text);
-		break;
-	case NODE_SCALAR:
-		if (schema_is_null(n)) {
-			strbuf_puts(&sb, "null");
-			break;
-		}
-		strbuf_putc(&sb, '\'');
-		for (size_t i = 0; i < n->len && i < QUOTE_MAX; i++) {
-			unsigned char c = (unsigned char)n->text[i];
-
-			if (c < 0x20 || c == 0x7f) {
-				strbuf_printf(&sb, "\\x%02x", c);
-			} else {
-				strbuf_putc(&sb, (char)c);
-			}
-		}
-		strbuf_puts(&sb, n->len > QUOTE_MAX ? "...'" : "'");
-		break;
-	}
-	snprintf(out, size, "%s", strbuf_str(&sb));
-	strbuf_free(&sb);
-}
-
-/* Documented in harness/scenario_schema.h. */
-void schema_expected(struct loader *ld, const struct node *n,
-		     const char *what)
-{
-	char got[160];
-
-	schema_describe(n, got, sizeof(got));
-	schema_error(ld, n->mark, "expected %s, got %s", what, got);
-}
-
-/* Documented in harness/scenario_schema.h. */
-const char *schema_want_text(struct loader *ld, const struct node *n,
-			     const char *what)
-{
-	if (n->type != NODE_SCALAR || schema_is_null(n)) {
-		schema_expected(ld, n, what);
-		return NULL;
-	}
-	if (strlen(n->text) != n->len) {
-		schema_error(ld, n->mark,
-			     "expected %s, got text with a NUL character",
-			     what);
-		return NULL;
-	}
-	return n->text;
-}
 
 /* --- Suggestions ---------------------------------------------------------- */
 
@@ -236,6 +53,8 @@ static size_t edit_distance(const char *a, const char *b)
 		for (size_t j = 1; j <= lb; j++) {
 			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
 			size_t best = d[i - 1][j - 1] + cost;
+			bool swapped = i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+				       a[i - 2] == b[j - 1];
 
 			if (d[i - 1][j] + 1 < best) {
 				best = d[i - 1][j] + 1;
@@ -243,8 +62,7 @@ static size_t edit_distance(const char *a, const char *b)
 			if (d[i][j - 1] + 1 < best) {
 				best = d[i][j - 1] + 1;
 			}
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best) {
+			if (swapped && d[i - 2][j - 2] + 1 < best) {
 				best = d[i - 2][j - 2] + 1;
 			}
 			d[i][j] = best;
@@ -435,16 +253,6 @@ bool schema_want_smc(struct loader *ld, const struct node *v,
 }
 
 /* The name-or-number vocabularies, each widened to its 64-bit pattern. */
-static bool parse_efi_status(const char *s, uint64_t *out)
-{
-	return efi_status_parse(s, out);
-}
-
-static bool parse_mm_function(const char *s, uint64_t *out)
-{
-	return mm_function_parse(s, out);
-}
-
 static bool parse_mm_return(const char *s, uint64_t *out)
 {
 	int64_t v;
@@ -483,10 +291,10 @@ static const struct {
 	bool (*parse)(const char *s, uint64_t *out);
 } named_kinds[NAMED_COUNT] = {
 	[NAMED_EFI_STATUS] = {"an EFI status name (EFI_NOT_FOUND) or a number",
-			      parse_efi_status},
+			      efi_status_parse},
 	[NAMED_MM_FUNCTION] = {"an MM variable function name (SET_VARIABLE) "
 			       "or a number",
-			       parse_mm_function},
+			       mm_function_parse},
 	[NAMED_MM_RETURN] = {"an MM return code name (MM_DENIED) or a number",
 			     parse_mm_return},
 	[NAMED_FFA_ERROR] = {"an FF-A error name (DENIED) or a number",
@@ -495,7 +303,7 @@ static const struct {
 			      parse_attributes},
 };
 
-/* --- Mapping keys ----------------------------------------------------------- */
+/* --- Mapping keys --------------------------------------------------------- */
 
 /* Documented in harness/scenario_schema.h. */
 const char *schema_mapping_key(struct loader *ld, const struct node *map,
@@ -638,7 +446,8 @@ static bool want_number(struct loader *ld, const struct node *v,
 static bool want_named(struct loader *ld, const struct node *v,
 		       const struct field *f, uint64_t *value)
 {
-	const char *what = f->what != NULL ? f->what : named_kinds[f->named].what;
+	const char *what =
+		f->what != NULL ? f->what : named_kinds[f->named].what;
 	const char *s = schema_want_text(ld, v, what);
 	char number[32];
 	const char *c;

@@ -1,10 +1,11 @@
 /*
  * The scenario loader's private interface, shared by harness/scenario.c
- * (document, node tree, entry points), harness/scenario_schema.c (errors,
- * key paths, scalar conversions and the one table-driven field handler),
- * harness/scenario_steps.c, harness/scenario_expect.c and
- * harness/scenario_inject.c.  Nothing outside harness/scenario*.c includes
- * it; the public interface is harness/scenario.h.
+ * (document, node tree, errors and key paths, entry points),
+ * harness/scenario_schema.c (scalar conversions and the one table-driven
+ * field handler), harness/scenario_header.c, harness/scenario_steps.c,
+ * harness/scenario_expect.c and harness/scenario_inject.c.  Nothing
+ * outside harness/scenario*.c includes it; the public interface is
+ * harness/scenario.h.
  *
  * A schema is one `static const` table of field rows per struct (STYLE
  * I2, after libcyaml's CYAML_FIELD_*): key, kind of value, offsetof the
@@ -47,6 +48,11 @@ struct node {
 	size_t count;
 	size_t cap;
 };
+
+/*
+ * Nodes, errors and key paths are implemented in harness/scenario.c, the
+ * rest in harness/scenario_schema.c unless said otherwise.
+ */
 
 /* YAML 1.1/1.2 null: an unquoted empty scalar, "~" or "null". */
 bool schema_is_null(const struct node *n);
@@ -134,7 +140,7 @@ enum field_kind {
 	FIELD_FLAG,       /* bool (stored inverted with .invert) */
 	FIELD_TRUE,       /* nothing stored: only `true` is accepted */
 	FIELD_COUNT,      /* uint64_t: a number >= 1, or "all" as 0 */
-	FIELD_NAMED,      /* struct scenario_u64: a name of .named or a number */
+	FIELD_NAMED,      /* struct scenario_u64: a .named name or a number */
 	FIELD_NAMED_U32,  /* uint32_t: the same */
 	FIELD_NAMED_CODE, /* int64_t: the same (codes of the injector) */
 	FIELD_STRING,     /* char *: text (.choices, .min 1, .ucs2) */
@@ -243,6 +249,8 @@ void schema_walk(struct loader *ld, const struct node *n,
 
 /* --- What the step, expectation and inject modules provide ---------------- */
 
+/* harness/scenario_header.c: one scenario (a mapping {name, steps, ...}). */
+extern const struct schema scenario_header_schema;
 /* harness/scenario_expect.c: the `expect:` mapping of a step. */
 extern const struct schema scenario_expect_schema;
 /* harness/scenario_inject.c: the arguments of an `inject` step. */
