@@ -1,5 +1,5 @@
 /*
- * The scenario mapping itself (docs/scenarios.md "Scenario keys"): name,
+ * The scenario mapping itself (docs/scenarios.md "The scenario"): name,
  * description, tags, firmware, platform, budgets, the SPMC (partitions,
  * shared buffer, variable store, preloaded variables), checks, expected
  * findings and the steps (harness/scenario_steps.c).
