@@ -1024,8 +1024,9 @@ static void inject_step(struct stepper *p)
 	r.kind = kinds[in->kind];
 	r.code = in->code;
 	r.reply = replies[in->reply];
-	r.every = in->count == 0;
-	r.remaining = in->count;
+	r.every = in->count == 0 && !in->nth.present;
+	r.remaining = in->nth.present ? 1 : in->count;
+	r.skip = in->nth.present ? in->nth.value - 1 : in->skip.value;
 	r.after_exit_boot_services = in->after_exit_boot_services;
 	r.has_mm_function = in->mm_function.present;
 	r.mm_function = in->mm_function.value;
