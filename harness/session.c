@@ -3,6 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/varstore_file.h"
+
 void session_config_default(struct session_config *cfg,
 			    const struct platform *p)
 {

@@ -23,6 +23,7 @@
 #include "abi/efi.h"
 #include "common/error.h"
 #include "models/varstore.h"
+#include "models/varstore_file.h"
 #include "tests/fuzz/checks.h"
 
 #define TARGET "fuzz_varstore_file"
