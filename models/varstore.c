@@ -5,7 +5,9 @@
  * them (GetVariable, GetNextVariableName, SetVariable, QueryVariableInfo,
  * READY_TO_BOOT, EXIT_BOOT_SERVICE, VAR_CHECK_VARIABLE_PROPERTY_SET/GET),
  * called by models/mm_sp.c after it has decoded an MM request, and by the
- * Check tests directly.  Every service returns an EFI_STATUS.
+ * Check tests directly.  Every service returns an EFI_STATUS.  Saving and
+ * loading the store file is models/varstore_file.c, which reaches the store
+ * only through models/varstore.h.
  *
  * Facts: ../shared/reference/ffa-mm-protocol.md section 6 (EDK2 Variable.c,
  * VariableSmm.c and VarCheckLib; Trusted Services' uefi_variable_store.c).

@@ -29,6 +29,16 @@
 #include "common/text.h"
 #include "models/varstore.h"
 
+/*
+ * The format is defined in docs/variable-store.md; in short:
+ *
+ *   ffa-harness-varstore 1
+ *   var <guid> <name> <attributes> <hex data or ->
+ *   prop <guid> <name> <revision> <property> <attributes> <min> <max>
+ *   end <number of var and prop records>
+ *   crc32 <CRC-32/IEEE of every byte before this line, 8 hex digits>
+ */
+
 /* The first line of every file: format name and version. */
 #define FILE_HEADER "ffa-harness-varstore 1"
 /* Larger files are refused before reading: no store needs that much. */
@@ -67,8 +77,8 @@ struct staged_props {
 	size_t cap;
 };
 
-
-static void staged_vars_push(struct staged_vars *l, const struct staged_var *v)
+static void staged_vars_push(struct staged_vars *l,
+			     const struct staged_var *v)
 {
 	if (l->count == l->cap) {
 		l->cap = l->cap != 0 ? l->cap * 2 : 16;
@@ -157,16 +167,6 @@ static bool class_fits(const struct varstore *vs, int cls, uint64_t used,
 	return used <= UINT64_MAX - extra &&
 	       used + extra <= varstore_capacity(vs, cls == CLASS_NV);
 }
-
-/*
- * Persistence.  The format is defined in docs/variable-store.md; in short:
- *
- *   ffa-harness-varstore 1
- *   var <guid> <name> <attributes> <hex data or ->
- *   prop <guid> <name> <revision> <property> <attributes> <min> <max>
- *   end <number of var and prop records>
- *   crc32 <CRC-32/IEEE of every byte before this line, 8 hex digits>
- */
 
 /* CRC-32/IEEE 802.3 (reflected, polynomial 0xEDB88320, ~0 in and out). */
 static uint32_t crc32_ieee(const void *bytes, size_t len)
