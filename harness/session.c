@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "models/varstore_file.h"
+
 void session_config_default(struct session_config *cfg,
 			    const struct platform *p)
 {
