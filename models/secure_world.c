@@ -13,6 +13,7 @@
 #include "models/mm_sp.h"
 #include "models/psci.h"
 #include "models/smc_router.h"
+#include "models/varstore_file.h"
 
 struct secure_world {
 	struct secure_world_config cfg;
@@ -174,6 +175,18 @@ const struct spmc *secure_world_spmc(const struct secure_world *w)
 uint64_t secure_world_smc_count(const struct secure_world *w)
 {
 	return w->router.count;
+}
+
+uint64_t secure_world_mm_doorbells(const struct secure_world *w)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < SPMC_MAX_PARTITIONS; i++) {
+		if (w->mm[i] != NULL) {
+			n += mm_sp_doorbells(w->mm[i]);
+		}
+	}
+	return n;
 }
 
 bool secure_world_save_store(struct secure_world *w, struct error *err)

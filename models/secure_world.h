@@ -69,6 +69,8 @@ struct varstore *secure_world_store(struct secure_world *w);
 /* Read-only views for reports and tests. */
 const struct spmc *secure_world_spmc(const struct secure_world *w);
 uint64_t secure_world_smc_count(const struct secure_world *w);
+/* Doorbells the MM partitions served, all partitions together. */
+uint64_t secure_world_mm_doorbells(const struct secure_world *w);
 /* Writes the store file, if one is configured. */
 bool secure_world_save_store(struct secure_world *w, struct error *err);
 

@@ -21,7 +21,7 @@
 
 #include "common/error.h"
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "emulator/loader.h"
 #include "emulator/machine.h"
 #include "emulator/pl011.h"
@@ -357,7 +357,7 @@ START_TEST(store_then_doorbell_without_clean_is_a_cache_finding)
 	ck_assert_ptr_nonnull(fd);
 	ck_assert_int_eq(fd->kind, FINDING_FIRMWARE);
 	ck_assert_ptr_nonnull(strstr(fd->message, "0x60000000"));
-	ck_assert_uint_eq(mm_sp_doorbells(session.mm[0]), 1);
+	ck_assert_uint_eq(secure_world_mm_doorbells(session.world), 1);
 }
 END_TEST
 
@@ -371,8 +371,8 @@ START_TEST(store_cleaned_before_doorbell_is_no_cache_finding)
 	ck_assert_ptr_null(findings_find(&session.findings,
 					 "cache.request-dirty-at-doorbell"));
 	/* The doorbell did reach the MM partition. */
-	ck_assert_ptr_nonnull(session.mm[0]);
-	ck_assert_uint_eq(mm_sp_doorbells(session.mm[0]), 1);
+	ck_assert_ptr_nonnull(session.world);
+	ck_assert_uint_eq(secure_world_mm_doorbells(session.world), 1);
 }
 END_TEST
 
