@@ -42,6 +42,12 @@ typedef struct smccc_regs ffa_handler_fn(struct spmc *s,
 					 const struct smccc_regs *in,
 					 struct smc_call *call);
 
+/* What FFA_FEATURES reports in w2 for an ABI (FF-A v1.2 section 13.3). */
+enum ffa_feature_props {
+	PROPS_NONE,        /* w2 = 0 */
+	PROPS_RXTX_BUFFER, /* minimum buffer size; v1.2: maximum pages too */
+};
+
 struct ffa_abi_desc {
 	uint32_t fid;
 	const char *name;
@@ -49,6 +55,7 @@ struct ffa_abi_desc {
 	uint32_t min_version;    /* FF-A version that introduced it */
 	uint8_t callers;         /* FROM_NWD | FROM_SWD */
 	uint8_t mbz;             /* registers x1..x7 that must be zero */
+	enum ffa_feature_props props;
 };
 
 static ffa_handler_fn ffa_version_handler, ffa_features_handler,
@@ -62,96 +69,96 @@ static ffa_handler_fn ffa_version_handler, ffa_features_handler,
 #define V12 FFA_VERSION_1_2
 
 static const struct ffa_abi_desc ffa_abi_table[] = {
-	{FFA_ERROR, "FFA_ERROR", NULL, V10, FROM_SWD, 0},
-	{FFA_SUCCESS_32, "FFA_SUCCESS_32", NULL, V10, FROM_SWD, 0},
-	{FFA_SUCCESS_64, "FFA_SUCCESS_64", NULL, V10, FROM_SWD, 0},
-	{FFA_INTERRUPT, "FFA_INTERRUPT", NULL, V10, FROM_SWD, 0},
+	{FFA_ERROR, "FFA_ERROR", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_SUCCESS_32, "FFA_SUCCESS_32", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_SUCCESS_64, "FFA_SUCCESS_64", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_INTERRUPT, "FFA_INTERRUPT", NULL, V10, FROM_SWD, 0, PROPS_NONE},
 	{FFA_VERSION, "FFA_VERSION", ffa_version_handler, V10, FROM_ANY,
-	 MBZ(2, 7)},
+	 MBZ(2, 7), PROPS_NONE},
 	{FFA_FEATURES, "FFA_FEATURES", ffa_features_handler, V10, FROM_ANY,
-	 MBZ(3, 7)},
+	 MBZ(3, 7), PROPS_NONE},
 	{FFA_RX_RELEASE, "FFA_RX_RELEASE", ffa_rx_release_handler, V10,
-	 FROM_ANY, MBZ(1, 7)},
+	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
 	{FFA_RXTX_MAP_32, "FFA_RXTX_MAP_32", ffa_rxtx_map_handler, V10,
-	 FROM_ANY, MBZ(4, 7)},
+	 FROM_ANY, MBZ(4, 7), PROPS_RXTX_BUFFER},
 	{FFA_RXTX_MAP_64, "FFA_RXTX_MAP_64", ffa_rxtx_map_handler, V10,
-	 FROM_ANY, MBZ(4, 7)},
+	 FROM_ANY, MBZ(4, 7), PROPS_RXTX_BUFFER},
 	{FFA_RXTX_UNMAP, "FFA_RXTX_UNMAP", ffa_rxtx_unmap_handler, V10,
-	 FROM_ANY, MBZ(2, 7)},
+	 FROM_ANY, MBZ(2, 7), PROPS_NONE},
 	{FFA_PARTITION_INFO_GET, "FFA_PARTITION_INFO_GET",
-	 ffa_partition_info_get_handler, V10, FROM_ANY, MBZ(6, 7)},
+	 ffa_partition_info_get_handler, V10, FROM_ANY, MBZ(6, 7), PROPS_NONE},
 	{FFA_ID_GET, "FFA_ID_GET", ffa_id_get_handler, V10, FROM_ANY,
-	 MBZ(1, 7)},
-	{FFA_MSG_POLL, "FFA_MSG_POLL", NULL, V10, FROM_ANY, 0},
-	{FFA_MSG_WAIT, "FFA_MSG_WAIT", NULL, V10, FROM_SWD, 0},
-	{FFA_YIELD, "FFA_YIELD", NULL, V10, FROM_SWD, 0},
-	{FFA_RUN, "FFA_RUN", NULL, V10, FROM_NWD, 0},
-	{FFA_MSG_SEND, "FFA_MSG_SEND", NULL, V10, FROM_ANY, 0},
+	 MBZ(1, 7), PROPS_NONE},
+	{FFA_MSG_POLL, "FFA_MSG_POLL", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MSG_WAIT, "FFA_MSG_WAIT", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_YIELD, "FFA_YIELD", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_RUN, "FFA_RUN", NULL, V10, FROM_NWD, 0, PROPS_NONE},
+	{FFA_MSG_SEND, "FFA_MSG_SEND", NULL, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_REQ_32, "FFA_MSG_SEND_DIRECT_REQ_32",
-	 ffa_direct_req_handler, V10, FROM_ANY, 0},
+	 ffa_direct_req_handler, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_REQ_64, "FFA_MSG_SEND_DIRECT_REQ_64",
-	 ffa_direct_req_handler, V10, FROM_ANY, 0},
+	 ffa_direct_req_handler, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP_32, "FFA_MSG_SEND_DIRECT_RESP_32", NULL,
-	 V10, FROM_SWD, 0},
+	 V10, FROM_SWD, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP_64, "FFA_MSG_SEND_DIRECT_RESP_64", NULL,
-	 V10, FROM_SWD, 0},
-	{FFA_MEM_DONATE_32, "FFA_MEM_DONATE_32", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_DONATE_64, "FFA_MEM_DONATE_64", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_LEND_32, "FFA_MEM_LEND_32", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_LEND_64, "FFA_MEM_LEND_64", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_SHARE_32, "FFA_MEM_SHARE_32", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_SHARE_64, "FFA_MEM_SHARE_64", NULL, V10, FROM_ANY, 0},
+	 V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_DONATE_32, "FFA_MEM_DONATE_32", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_DONATE_64, "FFA_MEM_DONATE_64", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_LEND_32, "FFA_MEM_LEND_32", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_LEND_64, "FFA_MEM_LEND_64", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_SHARE_32, "FFA_MEM_SHARE_32", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_SHARE_64, "FFA_MEM_SHARE_64", NULL, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MEM_RETRIEVE_REQ_32, "FFA_MEM_RETRIEVE_REQ_32", NULL, V10,
-	 FROM_ANY, 0},
+	 FROM_ANY, 0, PROPS_NONE},
 	{FFA_MEM_RETRIEVE_REQ_64, "FFA_MEM_RETRIEVE_REQ_64", NULL, V10,
-	 FROM_ANY, 0},
+	 FROM_ANY, 0, PROPS_NONE},
 	{FFA_MEM_RETRIEVE_RESP, "FFA_MEM_RETRIEVE_RESP", NULL, V10, FROM_SWD,
-	 0},
-	{FFA_MEM_RELINQUISH, "FFA_MEM_RELINQUISH", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_RECLAIM, "FFA_MEM_RECLAIM", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_OP_PAUSE, "FFA_MEM_OP_PAUSE", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_OP_RESUME, "FFA_MEM_OP_RESUME", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_FRAG_RX, "FFA_MEM_FRAG_RX", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_FRAG_TX, "FFA_MEM_FRAG_TX", NULL, V10, FROM_ANY, 0},
+	 0, PROPS_NONE},
+	{FFA_MEM_RELINQUISH, "FFA_MEM_RELINQUISH", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_RECLAIM, "FFA_MEM_RECLAIM", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_OP_PAUSE, "FFA_MEM_OP_PAUSE", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_OP_RESUME, "FFA_MEM_OP_RESUME", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_FRAG_RX, "FFA_MEM_FRAG_RX", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_FRAG_TX, "FFA_MEM_FRAG_TX", NULL, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_NORMAL_WORLD_RESUME, "FFA_NORMAL_WORLD_RESUME", NULL, V10,
-	 FROM_SWD, 0},
+	 FROM_SWD, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_BITMAP_CREATE, "FFA_NOTIFICATION_BITMAP_CREATE",
-	 NULL, V11, FROM_NWD, 0},
+	 NULL, V11, FROM_NWD, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_BITMAP_DESTROY, "FFA_NOTIFICATION_BITMAP_DESTROY",
-	 NULL, V11, FROM_NWD, 0},
+	 NULL, V11, FROM_NWD, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_BIND, "FFA_NOTIFICATION_BIND", NULL, V11, FROM_ANY,
-	 0},
+	 0, PROPS_NONE},
 	{FFA_NOTIFICATION_UNBIND, "FFA_NOTIFICATION_UNBIND", NULL, V11,
-	 FROM_ANY, 0},
+	 FROM_ANY, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_SET, "FFA_NOTIFICATION_SET", NULL, V11, FROM_ANY,
-	 0},
+	 0, PROPS_NONE},
 	{FFA_NOTIFICATION_GET, "FFA_NOTIFICATION_GET", NULL, V11, FROM_ANY,
-	 0},
+	 0, PROPS_NONE},
 	{FFA_NOTIFICATION_INFO_GET_32, "FFA_NOTIFICATION_INFO_GET_32", NULL,
-	 V11, FROM_NWD, 0},
+	 V11, FROM_NWD, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_INFO_GET_64, "FFA_NOTIFICATION_INFO_GET_64", NULL,
-	 V11, FROM_NWD, 0},
-	{FFA_RX_ACQUIRE, "FFA_RX_ACQUIRE", NULL, V11, FROM_NWD, 0},
+	 V11, FROM_NWD, 0, PROPS_NONE},
+	{FFA_RX_ACQUIRE, "FFA_RX_ACQUIRE", NULL, V11, FROM_NWD, 0, PROPS_NONE},
 	{FFA_SPM_ID_GET, "FFA_SPM_ID_GET", ffa_spm_id_get_handler, V11,
-	 FROM_ANY, MBZ(1, 7)},
-	{FFA_MSG_SEND2, "FFA_MSG_SEND2", NULL, V11, FROM_ANY, 0},
+	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
+	{FFA_MSG_SEND2, "FFA_MSG_SEND2", NULL, V11, FROM_ANY, 0, PROPS_NONE},
 	{FFA_SECONDARY_EP_REGISTER_32, "FFA_SECONDARY_EP_REGISTER_32", NULL,
-	 V11, FROM_SWD, 0},
+	 V11, FROM_SWD, 0, PROPS_NONE},
 	{FFA_SECONDARY_EP_REGISTER_64, "FFA_SECONDARY_EP_REGISTER_64", NULL,
-	 V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_GET_32, "FFA_MEM_PERM_GET_32", NULL, V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_GET_64, "FFA_MEM_PERM_GET_64", NULL, V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_SET_32, "FFA_MEM_PERM_SET_32", NULL, V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_SET_64, "FFA_MEM_PERM_SET_64", NULL, V11, FROM_SWD, 0},
-	{FFA_CONSOLE_LOG_32, "FFA_CONSOLE_LOG_32", NULL, V12, FROM_SWD, 0},
-	{FFA_CONSOLE_LOG_64, "FFA_CONSOLE_LOG_64", NULL, V12, FROM_SWD, 0},
+	 V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_GET_32, "FFA_MEM_PERM_GET_32", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_GET_64, "FFA_MEM_PERM_GET_64", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_SET_32, "FFA_MEM_PERM_SET_32", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_SET_64, "FFA_MEM_PERM_SET_64", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_CONSOLE_LOG_32, "FFA_CONSOLE_LOG_32", NULL, V12, FROM_SWD, 0, PROPS_NONE},
+	{FFA_CONSOLE_LOG_64, "FFA_CONSOLE_LOG_64", NULL, V12, FROM_SWD, 0, PROPS_NONE},
 	{FFA_PARTITION_INFO_GET_REGS, "FFA_PARTITION_INFO_GET_REGS",
-	 ffa_partition_info_get_regs_handler, V12, FROM_ANY, MBZ(4, 7)},
-	{FFA_EL3_INTR_HANDLE, "FFA_EL3_INTR_HANDLE", NULL, V12, FROM_SWD, 0},
+	 ffa_partition_info_get_regs_handler, V12, FROM_ANY, MBZ(4, 7), PROPS_NONE},
+	{FFA_EL3_INTR_HANDLE, "FFA_EL3_INTR_HANDLE", NULL, V12, FROM_SWD, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_REQ2, "FFA_MSG_SEND_DIRECT_REQ2",
-	 ffa_direct_req2_handler, V12, FROM_ANY, 0},
+	 ffa_direct_req2_handler, V12, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP2, "FFA_MSG_SEND_DIRECT_RESP2", NULL, V12,
-	 FROM_SWD, 0},
+	 FROM_SWD, 0, PROPS_NONE},
 };
 
 static const struct ffa_abi_desc *abi_find(uint32_t fid, size_t *index)
@@ -222,15 +229,29 @@ void spmc_config_default(struct spmc_config *cfg)
 	cfg->partitions[0].model = SP_MODEL_MM_VARIABLE;
 }
 
-static const char *const sp_model_names[SP_MODEL_COUNT] = {
-	[SP_MODEL_MM_VARIABLE] = "mm-variable",
-	[SP_MODEL_ECHO] = "echo",
+/*
+ * What answers a partition's direct requests: one row per model, the
+ * partition descriptors (spmc_config) name theirs.  A message handler
+ * gets the payload registers and returns 0 or an FF-A error code.
+ */
+typedef int32_t sp_message_fn(struct spmc *s, size_t index, bool is_64,
+			      uint64_t *args, size_t count,
+			      struct smc_call *call);
+
+static sp_message_fn mm_variable_message, echo_message;
+
+static const struct {
+	const char *name;
+	sp_message_fn *message;
+} sp_model_rows[SP_MODEL_COUNT] = {
+	[SP_MODEL_MM_VARIABLE] = {"mm-variable", mm_variable_message},
+	[SP_MODEL_ECHO] = {"echo", echo_message},
 };
 
 bool sp_model_parse(const char *s, enum sp_model *out)
 {
 	for (size_t i = 0; i < SP_MODEL_COUNT; i++) {
-		if (strcmp(sp_model_names[i], s) == 0) {
+		if (strcmp(sp_model_rows[i].name, s) == 0) {
 			*out = (enum sp_model)i;
 			return true;
 		}
@@ -240,7 +261,7 @@ bool sp_model_parse(const char *s, enum sp_model *out)
 
 const char *sp_model_name(enum sp_model m)
 {
-	return (unsigned)m < SP_MODEL_COUNT ? sp_model_names[m] : "?";
+	return (unsigned)m < SP_MODEL_COUNT ? sp_model_rows[m].name : "?";
 }
 
 void spmc_init(struct spmc *s, const struct spmc_config *cfg,
@@ -421,14 +442,18 @@ bool spmc_features_props(const struct spmc *s, uint32_t fid, uint32_t *w2)
 	if (!abi_callable(s, d)) {
 		return false;
 	}
-	*w2 = 0;
-	if (fid == FFA_RXTX_MAP_32 || fid == FFA_RXTX_MAP_64) {
+	switch (d->props) {
+	case PROPS_NONE:
+		*w2 = 0;
+		break;
+	case PROPS_RXTX_BUFFER:
 		/* Bits 31:16 (maximum size) exist for v1.2 callers only. */
 		*w2 = s->cfg.rxtx_min_size;
 		if (s->negotiated_version >= FFA_VERSION_1_2) {
 			*w2 |= s->cfg.rxtx_max_pages
 			       << FFA_RXTX_MAX_PAGES_SHIFT;
 		}
+		break;
 	}
 	return true;
 }
@@ -852,6 +877,56 @@ static long check_direct_endpoints(struct spmc *s, const char *abi,
 }
 
 /*
+ * The MM variable partition (models/mm_sp.c): x3 (w3 for the 32-bit form)
+ * is the request's offset in the shared buffer; the MM return code comes
+ * back in x3 and x4..x7 are zero, as TS smm-gateway answers.
+ */
+static int32_t mm_variable_message(struct spmc *s, size_t index, bool is_64,
+				   uint64_t *args, size_t count,
+				   struct smc_call *call)
+{
+	int32_t ffa_error = 0;
+
+	if (s->mm[index] == NULL) {
+		return FFA_RET_ABORTED; /* configured without a store */
+	}
+	if (!is_64 && (call->in.x[3] >> 32) != 0) {
+		findings_add(s->findings, FINDING_FIRMWARE,
+			     "mm.offset-truncated-by-32-bit-request",
+			     "FFA_MSG_SEND_DIRECT_REQ_32: the MM offset 0x%llx "
+			     "does not fit w3; the partition sees 0x%llx",
+			     (unsigned long long)call->in.x[3],
+			     (unsigned long long)args[0]);
+	}
+	args[0] = (uint64_t)mm_sp_doorbell(s->mm[index], args[0], is_64,
+					   call->event, &ffa_error);
+	if (ffa_error != 0) {
+		return ffa_error;
+	}
+	for (size_t i = 1; i < count; i++) {
+		args[i] = 0;
+	}
+	return 0;
+}
+
+/* A partition that answers with the request's payload (unit tests). */
+static int32_t echo_message(struct spmc *s, size_t index, bool is_64,
+			    uint64_t *args, size_t count, struct smc_call *call)
+{
+	struct inject_rule *r;
+
+	(void)index;
+	(void)is_64;
+	(void)args;
+	(void)count;
+	if (s->inj == NULL) {
+		return 0;
+	}
+	r = inject_ffa_error(s->inj, (uint32_t)call->in.x[0], UINT64_MAX);
+	return r != NULL ? (int32_t)r->code : 0;
+}
+
+/*
  * Runs the partition's model on payload registers args[0..count).  Returns
  * 0, or an FF-A error code to send back as FFA_ERROR.
  */
@@ -859,49 +934,12 @@ static int32_t run_partition(struct spmc *s, size_t index, bool is_64,
 			     uint64_t *args, size_t count,
 			     struct smc_call *call)
 {
-	const struct spmc_partition_config *p = &s->cfg.partitions[index];
+	enum sp_model m = s->cfg.partitions[index].model;
 
-	switch (p->model) {
-	case SP_MODEL_MM_VARIABLE: {
-		int32_t ffa_error = 0;
-
-		if (s->mm[index] == NULL) {
-			return FFA_RET_ABORTED; /* configured without a store */
-		}
-		if (!is_64 && (call->in.x[3] >> 32) != 0) {
-			findings_add(s->findings, FINDING_FIRMWARE,
-				     "mm.offset-truncated-by-32-bit-request",
-				     "FFA_MSG_SEND_DIRECT_REQ_32: the MM offset "
-				     "0x%llx does not fit w3; the partition "
-				     "sees 0x%llx",
-				     (unsigned long long)call->in.x[3],
-				     (unsigned long long)args[0]);
-		}
-		args[0] = (uint64_t)mm_sp_doorbell(s->mm[index], args[0],
-						   is_64, call->event,
-						   &ffa_error);
-		if (ffa_error != 0) {
-			return ffa_error;
-		}
-		for (size_t i = 1; i < count; i++) {
-			args[i] = 0; /* TS smm-gateway: x4..x7 = 0 */
-		}
-		return 0;
+	if ((unsigned)m >= SP_MODEL_COUNT) {
+		return FFA_RET_ABORTED;
 	}
-	case SP_MODEL_ECHO:
-		if (s->inj != NULL) {
-			struct inject_rule *r = inject_ffa_error(
-				s->inj, (uint32_t)call->in.x[0], UINT64_MAX);
-
-			if (r != NULL) {
-				return (int32_t)r->code;
-			}
-		}
-		return 0;
-	case SP_MODEL_COUNT:
-		break;
-	}
-	return FFA_RET_ABORTED;
+	return sp_model_rows[m].message(s, index, is_64, args, count, call);
 }
 
 /*
