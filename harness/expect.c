@@ -469,6 +469,27 @@ static void check_findings(const struct scenario_expect *e,
 	}
 }
 
+/* The lifecycle phase, and the evidence that last changed it. */
+static void check_phase(const struct scenario_expect *e, struct step_run *sr,
+			const struct lifecycle *lc)
+{
+	const char *phase = lifecycle_phase_name(lc->phase);
+	const char *why = lc->phase == LIFECYCLE_BOOT
+				  ? "none"
+				  : lifecycle_evidence_name(lc->why);
+
+	if (e->phase.value != NULL) {
+		expect_add_check(sr, "phase", e->phase.mark,
+				 strcmp(phase, e->phase.value) == 0,
+				 e->phase.value, phase);
+	}
+	if (e->phase_evidence.value != NULL) {
+		expect_add_check(sr, "phase_evidence", e->phase_evidence.mark,
+				 strcmp(why, e->phase_evidence.value) == 0,
+				 e->phase_evidence.value, why);
+	}
+}
+
 void expect_step(const struct scenario_step *st, struct step_run *sr,
 		 struct session *s, enum machine_stop stop, int step_index)
 {
@@ -488,5 +509,6 @@ void expect_step(const struct scenario_step *st, struct step_run *sr,
 				 strcmp(seen, e->stop.value) == 0,
 				 e->stop.value, seen);
 	}
+	check_phase(e, sr, secure_world_lifecycle(s->world));
 	check_findings(e, sr, &s->findings, step_index);
 }

@@ -336,6 +336,8 @@ static void scenario_free_one(struct scenario *sc)
 		free(e->console_regex.value);
 		free(e->console_absent.value);
 		free(e->stop.value);
+		free(e->phase.value);
+		free(e->phase_evidence.value);
 		for (size_t k = 0; k < e->finding_count; k++) {
 			free(e->findings[k].value);
 		}

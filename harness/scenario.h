@@ -270,6 +270,10 @@ struct scenario_expect {
 	struct scenario_text console_absent;
 	/* How the run stopped (power_off, reset, console steps). */
 	struct scenario_text stop; /* "power-off", "reset", "fault", ... */
+	/* The lifecycle phase at the step's end, and the evidence of its
+	 * last change (models/lifecycle.h names). */
+	struct scenario_text phase;
+	struct scenario_text phase_evidence;
 	/* Firmware-rule findings this step must produce (codes).  They are
 	 * expected, so they do not fail the scenario. */
 	struct scenario_text *findings;

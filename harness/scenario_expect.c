@@ -12,6 +12,19 @@ static const char *const stop_reasons[] = {
 	"instruction-budget", "timeout", "agent-panic", "console-idle",
 	NULL};
 
+/* As models/lifecycle.c names them (tests/check_lifecycle.c compares). */
+static const char *const phases[] = {
+	"boot", "ready-to-boot", "exit-boot-services", "runtime",
+	"virtual-address-map", NULL};
+static const char *const phase_evidence[] = {
+	"mm-ready-to-boot",
+	"mm-exit-boot-service",
+	"firmware-exit-boot-services-returned",
+	"agent-exit-boot-services",
+	"firmware-set-virtual-address-map",
+	"agent-set-virtual-address-map",
+	NULL};
+
 /* --- calls, no_calls ------------------------------------------------------ */
 
 #define X_ROW(i)                                                        \
@@ -182,6 +195,9 @@ static const struct field expect_fields[] = {
 	{E_ROW("console_regex", FIELD_REGEX, console_regex)},
 	{E_ROW("console_absent", FIELD_TEXT, console_absent), .min = 1},
 	{E_ROW("stop", FIELD_TEXT, stop), .choices = stop_reasons},
+	{E_ROW("phase", FIELD_TEXT, phase), .choices = phases},
+	{E_ROW("phase_evidence", FIELD_TEXT, phase_evidence),
+	 .choices = phase_evidence},
 	{E_ROW("findings", FIELD_TEXT_LIST, findings),
 	 .aux = offsetof(struct scenario_expect, finding_count),
 	 .what = "a sequence of finding codes", .item = "a finding code",

@@ -9,6 +9,7 @@
 
 #include <check.h>
 
+#include "harness/scenario.h"
 #include "models/lifecycle.h"
 
 #define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -122,6 +123,39 @@ START_TEST(unknown_evidence_changes_nothing)
 }
 END_TEST
 
+/* The scenario language accepts every name the lifecycle can report. */
+static bool expectation_loads(const char *key, const char *value)
+{
+	struct scenario_set set = {0};
+	struct scenario_errors errs = {0};
+	char yaml[256];
+	bool ok;
+
+	snprintf(yaml, sizeof(yaml),
+		 "name: p\nsteps:\n  - boot:\n    expect: {%s: %s}\n", key,
+		 value);
+	ok = scenario_load_string("p.yaml", yaml, strlen(yaml), &set, &errs);
+	scenario_set_free(&set);
+	scenario_errors_free(&errs);
+	return ok;
+}
+
+START_TEST(scenario_language_knows_every_phase_and_evidence)
+{
+	for (int p = 0; p < LIFECYCLE_PHASE_COUNT; p++) {
+		ck_assert_msg(expectation_loads("phase",
+						lifecycle_phase_name(p)),
+			      "phase %s", lifecycle_phase_name(p));
+	}
+	for (int e = 0; e < EVIDENCE_COUNT; e++) {
+		ck_assert_msg(expectation_loads("phase_evidence",
+						lifecycle_evidence_name(e)),
+			      "evidence %s", lifecycle_evidence_name(e));
+	}
+	ck_assert(!expectation_loads("phase", "later"));
+}
+END_TEST
+
 Suite *lifecycle_suite(void);
 
 Suite *lifecycle_suite(void)
@@ -137,6 +171,7 @@ Suite *lifecycle_suite(void)
 	tcase_add_test(tc, whole_sequence_calls_listeners_in_order);
 	tcase_add_test(tc, listener_table_is_bounded);
 	tcase_add_test(tc, unknown_evidence_changes_nothing);
+	tcase_add_test(tc, scenario_language_knows_every_phase_and_evidence);
 	suite_add_tcase(s, tc);
 	return s;
 }

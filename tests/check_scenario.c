@@ -1157,7 +1157,7 @@ static const struct bad_case bad_cases[] = {
 	 "data_ucs2, data_size, attributes, name, guid, name_size, "
 	 "maximum_storage_size, remaining_storage_size, maximum_variable_size, "
 	 "calls, no_calls, mm, console, console_regex, console_absent, stop, "
-	 "findings"},
+	 "phase, phase_evidence, findings"},
 	{"expect-bad-status.yaml", 4, 22, "steps[0].expect.status",
 	 "expected an EFI status name (EFI_NOT_FOUND) or a number, got "
 	 "'EFI_NOPE'"},
