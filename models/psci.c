@@ -1,7 +1,10 @@
 /*
  * PSCI, TRNG (absent) and the SMCCC architecture calls.  One table per
  * service drives dispatch, PSCI_FEATURES / SMCCC_ARCH_FEATURES and names.
- * Facts: ../shared/reference/ffa-mm-protocol.md sections 1.3 to 1.5.
+ * Facts: SMCCC 1.2 (DEN0028) and PSCI 1.1 (DEN0022) as TF-A
+ * services/arm_arch_svc/arm_arch_svc_setup.c and lib/psci/psci_main.c
+ * implement them; the calls U-Boot makes: U-Boot drivers/firmware/psci.c,
+ * drivers/rng/smccc_trng.c.
  */
 #include "models/psci.h"
 

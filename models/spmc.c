@@ -14,8 +14,11 @@
  *   7. the handler validates its own arguments.
  * SMC32 calls see only w1..w7: the upper halves are cleared before 5.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md section 2 (register
- * layouts, error codes, ownership) and 3.2 (what U-Boot accepts).
+ * Facts: FF-A v1.2 (DEN0077A) as TF-A services/std_svc/spm/el3_spmc/
+ * spmc_main.c, Hafnium src/api.c, OP-TEE core/arch/arm/kernel/
+ * thread_spmc.c and Linux drivers/firmware/arm_ffa/driver.c implement it
+ * (register layouts, error codes, RX/TX ownership); what U-Boot accepts:
+ * U-Boot drivers/firmware/arm-ffa/arm-ffa-uclass.c ffa_do_probe().
  */
 #include "models/spmc.h"
 

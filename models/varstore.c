@@ -9,8 +9,10 @@
  * loading the store file is models/varstore_file.c, which reaches the store
  * only through models/varstore.h.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md section 6 (EDK2 Variable.c,
- * VariableSmm.c and VarCheckLib; Trusted Services' uefi_variable_store.c).
+ * Facts: UEFI 2.10 section 8.2 (Variable Services), as EDK2
+ * MdeModulePkg/Universal/Variable/RuntimeDxe/{Variable.c, VariableSmm.c}
+ * and VarCheckLib, and Trusted Services components/service/uefi/
+ * smm_variable/backend/uefi_variable_store.c implement it.
  * Where EDK2 and Trusted Services (TS) differ, EDK2 is followed unless a
  * comment at the spot says otherwise; docs/variable-store.md lists every
  * choice.

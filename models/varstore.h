@@ -7,8 +7,10 @@
  * Names are UCS-2 (little-endian code units), name_size in bytes including
  * the NUL terminator.  Every operation returns an EFI_STATUS.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md section 6.  Where EDK2 and
- * Trusted Services differ, or the reference is silent, the choice made is
+ * Facts: UEFI 2.10 section 8.2; EDK2 MdeModulePkg/Universal/Variable/
+ * RuntimeDxe/Variable.c, Trusted Services components/service/uefi/
+ * smm_variable/backend/uefi_variable_store.c.  Where EDK2 and
+ * Trusted Services differ, or the sources are silent, the choice made is
  * documented in docs/variable-store.md and at the spot in varstore.c.
  */
 #ifndef MODELS_VARSTORE_H

@@ -1,7 +1,8 @@
 /*
  * Unit tests of models/mm_sp.c: the MM partition as Trusted Services'
- * smm-gateway answers U-Boot (../shared/reference/ffa-mm-protocol.md
- * sections 4.3 to 4.8, 5 and 6.9).
+ * smm-gateway answers U-Boot (U-Boot lib/efi_loader/efi_variable_tee.c;
+ * Trusted Services components/rpc/mm_communicate/endpoint/sp/
+ * mm_communicate_call_ep.c; EDK2 VariableSmm.c SmmVariableHandler()).
  *
  * mm_sp_doorbell() is driven directly over a flat fake RAM holding the
  * shared buffer, with a real variable store.  Requests are built byte by

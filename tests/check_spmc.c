@@ -1,6 +1,7 @@
 /*
- * Unit tests of models/spmc.c: every FF-A ABI row against the reference
- * (../shared/reference/ffa-mm-protocol.md sections 2 and 3): return shapes
+ * Unit tests of models/spmc.c: every FF-A ABI row against FF-A v1.2
+ * (DEN0077A) as TF-A spmc_main.c, OP-TEE thread_spmc.c and U-Boot
+ * drivers/firmware/arm-ffa/arm-ffa-uclass.c implement it: return shapes
  * with exact register values, each documented error with its finding, the
  * RX/TX ownership rules and the table's own consistency.
  *

@@ -2,8 +2,8 @@
  * UEFI types the variable service and the agents need: GUID, status codes,
  * variable attributes, memory descriptors.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md sections 5.4, 6.1, 6.2
- * (EDK2 MdePkg, U-Boot include/efi.h); UEFI 2.10 section 7.2 for the
+ * Facts: EDK2 MdePkg/Include/Uefi/UefiMultiPhase.h and Base.h, U-Boot
+ * include/efi.h and include/efi_api.h; UEFI 2.10 section 7.2 for the
  * memory map.
  */
 #ifndef ABI_EFI_H

@@ -2,9 +2,8 @@
  * Arm Firmware Framework for A-profile (FF-A, DEN0077A) v1.0..v1.2: function
  * IDs, error codes, version encoding, partition-information descriptors.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md section 2 (TF-A
- * include/services/ffa_svc.h, Hafnium inc/vmapi/hf/ffa.h, Linux
- * include/linux/arm_ffa.h, arm-ffa crate).
+ * Facts: TF-A include/services/ffa_svc.h, Hafnium inc/vmapi/hf/ffa.h,
+ * Linux include/linux/arm_ffa.h, the arm-ffa crate (ArmFirmwareCrates).
  */
 #ifndef ABI_FFA_H
 #define ABI_FFA_H

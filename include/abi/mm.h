@@ -3,9 +3,9 @@
  * little-endian), as U-Boot's efi_variable_tee.c, EDK2 and Trusted
  * Services' smm-gateway use them.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md sections 4 and 5 (EDK2
- * MdePkg/Include/Protocol/MmCommunication.h, MdeModulePkg/Include/Guid/
- * SmmVariableCommon.h, VarCheck.h; U-Boot include/mm_communication.h).
+ * Facts: EDK2 MdePkg/Include/Protocol/MmCommunication.h,
+ * MdeModulePkg/Include/Guid/SmmVariableCommon.h, VarCheck.h; U-Boot
+ * include/mm_communication.h, lib/efi_loader/efi_variable_tee.c.
  *
  * Layouts are byte-exact.  Every struct below has its natural AArch64
  * layout, which is the packed layout too, except the access-variable

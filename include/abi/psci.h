@@ -2,8 +2,7 @@
  * PSCI (Arm DEN0022) function IDs and return codes, as far as the
  * firmware we test uses them.
  *
- * Facts: ../shared/reference/ffa-mm-protocol.md section 1.4 (TF-A
- * include/lib/psci/psci.h, U-Boot include/linux/psci.h).
+ * Facts: TF-A include/lib/psci/psci.h, U-Boot include/linux/psci.h.
  */
 #ifndef ABI_PSCI_H
 #define ABI_PSCI_H

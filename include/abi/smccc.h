@@ -3,8 +3,8 @@
  * the Arm architecture calls.
  *
  * Freestanding: shared by the host program and the firmware under firmware/.
- * Facts: ../shared/reference/ffa-mm-protocol.md section 1 (TF-A
- * include/lib/smccc.h, include/services/arm_arch_svc.h).
+ * Facts: TF-A include/lib/smccc.h, include/services/arm_arch_svc.h;
+ * U-Boot include/linux/arm-smccc.h.
  */
 #ifndef ABI_SMCCC_H
 #define ABI_SMCCC_H
