@@ -41,6 +41,30 @@ static bool check_shared_buffer(const struct session_config *cfg,
 	return true;
 }
 
+/*
+ * OP-TEE's StMM pseudo-TA is answered by the SPMC's MM partition when
+ * there is one, else by a partition of its own: one store either way.
+ */
+static void session_add_optee(struct session *s,
+			      const struct mm_sp_config *mmc)
+{
+	struct optee_config oc;
+	struct mm_sp *mm = NULL;
+
+	for (size_t i = 0; i < SPMC_MAX_PARTITIONS && mm == NULL; i++) {
+		mm = s->mm[i];
+	}
+	if (mm == NULL) {
+		s->optee_mm = mm_sp_new(mmc, s->store,
+					machine_secure_mem(s->machine),
+					&s->findings, &s->inject);
+		mm = s->optee_mm;
+	}
+	optee_config_default(&oc);
+	s->optee = optee_new(&oc, machine_secure_mem(s->machine),
+			     &s->findings, &s->inject, mm);
+}
+
 bool session_init(struct session *s, const struct session_config *cfg,
 		  struct error *err)
 {
@@ -86,11 +110,15 @@ bool session_init(struct session *s, const struct session_config *cfg,
 				     &s->findings, &s->inject);
 		spmc_attach_mm(&s->spmc, i, s->mm[i]);
 	}
+	if (cfg->platform->optee) {
+		session_add_optee(s, &mmc);
+	}
 	agent_init(&s->agent, machine_cpu_mem(s->machine), &s->findings);
 	s->router = (struct smc_router){
 		.psci = &s->psci,
 		.spmc = &s->spmc,
 		.agent = &s->agent,
+		.optee = s->optee,
 		.trace = &s->trace,
 		.findings = &s->findings,
 	};
@@ -127,6 +155,10 @@ void session_free(struct session *s)
 		mm_sp_free(s->mm[i]);
 		s->mm[i] = NULL;
 	}
+	optee_free(s->optee);
+	s->optee = NULL;
+	mm_sp_free(s->optee_mm);
+	s->optee_mm = NULL;
 	if (s->spmc.abi_calls != NULL) {
 		spmc_free(&s->spmc);
 	}

@@ -21,6 +21,7 @@
 #include "models/agent.h"
 #include "models/inject.h"
 #include "models/mm_sp.h"
+#include "models/optee.h"
 #include "models/psci.h"
 #include "models/spmc.h"
 #include "models/varstore.h"
@@ -51,6 +52,8 @@ struct session {
 	struct injector inject;
 	struct varstore *store;
 	struct mm_sp *mm[SPMC_MAX_PARTITIONS];
+	struct optee *optee;    /* platforms with OP-TEE, else NULL */
+	struct mm_sp *optee_mm; /* its own partition when the SPMC has none */
 	struct smc_router router;
 	struct image image;
 	bool image_loaded;
