@@ -533,7 +533,9 @@ static void start_rpc(struct optee *op, struct smc_call *call,
 	memset(&op->rpc, 0, sizeof(op->rpc));
 	memcpy(op->rpc.regs, regs, sizeof(op->rpc.regs));
 	op->rpc.thread = ++op->next_thread;
-	if (kind == OPTEE_SMC_RETURN_RPC_FOREIGN_INTR) {
+	if (kind != OPTEE_SMC_RETURN_RPC_CMD &&
+	    kind != OPTEE_SMC_RETURN_RPC_ALLOC) {
+		/* FOREIGN_INTR, or an RPC the drivers do not know: resume. */
 		ask_rpc(op, call, kind, 0, 0, RPC_WAIT_FOREIGN_INTR);
 	} else if (kind == OPTEE_SMC_RETURN_RPC_CMD && mc->has_rpc_arg &&
 		   write_rpc_cmd(op, mc->mem, mc->rpc_addr)) {
@@ -655,19 +657,23 @@ static void yielding_call(struct optee *op, struct smc_call *call,
 	mc.op = op;
 	mc.smc = call;
 	a0 = locate_arg(&mc, regs);
-	if (a0 == OPTEE_SMC_RETURN_OK && may_inject && op->inj != NULL) {
+	/* A call made while another waits for its RPC is served plainly. */
+	if (a0 == OPTEE_SMC_RETURN_OK && may_inject && op->inj != NULL &&
+	    op->rpc.stage == RPC_IDLE) {
 		rule = inject_optee(op->inj, INJECT_KIND_OPTEE_SMC, mc.fid,
 				    mc.hdr.cmd, UINT64_MAX);
 		if (rule != NULL) {
 			a0 = (uint32_t)rule->code; /* nothing is served */
-		} else if (op->rpc.stage == RPC_IDLE) {
+		} else {
 			rule = inject_optee(op->inj, INJECT_KIND_OPTEE_RPC,
 					    mc.fid, mc.hdr.cmd, UINT64_MAX);
 		}
 		if (rule != NULL && call->event != NULL) {
 			call->event->injected = true;
 		}
-		if (rule != NULL && rule->kind == INJECT_KIND_OPTEE_RPC) {
+		/* An RPC code in a0 is an RPC: the call waits for it. */
+		if (rule != NULL && (rule->kind == INJECT_KIND_OPTEE_RPC ||
+				     optee_smc_return_is_rpc(a0))) {
 			start_rpc(op, call, regs, (uint32_t)rule->code, &mc);
 			return;
 		}
