@@ -804,6 +804,24 @@ START_TEST(cookies_are_registered_once_and_unregistered_once)
 }
 END_TEST
 
+START_TEST(the_shm_table_fills_when_memory_is_not_unregistered)
+{
+	exchange_caps();
+	for (uint64_t i = 0; i < OPTEE_MAX_SHM; i++) {
+		register_buf(COOKIE + i, SHM, 64);
+	}
+	ck_assert_uint_eq(register_pages(COOKIE + OPTEE_MAX_SHM,
+					 (uint64_t[]){SHM}, 1, 0, 64),
+			  TEEC_ERROR_OUT_OF_MEMORY);
+	ASSERT_FINDING_KIND("optee.shm-table-full", FINDING_WARNING);
+	ck_assert_uint_eq(optee_audit_released(op, "end of run"),
+			  OPTEE_MAX_SHM);
+	ASSERT_FINDING("optee.shm-left-registered");
+	ck_assert_uint_eq(unregister(COOKIE + 3), TEEC_SUCCESS);
+	ck_assert_uint_eq(optee_shm_count(op), OPTEE_MAX_SHM - 1);
+}
+END_TEST
+
 START_TEST(registered_memrefs_must_be_registered_and_inside)
 {
 	uint32_t s;
@@ -1463,6 +1481,7 @@ Suite *optee_suite(void)
 	tcase_add_test(tc, a_page_list_spans_list_pages);
 	tcase_add_test(tc, cookies_are_registered_once_and_unregistered_once);
 	tcase_add_test(tc, registered_memrefs_must_be_registered_and_inside);
+	tcase_add_test(tc, the_shm_table_fills_when_memory_is_not_unregistered);
 	tcase_add_test(tc,
 		       temporary_memrefs_need_a_page_list_or_the_reserved_pool);
 	suite_add_tcase(s, tc);
