@@ -28,6 +28,11 @@
 #define BUG_SETWAY_FLUSH_AT_RUNTIME 12
 #define BUG_NO_RXTX_UNMAP_AT_EBS 13
 #define BUG_STALE_PARTITION_ID_IN_BOOT_DATA 14
+/* MM over OP-TEE (refclient-optee-*.elf, firmware/refclient/optee.c). */
+#define BUG_OPTEE_MEMREF_OUTSIDE_SHM 15
+#define BUG_OPTEE_SESSION_NEVER_OPENED 16
+#define BUG_OPTEE_WRONG_PARAM_TYPE 17
+#define BUG_OPTEE_SHM_NEVER_UNREGISTERED 18
 
 #define BUG(name) (SEEDED_BUG == BUG_##name)
 
