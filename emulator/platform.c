@@ -149,7 +149,7 @@ const struct platform *platform_at(size_t index)
 void platform_print_list(FILE *out)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(platforms); i++) {
-		fprintf(out, "  %-16s %s\n", platforms[i].name,
+		fprintf(out, "  %-20s %s\n", platforms[i].name,
 			platforms[i].description);
 	}
 }
