@@ -267,7 +267,11 @@ static uint32_t cmd_register_shm(struct msg_call *mc)
 	return TEEC_SUCCESS;
 }
 
-/* unregister_shm(): one parameter; an unknown cookie is ITEM_NOT_FOUND. */
+/*
+ * unregister_shm(): one parameter; an unknown cookie is BAD_PARAMETERS
+ * (mobj_reg_shm_release_by_cookie(), "wrong cookie and perhaps a second
+ * time").
+ */
 static uint32_t cmd_unregister_shm(struct msg_call *mc)
 {
 	struct optee_shm *shm;
@@ -286,7 +290,7 @@ static uint32_t cmd_unregister_shm(struct msg_call *mc)
 			    "UNREGISTER_SHM of cookie 0x%llx, which is not "
 			    "registered",
 			    (unsigned long long)mc->params[0].u[2]);
-		return TEEC_ERROR_ITEM_NOT_FOUND;
+		return TEEC_ERROR_BAD_PARAMETERS;
 	}
 	optee_shm_release(shm);
 	return TEEC_SUCCESS;

@@ -795,7 +795,7 @@ START_TEST(cookies_are_registered_once_and_unregistered_once)
 	ck_assert_uint_eq(msg_ret(), TEEC_ERROR_BAD_PARAMETERS);
 	ASSERT_FINDING("optee.shm-cookie-reused");
 	ck_assert_uint_eq(unregister(COOKIE), TEEC_SUCCESS);
-	ck_assert_uint_eq(unregister(COOKIE), TEEC_ERROR_ITEM_NOT_FOUND);
+	ck_assert_uint_eq(unregister(COOKIE), TEEC_ERROR_BAD_PARAMETERS);
 	ASSERT_FINDING("optee.unregister-unknown-shm");
 	msg(OPTEE_MSG_CMD_UNREGISTER_SHM, 0, 0, 0);
 	call();

@@ -27,7 +27,9 @@ void refclient_main(uintptr_t dtb)
 	}
 	mmu_enable_identity();
 	if (MM_TRANSPORT_OPTEE ? optee_probe() != 0 : ffa_discover() != 0) {
-		uart_puts("MM transport discovery failed; powering off\n");
+		uart_puts(MM_TRANSPORT_OPTEE
+				  ? "OP-TEE probe failed; powering off\n"
+				  : "FF-A discovery failed; powering off\n");
 		psci_system_off();
 	}
 	if (mm_init_payload_size() != EFI_SUCCESS) {
