@@ -94,6 +94,17 @@ bool devtree_build(const struct platform *p, const struct devtree_options *o,
 							  : "smc"));
 	FDT_DO(fdt_end_node(buf));
 
+	if (p->optee) {
+		/* Linux optee_dt_match, binding linaro,optee-tz.yaml. */
+		FDT_DO(fdt_begin_node(buf, "firmware"));
+		FDT_DO(fdt_begin_node(buf, "optee"));
+		FDT_DO(fdt_property_string(buf, "compatible",
+					   "linaro,optee-tz"));
+		FDT_DO(fdt_property_string(buf, "method", "smc"));
+		FDT_DO(fdt_end_node(buf));
+		FDT_DO(fdt_end_node(buf));
+	}
+
 	FDT_DO(fdt_begin_node(buf, "timer"));
 	FDT_DO(fdt_property_string(buf, "compatible", "arm,armv8-timer"));
 	/* No GIC is modelled, hence no interrupts property. */

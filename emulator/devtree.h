@@ -3,7 +3,8 @@
  * sequential-write API: memory, one CPU, PSCI with method = "smc", the
  * architected timer, the PL011 (with its APB clock), the PL031 RTC and
  * /chosen/stdout-path, plus the MM shared buffer as a no-map
- * /reserved-memory node so that the firmware's allocators keep off it.
+ * /reserved-memory node so that the firmware's allocators keep off it,
+ * and /firmware/optee for platforms with OP-TEE.
  */
 #ifndef EMULATOR_DEVTREE_H
 #define EMULATOR_DEVTREE_H

@@ -70,6 +70,55 @@ static const struct platform platforms[] = {
 		.counter_freq_hz = 62500000,
 		.console_prompt = "=> ",
 	},
+	{
+		/*
+		 * MM over OP-TEE: U-Boot with CONFIG_OPTEE and
+		 * EFI_MM_COMM_TEE without FF-A, Linux with tee_stmm_efi
+		 * (docs/optee.md).  The FF-A SPMC still answers, unused.
+		 */
+		.name = "qemu-virt-optee",
+		.description = "QEMU virt with OP-TEE (/firmware/optee): MM "
+			       "over OP-TEE's StMM pseudo-TA",
+		.regions = qemu_virt_regions,
+		.region_count = ARRAY_SIZE(qemu_virt_regions),
+		.ram_base = 0x40000000,
+		.ram_size = 0x40000000,
+		.dtb_addr = 0x40000000,
+		.uart_base = 0x09000000,
+		.rtc_base = 0x09010000,
+		.default_load_addr = 0x00000000,
+		.shared_buf_addr = 0x60000000,
+		.shared_buf_size = 0x4000,
+		.shared_buf_offset = 0,
+		.counter_freq_hz = 62500000,
+		.console_prompt = "=> ",
+		.optee = true,
+	},
+	{
+		/*
+		 * MM over OP-TEE: U-Boot with CONFIG_OPTEE and
+		 * EFI_MM_COMM_TEE without FF-A, Linux with tee_stmm_efi
+		 * (docs/optee.md), and MM over FF-A as qemu-virt-ffa: both
+		 * routes reach one variable store.
+		 */
+		.name = "qemu-virt-ffa-optee",
+		.description = "QEMU virt with FF-A and OP-TEE: MM over both, "
+			       "one variable store",
+		.regions = qemu_virt_regions,
+		.region_count = ARRAY_SIZE(qemu_virt_regions),
+		.ram_base = 0x40000000,
+		.ram_size = 0x40000000,
+		.dtb_addr = 0x40000000,
+		.uart_base = 0x09000000,
+		.rtc_base = 0x09010000,
+		.default_load_addr = 0x00000000,
+		.shared_buf_addr = 0x60000000,
+		.shared_buf_size = 0x4000,
+		.shared_buf_offset = 0,
+		.counter_freq_hz = 62500000,
+		.console_prompt = "=> ",
+		.optee = true,
+	},
 };
 
 const struct platform *platform_find(const char *name)
@@ -100,7 +149,7 @@ const struct platform *platform_at(size_t index)
 void platform_print_list(FILE *out)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(platforms); i++) {
-		fprintf(out, "  %-16s %s\n", platforms[i].name,
+		fprintf(out, "  %-20s %s\n", platforms[i].name,
 			platforms[i].description);
 	}
 }

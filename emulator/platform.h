@@ -9,6 +9,7 @@
 #ifndef EMULATOR_PLATFORM_H
 #define EMULATOR_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ struct platform {
 	uint64_t shared_buf_offset;
 	uint32_t counter_freq_hz;
 	const char *console_prompt; /* "=> " for U-Boot */
+	/* OP-TEE answers the trusted-OS SMC range; DT /firmware/optee. */
+	bool optee;
 };
 
 /* NULL if there is no profile of that name. */

@@ -48,12 +48,12 @@ REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \
 	firmware/refclient/linker.ld $(wildcard include/abi/*.h) \
 	$(FWLIB_DIR)/fwlib.h $(FWLIB)
 
-# $(1) = output ELF, $(2) = SEEDED_BUG number
+# $(1) = output ELF, $(2) = SEEDED_BUG number, $(3) = more flags
 define build_refclient
 	@mkdir -p $(dir $(1)).o-$(notdir $(1))
 	@echo "  FW      $(1)"
 	$(Q)for src in $(REFCLIENT_SRCS); do \
-		$(FW_CC) $(FW_CFLAGS) -DSEEDED_BUG=$(2) -c $$src \
+		$(FW_CC) $(FW_CFLAGS) -DSEEDED_BUG=$(2) $(3) -c $$src \
 			-o $(dir $(1)).o-$(notdir $(1))/$$(basename $$src).o \
 			|| exit 1; \
 	done
@@ -72,6 +72,22 @@ $(foreach i,$(shell seq 1 $(words $(SEEDED_BUGS))),\
 	$(eval $(call refclient_variant,$(word $(i),$(SEEDED_BUGS)),$(i))))
 
 FW_VARIANTS := $(foreach b,$(SEEDED_BUGS),$(FW_OUT)/refclient-$(b).elf)
+
+# The reference client speaking MM over OP-TEE (refclient/optee.c), and
+# its seeded bugs, numbered after SEEDED_BUGS (seeded_bugs.h); run them on
+# the qemu-virt-optee platform (docs/optee.md).
+OPTEE_SEEDED_BUGS := optee-memref-outside-shm optee-session-never-opened \
+	optee-wrong-param-type optee-shm-never-unregistered
+$(FW_OUT)/refclient-optee.elf: $(REFCLIENT_DEPS) firmware/firmware.mk
+	$(call build_refclient,$@,0,-DMM_TRANSPORT_OPTEE=1)
+define refclient_optee_variant
+$(FW_OUT)/refclient-$(1).elf: $(REFCLIENT_DEPS) firmware/firmware.mk
+	$$(call build_refclient,$$@,$(2),-DMM_TRANSPORT_OPTEE=1)
+endef
+$(foreach i,$(shell seq 1 $(words $(OPTEE_SEEDED_BUGS))),\
+	$(eval $(call refclient_optee_variant,$(word $(i),$(OPTEE_SEEDED_BUGS)),$(shell expr $(words $(SEEDED_BUGS)) + $(i)))))
+FW_VARIANTS += $(FW_OUT)/refclient-optee.elf \
+	$(foreach b,$(OPTEE_SEEDED_BUGS),$(FW_OUT)/refclient-$(b).elf)
 
 firmware: $(FW_OUT)/refclient.elf $(FW_VARIANTS)
 

@@ -97,6 +97,7 @@ bool session_init(struct session *s, const struct session_config *cfg,
 	wc.mm_buf_size = cfg->shared_buf_size;
 	wc.store_file = cfg->store_file;
 	wc.preload_file = cfg->preload_file;
+	wc.optee = cfg->platform->optee;
 	ports.secure = machine_secure_mem(s->machine);
 	ports.cpu = machine_cpu_mem(s->machine);
 	s->world = secure_world_new(&wc, &ports, &s->trace, &s->findings, err);

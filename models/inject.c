@@ -27,7 +27,7 @@ bool inject_add(struct injector *inj, const struct inject_rule *rule)
  */
 static struct inject_rule *fire(struct injector *inj, enum inject_kind kind,
 				uint32_t fid, uint32_t default_fid,
-				uint64_t mm_function)
+				uint64_t mm_function, uint32_t optee_cmd)
 {
 	for (size_t i = 0; i < inj->count; i++) {
 		struct inject_rule *r = &inj->rules[i];
@@ -37,7 +37,8 @@ static struct inject_rule *fire(struct injector *inj, enum inject_kind kind,
 		    (r->after_exit_boot_services &&
 		     !lifecycle_exiting_or_later(inj->lifecycle)) ||
 		    (fid != 0 && on != 0 && on != fid) ||
-		    (r->has_mm_function && r->mm_function != mm_function)) {
+		    (r->has_mm_function && r->mm_function != mm_function) ||
+		    (r->has_optee_cmd && r->optee_cmd != optee_cmd)) {
 			continue;
 		}
 		if (r->skip != 0) {
@@ -64,16 +65,24 @@ struct inject_rule *inject_ffa_error(struct injector *inj, uint32_t fid,
 			fid == FFA_MSG_SEND_DIRECT_REQ_32;
 
 	return fire(inj, INJECT_KIND_FFA_ERROR, fid,
-		    doorbell ? fid : FFA_MSG_SEND_DIRECT_REQ_64, mm_function);
+		    doorbell ? fid : FFA_MSG_SEND_DIRECT_REQ_64, mm_function,
+		    UINT32_MAX);
 }
 
 struct inject_rule *inject_rx_busy(struct injector *inj)
 {
-	return fire(inj, INJECT_KIND_RX_BUSY, 0, 0, UINT64_MAX);
+	return fire(inj, INJECT_KIND_RX_BUSY, 0, 0, UINT64_MAX, UINT32_MAX);
 }
 
 struct inject_rule *inject_mm(struct injector *inj, enum inject_kind kind,
 			      uint64_t mm_function)
 {
-	return fire(inj, kind, 0, 0, mm_function);
+	return fire(inj, kind, 0, 0, mm_function, UINT32_MAX);
+}
+
+struct inject_rule *inject_optee(struct injector *inj, enum inject_kind kind,
+				 uint32_t fid, uint32_t cmd,
+				 uint64_t mm_function)
+{
+	return fire(inj, kind, fid, 0, mm_function, cmd);
 }

@@ -4,8 +4,11 @@
  * status, a truncated, corrupted or oversized MM reply, or an RX buffer
  * kept busy, optionally only after ExitBootServices, and optionally only
  * after letting the first `skip` matching calls through (so that `nth: N`
- * of a scenario is skip N-1, one answer).  The SPMC and the MM
- * partition consult it at the point where the real component would have
+ * of a scenario is skip N-1, one answer); on the OP-TEE route a TEEC
+ * error in a message's result, an RPC round trip (or an SMC error in a0)
+ * before a yielding call is answered, or truncated memref output.  The
+ * SPMC, the MM partition and the OP-TEE model consult it at the point
+ * where the real component would have
  * produced that answer, so everything else (validation, tracing) stays as
  * it is.  Injected answers are marked in the trace and are never findings.
  */
@@ -26,6 +29,13 @@ enum inject_kind {
 	INJECT_KIND_EFI_STATUS,
 	INJECT_KIND_REPLY,
 	INJECT_KIND_RX_BUSY,
+	/* OP-TEE route (models/optee.c). */
+	INJECT_KIND_TEEC_ERROR,   /* code: TEEC result in the message's ret */
+	INJECT_KIND_OPTEE_RPC,    /* code: RPC a0 (FOREIGN_INTR, ALLOC, CMD)
+				   * the yielding call asks before it ends */
+	INJECT_KIND_OPTEE_SMC,    /* code: OPTEE_SMC_RETURN_* in a0 instead
+				   * of serving the yielding call */
+	INJECT_KIND_OPTEE_TRUNCATED, /* code: bytes of memref output kept */
 };
 
 enum inject_reply {
@@ -41,6 +51,8 @@ struct inject_rule {
 	uint32_t on_fid;    /* FF-A function; 0 = the kind's default */
 	bool has_mm_function;
 	uint64_t mm_function;
+	bool has_optee_cmd; /* OP-TEE kinds: only this message command */
+	uint32_t optee_cmd;
 	uint64_t remaining; /* answers left; ignored when every is set */
 	uint64_t skip;      /* matching calls still to let through */
 	bool every;
@@ -70,5 +82,13 @@ struct inject_rule *inject_ffa_error(struct injector *inj, uint32_t fid,
 struct inject_rule *inject_rx_busy(struct injector *inj);
 struct inject_rule *inject_mm(struct injector *inj, enum inject_kind kind,
 			      uint64_t mm_function);
+/*
+ * An OP-TEE kind for a yielding call fid carrying message command cmd
+ * (UINT32_MAX when not decoded yet) and, for the StMM pseudo-TA, the MM
+ * function of its buffer (UINT64_MAX otherwise).
+ */
+struct inject_rule *inject_optee(struct injector *inj, enum inject_kind kind,
+				 uint32_t fid, uint32_t cmd,
+				 uint64_t mm_function);
 
 #endif /* MODELS_INJECT_H */

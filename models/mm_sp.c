@@ -40,8 +40,10 @@ struct mm_sp {
 /* One request being served: the message copied out of the buffer. */
 struct mm_request {
 	struct mm_sp *mm;
+	const struct guest_mem *mem; /* the view addr is in */
 	uint64_t addr;        /* of the communicate header in the buffer */
 	uint64_t capacity;    /* bytes from addr to the end of the buffer */
+	uint64_t payload_basis; /* what GET_PAYLOAD_SIZE counts from */
 	uint8_t *msg;         /* 24 + message_length bytes */
 	uint64_t message_length;
 	uint64_t function;
@@ -364,8 +366,9 @@ static void mm_get_payload_size(struct mm_request *rq)
 	uint64_t overhead = MM_VAR_PAYLOAD_OFFSET +
 			    MM_ACCESS_VARIABLE_NAME_OFFSET;
 
-	ps.variable_payload_size =
-		rq->capacity > overhead ? rq->capacity - overhead : 0;
+	ps.variable_payload_size = rq->payload_basis > overhead
+					   ? rq->payload_basis - overhead
+					   : 0;
 	memcpy(rq->payload, &ps, sizeof(ps));
 	rq->reply_payload_len = sizeof(ps);
 	rq->status = EFI_SUCCESS;
@@ -469,13 +472,10 @@ static void trace_summary(struct trace_event *ev, const struct mm_request *rq,
 				st != NULL ? st : "?");
 }
 
-/* Copies the header and checks offset, length and GUID (TS smm-gateway). */
-static int64_t check_header(struct mm_request *rq, uint64_t offset)
+/* Checks the doorbell's offset and places the request (TS smm-gateway). */
+static int64_t check_offset(struct mm_request *rq, uint64_t offset)
 {
 	struct mm_sp *mm = rq->mm;
-	struct mm_communicate_header hdr;
-	static const struct efi_guid variable_guid = MM_SMM_VARIABLE_GUID;
-	char what[160];
 
 	if (offset > mm->cfg.buf_size ||
 	    mm->cfg.buf_size - offset < MM_COMM_HEADER_SIZE) {
@@ -489,7 +489,19 @@ static int64_t check_header(struct mm_request *rq, uint64_t offset)
 	}
 	rq->addr = mm->cfg.buf_addr + offset;
 	rq->capacity = mm->cfg.buf_size - offset;
-	if (!guest_mem_read(mm->mem, rq->addr, &hdr, sizeof(hdr))) {
+	rq->payload_basis = rq->capacity;
+	return MM_RET_SUCCESS;
+}
+
+/* Copies the header and checks length and GUID (TS smm-gateway). */
+static int64_t check_header(struct mm_request *rq)
+{
+	struct mm_sp *mm = rq->mm;
+	struct mm_communicate_header hdr;
+	static const struct efi_guid variable_guid = MM_SMM_VARIABLE_GUID;
+	char what[160];
+
+	if (!guest_mem_read(rq->mem, rq->addr, &hdr, sizeof(hdr))) {
 		findings_add(mm->findings, FINDING_FIRMWARE,
 			     "mm.buffer-not-ram",
 			     "MM shared buffer at 0x%llx is not RAM",
@@ -569,7 +581,7 @@ static bool write_reply(struct mm_request *rq, int64_t *ret)
 	memcpy(&hdr, rq->msg, sizeof(hdr));
 	hdr.message_length = reply_len;
 	memcpy(rq->msg, &hdr, sizeof(hdr));
-	if (!guest_mem_write(rq->mm->mem, rq->addr, rq->msg,
+	if (!guest_mem_write(rq->mem, rq->addr, rq->msg,
 			     (size_t)(MM_COMM_HEADER_SIZE + written_len))) {
 		*ret = MM_RET_INVALID_PARAMETER;
 		return false;
@@ -595,77 +607,135 @@ static uint64_t request_function(const struct mm_request *rq)
 	return vh.function;
 }
 
-int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
-		       struct trace_event *ev, int32_t *ffa_error)
+/*
+ * Serves the request placed in rq (addr, capacity, mem): header checks,
+ * injected answers, the variable protocol, the reply.  ffa_fid is the
+ * direct request that carried a doorbell (0: no FF-A, so no injected FF-A
+ * error).
+ */
+static int64_t communicate(struct mm_request *rq, uint32_t ffa_fid,
+			   int32_t *ffa_error)
 {
-	struct mm_request rq;
+	struct mm_sp *mm = rq->mm;
 	struct inject_rule *rule;
 	size_t len;
 	int64_t ret;
 
+	ret = check_header(rq);
+	if (ret != MM_RET_SUCCESS) {
+		return ret;
+	}
+	len = (size_t)(MM_COMM_HEADER_SIZE + rq->message_length);
+	rq->msg = xmalloc(len);
+	if (!guest_mem_read(rq->mem, rq->addr, rq->msg, len)) {
+		ret = MM_RET_INVALID_PARAMETER;
+		goto free_msg;
+	}
+	if (rq->trace != NULL) {
+		rq->trace->request = xmalloc(len);
+		memcpy(rq->trace->request, rq->msg, len);
+		rq->trace->request_len = len;
+	}
+	rq->function = request_function(rq);
+	if (rq->trace != NULL) {
+		rq->trace->function = rq->function;
+	}
+	if (mm->inj != NULL) {
+		rule = ffa_fid != 0 ? inject_ffa_error(mm->inj, ffa_fid,
+						       rq->function)
+				    : NULL;
+		if (rule != NULL) {
+			*ffa_error = (int32_t)rule->code;
+			rq->injected = true;
+			goto free_msg;
+		}
+		rule = inject_mm(mm->inj, INJECT_KIND_MM_RETURN, rq->function);
+		if (rule != NULL) {
+			ret = rule->code; /* the buffer is not touched */
+			rq->injected = true;
+			goto free_msg;
+		}
+	}
+	serve_variable(rq);
+	write_reply(rq, &ret);
+free_msg:
+	free(rq->msg);
+	rq->msg = NULL;
+	return ret;
+}
+
+/* Trace and summary of a request served by communicate(). */
+static void finish(struct mm_request *rq, struct trace_event *ev,
+		   int64_t ret, int32_t ffa_error)
+{
+	if (ev != NULL) {
+		ev->injected = ev->injected || rq->injected;
+	}
+	if (rq->trace != NULL) {
+		rq->trace->mm_ret = ret;
+		trace_summary(ev, rq, ret);
+	}
+	if (ffa_error != 0) {
+		/* Nothing was served: the answer is the FF-A error. */
+		const char *err = ffa_error_name(ffa_error);
+
+		trace_event_set_summary(ev, "MM -> FFA_ERROR %s",
+					err != NULL ? err : "?");
+	}
+}
+
+int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
+		       struct trace_event *ev, int32_t *ffa_error)
+{
+	struct mm_request rq;
+	int64_t ret;
+
 	memset(&rq, 0, sizeof(rq));
 	rq.mm = mm;
+	rq.mem = mm->mem;
 	rq.trace = ev != NULL ? trace_event_mm(ev) : NULL;
 	*ffa_error = 0;
 	if (rq.trace != NULL) {
 		rq.trace->offset = offset;
 	}
 	mm->doorbells++;
-	ret = check_header(&rq, offset);
-	if (ret != MM_RET_SUCCESS) {
-		goto out;
+	ret = check_offset(&rq, offset);
+	if (ret == MM_RET_SUCCESS) {
+		ret = communicate(&rq,
+				  is_64 ? FFA_MSG_SEND_DIRECT_REQ_64
+					: FFA_MSG_SEND_DIRECT_REQ_32,
+				  ffa_error);
 	}
-	len = (size_t)(MM_COMM_HEADER_SIZE + rq.message_length);
-	rq.msg = xmalloc(len);
-	if (!guest_mem_read(mm->mem, rq.addr, rq.msg, len)) {
+	finish(&rq, ev, ret, *ffa_error);
+	return ret;
+}
+
+int64_t mm_sp_communicate(struct mm_sp *mm, const struct guest_mem *mem,
+			  uint64_t addr, uint64_t capacity,
+			  uint64_t payload_basis, struct trace_event *ev)
+{
+	struct mm_request rq;
+	int32_t no_ffa_error = 0;
+	int64_t ret;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.mm = mm;
+	rq.mem = mem;
+	rq.addr = addr;
+	rq.capacity = capacity;
+	rq.payload_basis = payload_basis;
+	rq.trace = ev != NULL ? trace_event_mm(ev) : NULL;
+	if (capacity < MM_COMM_HEADER_SIZE) {
+		findings_add(mm->findings, FINDING_FIRMWARE,
+			     "mm.offset-outside-buffer",
+			     "MM communicate buffer of %llu bytes leaves no "
+			     "room for the 24-byte header",
+			     (unsigned long long)capacity);
 		ret = MM_RET_INVALID_PARAMETER;
-		goto free_msg;
+	} else {
+		ret = communicate(&rq, 0, &no_ffa_error);
 	}
-	if (rq.trace != NULL) {
-		rq.trace->request = xmalloc(len);
-		memcpy(rq.trace->request, rq.msg, len);
-		rq.trace->request_len = len;
-	}
-	rq.function = request_function(&rq);
-	if (rq.trace != NULL) {
-		rq.trace->function = rq.function;
-	}
-	if (mm->inj != NULL) {
-		uint32_t fid = is_64 ? FFA_MSG_SEND_DIRECT_REQ_64
-				     : FFA_MSG_SEND_DIRECT_REQ_32;
-
-		rule = inject_ffa_error(mm->inj, fid, rq.function);
-		if (rule != NULL) {
-			*ffa_error = (int32_t)rule->code;
-			rq.injected = true;
-			goto free_msg;
-		}
-		rule = inject_mm(mm->inj, INJECT_KIND_MM_RETURN, rq.function);
-		if (rule != NULL) {
-			ret = rule->code; /* the buffer is not touched */
-			rq.injected = true;
-			goto free_msg;
-		}
-	}
-	serve_variable(&rq);
-	write_reply(&rq, &ret);
-free_msg:
-	free(rq.msg);
-out:
-	if (ev != NULL) {
-		ev->injected = ev->injected || rq.injected;
-	}
-	if (rq.trace != NULL) {
-		rq.trace->mm_ret = ret;
-		trace_summary(ev, &rq, ret);
-	}
-	if (*ffa_error != 0) {
-		/* Nothing was served: the answer is the FF-A error. */
-		const char *err = ffa_error_name(*ffa_error);
-
-		trace_event_set_summary(ev, "MM -> FFA_ERROR %s",
-					err != NULL ? err : "?");
-	}
+	finish(&rq, ev, ret, 0);
 	return ret;
 }
 

@@ -56,6 +56,18 @@ void mm_sp_free(struct mm_sp *mm);
 int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
 		       struct trace_event *ev, int32_t *ffa_error);
 
+/*
+ * One MM communicate buffer of capacity bytes at addr of mem, for a
+ * transport other than the FF-A doorbell (OP-TEE's StMM pseudo-TA passes
+ * a view of a registered memory reference).  The same checks, store,
+ * injection (except FF-A errors) and trace as a doorbell; the reply never
+ * grows past the request.  GET_PAYLOAD_SIZE counts from payload_basis
+ * bytes (the transport's buffer size).  Returns an MM_RET_* code.
+ */
+int64_t mm_sp_communicate(struct mm_sp *mm, const struct guest_mem *mem,
+			  uint64_t addr, uint64_t capacity,
+			  uint64_t payload_basis, struct trace_event *ev);
+
 /* The payload size GET_PAYLOAD_SIZE reports (TS: buffer - 24 - 16 - 36). */
 uint64_t mm_sp_payload_size(const struct mm_sp *mm);
 struct varstore *mm_sp_store(struct mm_sp *mm);

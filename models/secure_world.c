@@ -11,6 +11,7 @@
 
 #include "common/text.h"
 #include "models/mm_sp.h"
+#include "models/optee.h"
 #include "models/psci.h"
 #include "models/smc_router.h"
 #include "models/varstore_file.h"
@@ -26,6 +27,8 @@ struct secure_world {
 	struct agent agent;
 	struct varstore *store;
 	struct mm_sp *mm[SPMC_MAX_PARTITIONS];
+	struct optee *optee;    /* platforms with OP-TEE, else NULL */
+	struct mm_sp *optee_mm; /* its own partition when the SPMC has none */
 	struct smc_router router;
 	struct sw_observer observer;
 };
@@ -68,6 +71,28 @@ static bool load_store(struct secure_world *w, struct error *err)
 	       varstore_load(w->store, cfg->store_file, err);
 }
 
+/*
+ * OP-TEE's StMM pseudo-TA is answered by the SPMC's MM partition when
+ * there is one, else by a partition of its own: one store either way.
+ */
+static void add_optee(struct secure_world *w, const struct mm_sp_config *mmc,
+		      const struct guest_mem *secure)
+{
+	struct optee_config oc;
+	struct mm_sp *mm = NULL;
+
+	for (size_t i = 0; i < SPMC_MAX_PARTITIONS && mm == NULL; i++) {
+		mm = w->mm[i];
+	}
+	if (mm == NULL) {
+		w->optee_mm = mm_sp_new(mmc, w->store, secure, w->findings,
+					&w->inject);
+		mm = w->optee_mm;
+	}
+	optee_config_default(&oc);
+	w->optee = optee_new(&oc, secure, w->findings, &w->inject, mm);
+}
+
 struct secure_world *secure_world_new(const struct secure_world_config *cfg,
 				      const struct secure_world_ports *ports,
 				      struct trace *trace,
@@ -104,10 +129,14 @@ struct secure_world *secure_world_new(const struct secure_world_config *cfg,
 				     &w->inject);
 		spmc_attach_mm(&w->spmc, i, w->mm[i]);
 	}
+	if (cfg->optee) {
+		add_optee(w, &mmc, ports->secure);
+	}
 	w->router = (struct smc_router){
 		.psci = &w->psci,
 		.spmc = &w->spmc,
 		.agent = &w->agent,
+		.optee = w->optee,
 		.trace = trace,
 		.findings = findings,
 	};
@@ -122,6 +151,8 @@ void secure_world_free(struct secure_world *w)
 	for (size_t i = 0; i < SPMC_MAX_PARTITIONS; i++) {
 		mm_sp_free(w->mm[i]);
 	}
+	optee_free(w->optee);
+	mm_sp_free(w->optee_mm);
 	spmc_free(&w->spmc);
 	agent_free(&w->agent);
 	if (w->store != NULL) {

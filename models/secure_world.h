@@ -31,6 +31,7 @@ struct secure_world_config {
 	uint64_t mm_buf_size;
 	const char *store_file;   /* NV variables persist here (may be NULL) */
 	const char *preload_file; /* initial variables (may be NULL) */
+	bool optee;               /* an OP-TEE with the StMM pseudo-TA */
 };
 
 void secure_world_config_default(struct secure_world_config *cfg);

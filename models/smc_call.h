@@ -1,7 +1,7 @@
 /*
  * One SMC as the models see it: the registers in, the registers out, who
  * called, and what the call should do to the run.  The router
- * (emulator/smc.c) fills `in`, copies it to `out` (so that registers a
+ * (models/smc_router.c) fills `in`, copies it to `out` (so that registers a
  * service does not define are preserved, as SMCCC 1.1+ requires for
  * x4..x17), picks the service and records the result in the trace.
  */

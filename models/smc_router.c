@@ -1,8 +1,9 @@
 /*
  * SMCCC routing (SMCCC 1.2 section 2.5; TF-A's DECLARE_RT_SVC ranges).  The
  * function ID is w0; bits 63:32 of x0 are ignored.  The SVE hint (bit 16)
- * is masked; yielding calls and fast calls with reserved bits 23:17 set are
- * unknown functions.
+ * is masked; calls with reserved bits 23:17 set are unknown functions, and
+ * so are yielding calls except to a row that takes them (the trusted OS,
+ * whose OP-TEE ABI is made of yielding calls).
  */
 #include "models/smc_router.h"
 
@@ -38,33 +39,47 @@ static void route_agent(struct smc_router *r, struct smc_call *call)
 	agent_handle(r->agent, call);
 }
 
+static void route_optee(struct smc_router *r, struct smc_call *call)
+{
+	optee_handle(r->optee, call);
+}
+
 struct smc_route {
 	const char *service;
 	uint32_t owner;
 	uint32_t func_first;
 	uint32_t func_last;
 	smc_service_fn *handle;
+	bool yielding; /* also takes yielding calls */
 };
 
 static const struct smc_route routes[] = {
-	{"arm-architecture", SMCCC_OWNER_ARCH, 0x0000, 0xffff, route_arch},
-	{"psci", SMCCC_OWNER_STD, 0x00, 0x1f, route_psci},
-	{"trng", SMCCC_OWNER_STD, 0x50, 0x5f, route_psci},
-	{"ffa", SMCCC_OWNER_STD, 0x60, 0x97, route_ffa},
-	{"agent", SMCCC_OWNER_OEM, 0xff00, 0xffff, route_agent},
+	{"arm-architecture", SMCCC_OWNER_ARCH, 0x0000, 0xffff, route_arch, false},
+	{"psci", SMCCC_OWNER_STD, 0x00, 0x1f, route_psci, false},
+	{"trng", SMCCC_OWNER_STD, 0x50, 0x5f, route_psci, false},
+	{"ffa", SMCCC_OWNER_STD, 0x60, 0x97, route_ffa, false},
+	{"agent", SMCCC_OWNER_OEM, 0xff00, 0xffff, route_agent, false},
+	/* OP-TEE: owner 50 and 63 (Linux optee_smc.h), when present. */
+	{"optee", SMCCC_OWNER_TOS_FIRST, 0x0000, 0xffff, route_optee, true},
+	{"optee", SMCCC_OWNER_TOS_LAST, 0x0000, 0xffff, route_optee, true},
 };
 
-static const struct smc_route *find_route(uint32_t fid)
+static const struct smc_route *find_route(const struct smc_router *r,
+					  uint32_t fid)
 {
 	uint32_t owner = smccc_owner(fid);
 	uint32_t func = smccc_func_num(fid);
 
-	if (!smccc_is_fast(fid) || (fid & SMCCC_FC_RESERVED_MASK) != 0) {
+	if ((fid & SMCCC_FC_RESERVED_MASK) != 0) {
 		return NULL;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		if (routes[i].handle == route_optee && r->optee == NULL) {
+			continue;
+		}
 		if (routes[i].owner == owner && func >= routes[i].func_first &&
-		    func <= routes[i].func_last) {
+		    func <= routes[i].func_last &&
+		    (smccc_is_fast(fid) || routes[i].yielding)) {
 			return &routes[i];
 		}
 	}
@@ -80,6 +95,9 @@ const char *smc_function_name(uint32_t fid)
 	}
 	if (name == NULL) {
 		name = agent_function_name(fid);
+	}
+	if (name == NULL) {
+		name = optee_function_name(fid);
 	}
 	return name;
 }
@@ -98,6 +116,12 @@ bool smc_function_parse(const char *name, uint32_t *fid)
 	}
 	if (psci_function_parse(name, fid)) {
 		return true;
+	}
+	for (size_t i = 0; i < optee_abi_count(); i++) {
+		if (strcmp(optee_function_name(optee_abi_fid(i)), name) == 0) {
+			*fid = optee_abi_fid(i);
+			return true;
+		}
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(agent_fids); i++) {
 		if (strcmp(agent_function_name(agent_fids[i]), name) == 0) {
@@ -187,7 +211,7 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 	struct trace_event *ev = event_for_call(r, &spare);
 	struct smc_call call;
 	uint32_t fid = (uint32_t)in->x[0] & ~SMCCC_SVE_HINT;
-	const struct smc_route *route = find_route(fid);
+	const struct smc_route *route = find_route(r, fid);
 
 	memset(&call, 0, sizeof(call));
 	call.in = *in;

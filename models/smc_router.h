@@ -12,6 +12,7 @@
 #include "common/finding.h"
 #include "common/trace.h"
 #include "models/agent.h"
+#include "models/optee.h"
 #include "models/psci.h"
 #include "models/secure_port.h"
 #include "models/smc_call.h"
@@ -34,6 +35,7 @@ struct smc_router {
 	struct psci *psci;
 	struct spmc *spmc;
 	struct agent *agent;
+	struct optee *optee; /* NULL: the trusted-OS range is unknown */
 	struct trace *trace;
 	struct findings *findings;
 	uint64_t count;

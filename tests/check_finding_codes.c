@@ -47,7 +47,7 @@ static const char *const source_dirs[] = {"common", "emulator", "models",
 /* The first part of every finding code. */
 static const char *const namespaces[] = {"ffa",     "mm",    "cache",
 					 "runtime", "model", "agent",
-					 "findings"};
+					 "findings", "optee"};
 
 /* Functions that emit a finding, and which argument (0-based) is the code. */
 static const struct {
@@ -60,6 +60,7 @@ static const struct {
 	{"firmware_error", 2},  /* models/spmc.c */
 	{"malformed", 1},       /* models/mm_sp.c */
 	{"invalid_request", 1}, /* models/mm_sp.c */
+	{"optee_msg_finding", 2}, /* models/optee_param.c */
 };
 
 /* Functions whose code-like literals name an expectation, not a finding. */
@@ -81,6 +82,8 @@ static const struct {
 	{"emulator/machine.c", "code"},
 	{"models/spmc.c", "finding"},
 	{"models/mm_sp.c", "code"},
+	{"models/optee_param.c", "code"},
+	{"models/optee_private.h", "code"},
 };
 
 /*

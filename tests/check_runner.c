@@ -26,6 +26,9 @@ static struct scenario_run *run_text(const char *yaml, const char *image)
 	struct runner_options o = {0};
 	char path[512];
 
+	ck_assert_msg(getenv("FFAH_FW_DIR") != NULL,
+		      "FFAH_FW_DIR must name the built firmware (make unit "
+		      "sets it)");
 	ck_assert_msg(scenario_load_string("t.yaml", yaml, strlen(yaml), &set,
 					   &errs),
 		      "%s", errs.count != 0 ? errs.messages[0] : "?");

@@ -26,8 +26,10 @@ void refclient_main(uintptr_t dtb)
 		uart_printf("seeded bug variant %d\n", SEEDED_BUG);
 	}
 	mmu_enable_identity();
-	if (ffa_discover() != 0) {
-		uart_puts("FF-A discovery failed; powering off\n");
+	if (MM_TRANSPORT_OPTEE ? optee_probe() != 0 : ffa_discover() != 0) {
+		uart_puts(MM_TRANSPORT_OPTEE
+				  ? "OP-TEE probe failed; powering off\n"
+				  : "FF-A discovery failed; powering off\n");
 		psci_system_off();
 	}
 	if (mm_init_payload_size() != EFI_SUCCESS) {

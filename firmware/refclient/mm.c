@@ -129,6 +129,17 @@ __rt_text efi_status_t mm_communicate(void *buf, size_t size)
 	efi_status_t status;
 	int32_t mm_ret = 0;
 
+#if MM_TRANSPORT_OPTEE
+	/* The buffer itself is registered and answered in place. */
+	(void)shared;
+	(void)rx_size;
+	(void)mm_ret;
+	(void)status;
+	if (size != tx_size || size > MM_COMM_BUF_MAX) {
+		return EFI_INVALID_PARAMETER;
+	}
+	return optee_mm_communicate(buf, size);
+#endif
 	if (!ffa_rt.ready) {
 		return EFI_UNSUPPORTED;
 	}

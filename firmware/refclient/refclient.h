@@ -31,6 +31,11 @@
 #define FFA_SHARED_MM_BUF_OFFSET 0u
 #endif
 
+/* 1: MM over OP-TEE's StMM pseudo-TA instead of FF-A (optee.c). */
+#ifndef MM_TRANSPORT_OPTEE
+#define MM_TRANSPORT_OPTEE 0
+#endif
+
 #define CACHE_LINE 64u
 
 typedef uint64_t efi_status_t;
@@ -71,6 +76,10 @@ efi_status_t mm_send(size_t payload_size);
 void *mm_setup_header(size_t payload_size, uint64_t function);
 efi_status_t mm_init_payload_size(void);
 extern uint64_t mm_max_payload;
+
+/* optee.c: MM communicate over OP-TEE (MM_TRANSPORT_OPTEE) */
+int optee_probe(void);
+efi_status_t optee_mm_communicate(void *buf, size_t size);
 
 /* var.c: the EFI variable services */
 efi_status_t var_get(const uint16_t *name, const struct efi_guid *guid,

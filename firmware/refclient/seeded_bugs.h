@@ -29,6 +29,14 @@
 #define BUG_NO_RXTX_UNMAP_AT_EBS 13
 #define BUG_STALE_PARTITION_ID_IN_BOOT_DATA 14
 #define BUG_EXITS_BOOT_SERVICES_ALONE 15
+/*
+ * MM over OP-TEE (refclient-optee-*.elf, firmware/refclient/optee.c):
+ * numbered after SEEDED_BUGS of firmware/firmware.mk.
+ */
+#define BUG_OPTEE_MEMREF_OUTSIDE_SHM 16
+#define BUG_OPTEE_SESSION_NEVER_OPENED 17
+#define BUG_OPTEE_WRONG_PARAM_TYPE 18
+#define BUG_OPTEE_SHM_NEVER_UNREGISTERED 19
 
 #define BUG(name) (SEEDED_BUG == BUG_##name)
 

@@ -250,7 +250,8 @@ efi_status_t var_exit_boot_services(void)
 			    "ExitBootServices\n");
 		return status;
 	}
-	if (!BUG(NO_RXTX_UNMAP_AT_EBS) && ffa_unmap_rxtx() != 0) {
+	if (!MM_TRANSPORT_OPTEE && !BUG(NO_RXTX_UNMAP_AT_EBS) &&
+	    ffa_unmap_rxtx() != 0) {
 		return EFI_DEVICE_ERROR;
 	}
 	if (BUG(ZERO_PARTITION_ID_AT_RUNTIME)) {
