@@ -80,7 +80,7 @@ $(OUT)/obj/%.o: %.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # Unicorn's uc_hook_add() takes callbacks as void *, which -pedantic rejects.
-$(OUT)/obj/emulator/machine.o: CFLAGS += -Wno-pedantic
+$(OUT)/obj/emulator/machine.o $(OUT)/obj/emulator/machine_hooks.o: CFLAGS += -Wno-pedantic
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -16,133 +16,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <unicorn/unicorn.h>
 
 #include "common/strbuf.h"
 #include "emulator/devtree.h"
 #include "emulator/disasm.h"
 #include "emulator/pl031.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* QEMU target/arm exception numbers as Unicorn reports them. */
-enum {
-	EXCP_UDEF = 1,
-	EXCP_SWI = 2,
-	EXCP_PREFETCH_ABORT = 3,
-	EXCP_DATA_ABORT = 4,
-	EXCP_IRQ = 5,
-	EXCP_FIQ = 6,
-	EXCP_BKPT = 7,
-	EXCP_HVC = 11,
-	EXCP_SMC = 13,
-	EXCP_UNALIGNED = 22,
-	EXCP_HLT = 0x10001,
-};
-
-/* A64 encodings recognised in fault and hang reports. */
-#define INSN_B_SELF UINT32_C(0x14000000)
-#define INSN_WFI UINT32_C(0xd503207f)
-#define INSN_WFE UINT32_C(0xd503205f)
-#define INSN_HVC_MASK UINT32_C(0xffe0001f)
-#define INSN_HVC UINT32_C(0xd4000002)
-
-/* The end address we never reach: runs stop through uc_emu_stop(). */
-#define RUN_UNTIL UINT64_C(0xfffffffffffffffc)
-
-#define MAX_MMIO_REGIONS 32
-
-/* user_data of an absent-device region: where it starts. */
-struct mmio_ctx {
-	struct machine *m;
-	uint64_t base;
-};
-
-struct machine {
-	struct machine_config cfg;
-	struct mmio_ctx mmio[MAX_MMIO_REGIONS];
-	const struct platform *platform;
-	uc_engine *uc;
-	struct disasm disasm;
-	struct pl011 uart;
-	struct pl031 rtc;
-	struct trace *trace;
-	struct findings *findings;
-	secure_call_fn *secure_call; /* the secure world's entry */
-	void *secure_world;
-	struct guest_mem secure_mem;
-	struct guest_mem cpu_mem;
-	struct cache_model cache;
-
-	uint64_t pc;      /* where the next run starts */
-	uint64_t insns;   /* instructions executed (per block) */
-	uint64_t run_stop_at;
-	uint64_t last_block;
-	uint32_t last_block_size;
-	uint64_t same_block_count;
-	/*
-	 * The wall-clock safety net: the block hook reads the clock every
-	 * CLOCK_CHECK_BLOCKS blocks and stops the run past deadline_ns.
-	 */
-	uint64_t deadline_ns;
-	uint32_t blocks_to_clock_check;
-
-	uint64_t sctlr_shadow;
-	uint64_t counter;
-	uint64_t cntp_cval, cntv_cval;
-	uint32_t cntp_ctl, cntv_ctl;
-
-	/* The current run call. */
-	const struct machine_run_opts *opts;
-	enum machine_stop stop;
-	/*
-	 * A stop decided inside an MMIO callback, taken at the next block.
-	 * Unicorn 2.0.1 loses register values when uc_emu_stop() is called
-	 * in the middle of a block from an MMIO callback (seen: x0 held the
-	 * value just loaded into w2), so those callbacks only ask.
-	 */
-	enum machine_stop deferred_stop;
-	/* The runtime-discipline guard (machine_guard_runtime()). */
-	bool guarding;         /* armed, and some check is on */
-	bool guard_armed;      /* its hooks are in place */
-	unsigned guard_checks; /* GUARD_CHECK_*: machine_guard_checks() */
-	struct guard_range *allowed;
-	size_t allowed_count;
-	struct guard_range *names;
-	size_t name_count;
-	uint64_t guard_reported[32]; /* PCs already reported */
-	size_t guard_report_count;
-	uint64_t guard_violations;
-	/* An invalid access seen by the memory hook, reported after the run. */
-	bool pending_memory_fault;
-	bool pending_fetch;
-	char pending_kind[32];
-	char pending_what[256];
-	bool final;
-	struct machine_fault fault;
-	bool fault_pending_unmapped;
-	/*
-	 * Code addresses someone wants to hear about (machine_watch_pc()).
-	 * The block hook stops the run at a watched block before it runs;
-	 * machine_run() calls the watcher outside emulation (where hooks may
-	 * be added safely) and goes on from the same block, which is then let
-	 * through once (resume_past).
-	 */
-	struct {
-		uint64_t pc;
-		machine_pc_fn *fn;
-		void *ctx;
-	} watches[MACHINE_MAX_PC_WATCHES];
-	size_t watch_count;
-	struct write_watch {
-		struct machine *m;
-		machine_write_fn *fn;
-		void *ctx;
-	} write_watches[MACHINE_MAX_WRITE_WATCHES];
-	size_t write_watch_count;
-	long watch_hit;       /* index of the watch that stopped the run */
-	uint64_t resume_past; /* a watched block let through once */
-};
+#include "emulator/machine_priv.h"
 
 static void guard_mmio(struct machine *m, uint64_t address);
 static void guard_fetch(struct machine *m, uint64_t address);
@@ -191,31 +71,6 @@ void machine_config_default(struct machine_config *cfg)
 	cfg->counter_step = 1000;
 	cfg->shared_buf_addr = cfg->platform->shared_buf_addr;
 	cfg->shared_buf_size = cfg->platform->shared_buf_size;
-}
-
-/* --- Registers ------------------------------------------------------------ */
-
-static int xreg(unsigned n)
-{
-	if (n < 29) {
-		return UC_ARM64_REG_X0 + (int)n;
-	}
-	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
-}
-
-static uint64_t reg_read(struct machine *m, int reg)
-{
-	uint64_t v = 0;
-
-	if (uc_reg_read(m->uc, reg, &v) != UC_ERR_OK) {
-		return 0;
-	}
-	return v;
-}
-
-static bool reg_write(struct machine *m, int reg, uint64_t v)
-{
-	return uc_reg_write(m->uc, reg, &v) == UC_ERR_OK;
 }
 
 /* --- Fault reports -------------------------------------------------------- */
@@ -319,8 +174,8 @@ static void fault_clear(struct machine_fault *f)
 }
 
 /* Records the machine's state for a verdict and stops the run. */
-static void raise_stop(struct machine *m, enum machine_stop stop,
-		       const char *kind, uint64_t pc, const char *what)
+void raise_stop(struct machine *m, enum machine_stop stop,
+		const char *kind, uint64_t pc, const char *what)
 {
 	struct strbuf regs = STRBUF_INIT;
 	struct strbuf dis = STRBUF_INIT;
@@ -537,283 +392,11 @@ static void ignore_write(uc_engine *uc, uint64_t offset, unsigned size,
 	guard_mmio(ctx->m, ctx->base + offset);
 }
 
-/* --- System registers ----------------------------------------------------- */
-
-#define SCTLR_M (UINT64_C(1) << 0)
-#define SCTLR_C (UINT64_C(1) << 2)
-
-#define SYSREG(op0, op1, crn, crm, op2) \
-	((uint32_t)((op0) << 16 | (op1) << 12 | (crn) << 8 | (crm) << 4 | (op2)))
-
-enum {
-	SR_SCTLR_EL1 = SYSREG(3, 0, 1, 0, 0),
-	SR_CNTFRQ_EL0 = SYSREG(3, 3, 14, 0, 0),
-	SR_CNTPCT_EL0 = SYSREG(3, 3, 14, 0, 1),
-	SR_CNTVCT_EL0 = SYSREG(3, 3, 14, 0, 2),
-	SR_CNTPCTSS_EL0 = SYSREG(3, 3, 14, 0, 5),
-	SR_CNTVCTSS_EL0 = SYSREG(3, 3, 14, 0, 6),
-	SR_CNTP_TVAL_EL0 = SYSREG(3, 3, 14, 2, 0),
-	SR_CNTP_CTL_EL0 = SYSREG(3, 3, 14, 2, 1),
-	SR_CNTP_CVAL_EL0 = SYSREG(3, 3, 14, 2, 2),
-	SR_CNTV_TVAL_EL0 = SYSREG(3, 3, 14, 3, 0),
-	SR_CNTV_CTL_EL0 = SYSREG(3, 3, 14, 3, 1),
-	SR_CNTV_CVAL_EL0 = SYSREG(3, 3, 14, 3, 2),
-};
-
-static uint32_t sysreg_key(const uc_arm64_cp_reg *cp)
-{
-	return SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
-}
-
-static uint64_t counter_read(struct machine *m)
-{
-	m->counter += m->cfg.counter_step;
-	return m->counter;
-}
-
-/* CNTx_CTL with ISTATUS (bit 2) computed from the virtual counter. */
-static uint64_t timer_ctl(const struct machine *m, uint32_t ctl, uint64_t cval)
-{
-	ctl &= 3u;
-	if (m->counter >= cval) {
-		ctl |= 4u;
-	}
-	return ctl;
-}
-
-static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg,
-			 const uc_arm64_cp_reg *cp, void *user_data)
-{
-	struct machine *m = user_data;
-	uint64_t v;
-
-	(void)uc;
-	switch (sysreg_key(cp)) {
-	case SR_SCTLR_EL1:
-		v = m->sctlr_shadow;
-		break;
-	case SR_CNTFRQ_EL0:
-		v = m->platform->counter_freq_hz;
-		break;
-	case SR_CNTPCT_EL0:
-	case SR_CNTVCT_EL0:
-	case SR_CNTPCTSS_EL0:
-	case SR_CNTVCTSS_EL0:
-		v = counter_read(m);
-		break;
-	case SR_CNTP_TVAL_EL0:
-		v = (uint32_t)(m->cntp_cval - m->counter);
-		break;
-	case SR_CNTV_TVAL_EL0:
-		v = (uint32_t)(m->cntv_cval - m->counter);
-		break;
-	case SR_CNTP_CTL_EL0:
-		v = timer_ctl(m, m->cntp_ctl, m->cntp_cval);
-		break;
-	case SR_CNTV_CTL_EL0:
-		v = timer_ctl(m, m->cntv_ctl, m->cntv_cval);
-		break;
-	case SR_CNTP_CVAL_EL0:
-		v = m->cntp_cval;
-		break;
-	case SR_CNTV_CVAL_EL0:
-		v = m->cntv_cval;
-		break;
-	default:
-		return 0; /* let Unicorn execute it */
-	}
-	reg_write(m, (int)reg, v);
-	return 1;
-}
-
-static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
-			 const uc_arm64_cp_reg *cp, void *user_data)
-{
-	struct machine *m = user_data;
-	uc_arm64_cp_reg real;
-
-	(void)uc;
-	(void)reg;
-	switch (sysreg_key(cp)) {
-	case SR_SCTLR_EL1:
-		/* The identity-MMU shim: keep M (bit 0) clear underneath. */
-		m->sctlr_shadow = cp->val;
-		m->cache.enabled = (cp->val & SCTLR_M) != 0 &&
-				   (cp->val & SCTLR_C) != 0;
-		real = *cp;
-		real.val &= ~UINT64_C(1);
-		if (uc_reg_write(m->uc, UC_ARM64_REG_CP_REG, &real) !=
-		    UC_ERR_OK) {
-			raise_stop(m, MACHINE_STOP_HOST_ERROR, "host-error",
-				   reg_read(m, UC_ARM64_REG_PC),
-				   "Unicorn refused the SCTLR_EL1 write");
-		}
-		return 1;
-	case SR_CNTP_TVAL_EL0:
-		m->cntp_cval = m->counter + (uint64_t)(int64_t)(int32_t)cp->val;
-		return 1;
-	case SR_CNTV_TVAL_EL0:
-		m->cntv_cval = m->counter + (uint64_t)(int64_t)(int32_t)cp->val;
-		return 1;
-	case SR_CNTP_CTL_EL0:
-		m->cntp_ctl = (uint32_t)cp->val & 3u;
-		return 1;
-	case SR_CNTV_CTL_EL0:
-		m->cntv_ctl = (uint32_t)cp->val & 3u;
-		return 1;
-	case SR_CNTP_CVAL_EL0:
-		m->cntp_cval = cp->val;
-		return 1;
-	case SR_CNTV_CVAL_EL0:
-		m->cntv_cval = cp->val;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* DC operations by (op1, CRm, op2) with op0 = 1, CRn = 7. */
-static const struct {
-	uint32_t op1, crm, op2;
-	enum cache_op op;
-} dc_ops[] = {
-	{0, 6, 1, CACHE_OP_IVAC},  {0, 6, 2, CACHE_OP_ISW},
-	{0, 10, 2, CACHE_OP_CSW},  {0, 14, 2, CACHE_OP_CISW},
-	{3, 4, 1, CACHE_OP_ZVA},   {3, 10, 1, CACHE_OP_CVAC},
-	{3, 11, 1, CACHE_OP_CVAU}, {3, 12, 1, CACHE_OP_CVAP},
-	{3, 14, 1, CACHE_OP_CIVAC},
-};
-
-/*
- * DC/IC/TLBI/AT instructions.  DC operations go to the cache model; a DC
- * ZVA inside a watched range is performed by the model (returns 1: skip),
- * everything else executes as Unicorn does it.
- */
-static uint32_t hook_sys(uc_engine *uc, uc_arm64_reg reg,
-			 const uc_arm64_cp_reg *cp, void *user_data)
-{
-	struct machine *m = user_data;
-
-	(void)uc;
-	(void)reg;
-	if (cp->op0 != 1 || cp->crn != 7) {
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(dc_ops); i++) {
-		if (dc_ops[i].op1 == cp->op1 && dc_ops[i].crm == cp->crm &&
-		    dc_ops[i].op2 == cp->op2) {
-			bool done = cache_maintain(&m->cache, dc_ops[i].op,
-						   cp->val,
-						   reg_read(m, UC_ARM64_REG_PC));
-
-			return dc_ops[i].op == CACHE_OP_ZVA && done ? 1 : 0;
-		}
-	}
-	return 0;
-}
-
-static void hook_watched_write(uc_engine *uc, uc_mem_type type,
-			       uint64_t address, int size, int64_t value,
-			       void *user_data)
-{
-	struct machine *m = user_data;
-
-	(void)uc;
-	(void)type;
-	cache_cpu_write(&m->cache, address, (size_t)size, (uint64_t)value, 0);
-}
-
-static void hook_watched_read(uc_engine *uc, uc_mem_type type,
-			      uint64_t address, int size, int64_t value,
-			      void *user_data)
-{
-	struct machine *m = user_data;
-
-	(void)uc;
-	(void)type;
-	(void)value;
-	cache_cpu_read(&m->cache, address, (size_t)size, 0);
-}
-
-/* Range-limited hooks: only accesses to the range pay for them. */
-static bool hook_range(struct machine *m, uint64_t base, uint64_t size,
-		       struct error *err)
-{
-	uc_hook h;
-	uc_err rc;
-
-	rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_WRITE,
-			 (void *)hook_watched_write,
-			 m, base, base + size - 1);
-	if (rc == UC_ERR_OK) {
-		rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ,
-				 (void *)hook_watched_read, m, base,
-				 base + size - 1);
-	}
-	if (rc != UC_ERR_OK) {
-		return error_setf(err, "watching 0x%" PRIx64 ": %s", base,
-				  uc_strerror(rc));
-	}
-	return true;
-}
-
-bool machine_watch(struct machine *m, const char *name, uint64_t base,
-		   uint64_t size, struct error *err)
-{
-	if (!cache_watch(&m->cache, name, base, size)) {
-		return error_setf(err,
-				  "cannot watch %s at 0x%" PRIx64 " (+0x%" PRIx64
-				  "): not RAM, overlapping, or too many ranges",
-				  name, base, size);
-	}
-	return hook_range(m, base & ~(uint64_t)(CACHE_LINE - 1),
-			  ((base + size + CACHE_LINE - 1) &
-			   ~(uint64_t)(CACHE_LINE - 1)) -
-				  (base & ~(uint64_t)(CACHE_LINE - 1)),
-			  err);
-}
-
-void machine_set_runtime(struct machine *m)
-{
-	m->cache.runtime = true;
-}
-
-const struct cache_model *machine_cache(const struct machine *m)
-{
-	return &m->cache;
-}
-
 /* --- Runtime discipline ---------------------------------------------------- */
 
-static const struct guard_range *guard_find(const struct guard_range *r,
-					    size_t n, uint64_t addr,
-					    unsigned access)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (addr >= r[i].base && addr - r[i].base < r[i].size &&
-		    (access == 0 || (r[i].access & access) != 0)) {
-			return &r[i];
-		}
-	}
-	return NULL;
-}
-
-static const char *guard_region_name(const struct machine *m, uint64_t addr)
-{
-	const struct guard_range *n = guard_find(m->names, m->name_count, addr,
-						 0);
-	const struct platform_region *p = platform_region_at(m->platform,
-							     addr);
-
-	if (n != NULL) {
-		return n->name;
-	}
-	return p != NULL ? p->name : "unmapped";
-}
-
 /*
- * Records one violation.  Each PC is reported once (the first 32), and
- * every violation is counted.
+ * Records one violation.  Each PC is reported once (the first
+ * GUARD_MAX_REPORTED), and every violation is counted.
  */
 static void guard_violation(struct machine *m, const char *code,
 			    const char *what, uint64_t pc, uint64_t addr)
@@ -821,21 +404,15 @@ static void guard_violation(struct machine *m, const char *code,
 	struct strbuf detail = STRBUF_INIT;
 	struct finding *fd;
 
-	m->guard_violations++;
-	for (size_t i = 0; i < m->guard_report_count; i++) {
-		if (m->guard_reported[i] == pc) {
-			return;
-		}
-	}
-	if (m->guard_report_count == ARRAY_SIZE(m->guard_reported)) {
+	if (!runtime_guard_first_at(&m->guard, pc)) {
 		return;
 	}
-	m->guard_reported[m->guard_report_count++] = pc;
-	fd = findings_add(m->findings, FINDING_FIRMWARE, code,
-			  "after ExitBootServices, %s 0x%" PRIx64
-			  " (%s) at pc 0x%" PRIx64 " (%s)",
-			  what, addr, guard_region_name(m, addr), pc,
-			  guard_region_name(m, pc));
+	fd = findings_add(
+		m->findings, FINDING_FIRMWARE, code,
+		"after ExitBootServices, %s 0x%" PRIx64 " (%s) at pc 0x%" PRIx64
+		" (%s)",
+		what, addr, runtime_guard_region_name(&m->guard, m->platform, addr),
+		pc, runtime_guard_region_name(&m->guard, m->platform, pc));
 	fd->pc = pc;
 	fd->address = addr;
 	format_disasm(m, pc, &detail);
@@ -845,9 +422,7 @@ static void guard_violation(struct machine *m, const char *code,
 
 static void guard_fetch(struct machine *m, uint64_t address)
 {
-	if (m->guarding && (m->guard_checks & GUARD_CHECK_FETCH) != 0 &&
-	    guard_find(m->allowed, m->allowed_count, address, GUARD_EXEC) ==
-		    NULL) {
+	if (runtime_guard_violates(&m->guard, GUARD_CHECK_FETCH, address)) {
 		guard_violation(m, "runtime.execute-outside-runtime-code",
 				"executing", address, address);
 	}
@@ -858,28 +433,24 @@ static void hook_guard_access(uc_engine *uc, uc_mem_type type,
 			      void *user_data)
 {
 	struct machine *m = user_data;
-	uint64_t pc = locate_faulting_insn(m, reg_read(m, UC_ARM64_REG_PC),
-					   address);
 
 	(void)uc;
 	(void)size;
 	(void)value;
-	if (!m->guarding || (m->guard_checks & GUARD_CHECK_DATA) == 0 ||
-	    guard_find(m->allowed, m->allowed_count, address,
-		       GUARD_DATA | GUARD_EXEC) != NULL) {
+	if (!runtime_guard_violates(&m->guard, GUARD_CHECK_DATA, address)) {
 		return;
 	}
 	guard_violation(m, "runtime.access-outside-runtime-data",
-			type == UC_MEM_WRITE ? "writing" : "reading", pc,
+			type == UC_MEM_WRITE ? "writing" : "reading",
+			locate_faulting_insn(m, reg_read(m, UC_ARM64_REG_PC),
+					     address),
 			address);
 }
 
 /* MMIO is checked in the device callbacks: GUARD_DATA ranges only. */
 static void guard_mmio(struct machine *m, uint64_t address)
 {
-	if (m->guarding && (m->guard_checks & GUARD_CHECK_MMIO) != 0 &&
-	    guard_find(m->allowed, m->allowed_count, address, GUARD_DATA) ==
-		    NULL) {
+	if (runtime_guard_violates(&m->guard, GUARD_CHECK_MMIO, address)) {
 		guard_violation(m, "runtime.mmio-not-declared-for-runtime",
 				"touching the device at",
 				locate_faulting_insn(m,
@@ -889,75 +460,37 @@ static void guard_mmio(struct machine *m, uint64_t address)
 	}
 }
 
-static int compare_ranges(const void *a, const void *b)
+/* A part of RAM or flash no allowed range covers: a memory hook. */
+static bool hook_gap(void *ctx, uint64_t first, uint64_t last)
 {
-	const struct guard_range *x = a, *y = b;
+	struct machine *m = ctx;
+	uc_hook h;
 
-	return x->base < y->base ? -1 : x->base > y->base;
-}
-
-/* Hooks the parts of [base, end) that no allowed range covers. */
-static bool guard_hook_gaps(struct machine *m, uint64_t base, uint64_t end,
-			    const struct guard_range *sorted, size_t n,
-			    struct error *err)
-{
-	uint64_t at = base;
-
-	for (size_t i = 0; i <= n && at < end; i++) {
-		uint64_t gap_end = i < n ? sorted[i].base : end;
-		uc_hook h;
-
-		if (gap_end > end) {
-			gap_end = end;
-		}
-		if (gap_end > at) {
-			uc_err rc = uc_hook_add(
-				m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-				(void *)hook_guard_access, m, at, gap_end - 1);
-
-			if (rc != UC_ERR_OK) {
-				return error_setf(err, "runtime guard: %s",
-						  uc_strerror(rc));
-			}
-		}
-		if (i < n && sorted[i].base + sorted[i].size > at) {
-			at = sorted[i].base + sorted[i].size;
-		}
-	}
-	return true;
+	return uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			   (void *)hook_guard_access, m, first, last) ==
+	       UC_ERR_OK;
 }
 
 bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 			   size_t allowed_count, const struct guard_range *names,
 			   size_t name_count, struct error *err)
 {
-	struct guard_range *sorted;
-
-	if (m->guard_armed) {
+	if (m->guard.armed) {
 		return true;
 	}
-	m->allowed = xcalloc(allowed_count + 1, sizeof(*m->allowed));
-	memcpy(m->allowed, allowed, allowed_count * sizeof(*allowed));
-	m->allowed_count = allowed_count;
-	m->names = xcalloc(name_count + 1, sizeof(*m->names));
-	memcpy(m->names, names, name_count * sizeof(*names));
-	m->name_count = name_count;
-	sorted = xcalloc(allowed_count + 1, sizeof(*sorted));
-	memcpy(sorted, allowed, allowed_count * sizeof(*allowed));
-	qsort(sorted, allowed_count, sizeof(*sorted), compare_ranges);
+	runtime_guard_arm(&m->guard, allowed, allowed_count, names,
+			  name_count);
 	for (size_t i = 0; i < m->platform->region_count; i++) {
 		const struct platform_region *r = &m->platform->regions[i];
 
 		if ((r->kind == REGION_RAM || r->kind == REGION_ROM) &&
-		    !guard_hook_gaps(m, r->base, r->base + r->size, sorted,
-				     allowed_count, err)) {
-			free(sorted);
-			return false;
+		    !runtime_guard_gaps(&m->guard, r->base, r->base + r->size,
+					hook_gap, m)) {
+			return error_setf(err, "runtime guard: cannot hook "
+					       "the ranges outside the "
+					       "runtime regions");
 		}
 	}
-	free(sorted);
-	m->guard_armed = true;
-	m->guarding = m->guard_checks != 0;
 	return true;
 }
 
@@ -1179,7 +712,7 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 	if (past_deadline(m, address)) {
 		return;
 	}
-	if (m->guarding) {
+	if (m->guard.armed) {
 		guard_fetch(m, address);
 	}
 	if (address == m->last_block && size == m->last_block_size) {
@@ -1358,7 +891,7 @@ struct machine *machine_new(const struct machine_config *cfg,
 	}
 	m->pc = m->platform->default_load_addr;
 	m->resume_past = UINT64_MAX;
-	m->guard_checks = GUARD_CHECK_ALL;
+	runtime_guard_init(&m->guard);
 	return m;
 
 close_uc:
@@ -1382,8 +915,7 @@ void machine_free(struct machine *m)
 	disasm_free(&m->disasm);
 	pl011_free(&m->uart);
 	fault_clear(&m->fault);
-	free(m->allowed);
-	free(m->names);
+	runtime_guard_free(&m->guard);
 	free(m);
 }
 
@@ -1458,8 +990,7 @@ bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
 
 void machine_guard_checks(struct machine *m, unsigned checks)
 {
-	m->guard_checks = checks;
-	m->guarding = m->guard_armed && checks != 0;
+	m->guard.checks = checks;
 }
 
 uint64_t machine_xreg(struct machine *m, unsigned n)

@@ -17,7 +17,8 @@
  * access to unmapped memory ends the run with a fault verdict that shows
  * PC, registers and the disassembly around PC.
  *
- * This is the only module that includes <unicorn/unicorn.h>.
+ * This module (machine.c, machine_hooks.c and their private header) is the
+ * only one that includes <unicorn/unicorn.h>.
  */
 #ifndef EMULATOR_MACHINE_H
 #define EMULATOR_MACHINE_H
@@ -34,6 +35,7 @@
 #include "emulator/loader.h"
 #include "emulator/pl011.h"
 #include "emulator/platform.h"
+#include "emulator/runtime_guard.h"
 #include "models/guest_mem.h"
 #include "models/secure_port.h"
 
@@ -158,19 +160,6 @@ bool machine_watch(struct machine *m, const char *name, uint64_t base,
 /* ExitBootServices happened: set/way maintenance is now a finding. */
 void machine_set_runtime(struct machine *m);
 
-/* What the firmware may use after ExitBootServices. */
-enum guard_access {
-	GUARD_EXEC = 1u << 0,
-	GUARD_DATA = 1u << 1, /* read and write */
-};
-
-struct guard_range {
-	uint64_t base;
-	uint64_t size;
-	unsigned access;  /* GUARD_* */
-	const char *name; /* "runtime code", "EfiRuntimeServicesData", ... */
-};
-
 /*
  * Starts the runtime-discipline check: from now on, executing outside a
  * GUARD_EXEC range, or reading or writing RAM or flash outside a
@@ -183,19 +172,7 @@ struct guard_range {
 bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 			   size_t allowed_count, const struct guard_range *names,
 			   size_t name_count, struct error *err);
-/*
- * Which of the guard's checks run (armed or not; all by default): the
- * runner limits them to the firmware's runtime-service calls, and to code
- * and MMIO, when the code that called ExitBootServices is itself part of
- * the firmware image (U-Boot's built-in `bootefi selftest`), whose memory
- * a runtime service may legitimately read and write for its caller.
- */
-enum guard_check {
-	GUARD_CHECK_FETCH = 1u << 0, /* code outside GUARD_EXEC ranges */
-	GUARD_CHECK_DATA = 1u << 1,  /* RAM/flash outside allowed ranges */
-	GUARD_CHECK_MMIO = 1u << 2,  /* devices outside GUARD_DATA ranges */
-	GUARD_CHECK_ALL = 7u,
-};
+/* Which of the guard's checks run (GUARD_CHECK_*, all by default). */
 void machine_guard_checks(struct machine *m, unsigned checks);
 const struct cache_model *machine_cache(const struct machine *m);
 

@@ -27,6 +27,10 @@ fi
 if grep -rnE '#include "models/' emulator/ | grep -vE 'models/(guest_mem|secure_port|smc_call)\.h'; then
 	fail "emulator/ includes a model (above)"
 fi
+if grep -rlE '#include <unicorn/unicorn.h>' --include='*.c' --include='*.h' \
+	common emulator models harness reports | grep -vE '^emulator/machine(_hooks\.c|_priv\.h|\.c)$'; then
+	fail "Unicorn is included outside the machine (above)"
+fi
 if grep -rnE '#include "(emulator|models)/' reports/; then
 	fail "reports/ includes emulator/ or models/ (above)"
 fi

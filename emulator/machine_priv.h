@@ -1,0 +1,169 @@
+/*
+ * The machine's state, shared by the files that make the Unicorn backend
+ * (machine.c: set-up, runs, traps, memory and devices; machine_hooks.c:
+ * system-register, cache-maintenance and cache-watch hooks).  Only these
+ * include <unicorn/unicorn.h>; nothing outside emulator/machine*.c
+ * includes this header.
+ */
+#ifndef EMULATOR_MACHINE_PRIV_H
+#define EMULATOR_MACHINE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <unicorn/unicorn.h>
+
+#include "emulator/machine.h"
+#include "emulator/disasm.h"
+#include "emulator/pl031.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* QEMU target/arm exception numbers as Unicorn reports them. */
+enum {
+	EXCP_UDEF = 1,
+	EXCP_SWI = 2,
+	EXCP_PREFETCH_ABORT = 3,
+	EXCP_DATA_ABORT = 4,
+	EXCP_IRQ = 5,
+	EXCP_FIQ = 6,
+	EXCP_BKPT = 7,
+	EXCP_HVC = 11,
+	EXCP_SMC = 13,
+	EXCP_UNALIGNED = 22,
+	EXCP_HLT = 0x10001,
+};
+
+/* A64 encodings recognised in fault and hang reports. */
+#define INSN_B_SELF UINT32_C(0x14000000)
+#define INSN_WFI UINT32_C(0xd503207f)
+#define INSN_WFE UINT32_C(0xd503205f)
+#define INSN_HVC_MASK UINT32_C(0xffe0001f)
+#define INSN_HVC UINT32_C(0xd4000002)
+
+/* The end address we never reach: runs stop through uc_emu_stop(). */
+#define RUN_UNTIL UINT64_C(0xfffffffffffffffc)
+
+#define MAX_MMIO_REGIONS 32
+
+/* user_data of an absent-device region: where it starts. */
+struct mmio_ctx {
+	struct machine *m;
+	uint64_t base;
+};
+
+struct machine {
+	struct machine_config cfg;
+	struct mmio_ctx mmio[MAX_MMIO_REGIONS];
+	const struct platform *platform;
+	uc_engine *uc;
+	struct disasm disasm;
+	struct pl011 uart;
+	struct pl031 rtc;
+	struct trace *trace;
+	struct findings *findings;
+	secure_call_fn *secure_call; /* the secure world's entry */
+	void *secure_world;
+	struct guest_mem secure_mem;
+	struct guest_mem cpu_mem;
+	struct cache_model cache;
+
+	uint64_t pc;      /* where the next run starts */
+	uint64_t insns;   /* instructions executed (per block) */
+	uint64_t run_stop_at;
+	uint64_t last_block;
+	uint32_t last_block_size;
+	uint64_t same_block_count;
+	/*
+	 * The wall-clock safety net: the block hook reads the clock every
+	 * CLOCK_CHECK_BLOCKS blocks and stops the run past deadline_ns.
+	 */
+	uint64_t deadline_ns;
+	uint32_t blocks_to_clock_check;
+
+	uint64_t sctlr_shadow;
+	uint64_t counter;
+	uint64_t cntp_cval, cntv_cval;
+	uint32_t cntp_ctl, cntv_ctl;
+
+	/* The current run call. */
+	const struct machine_run_opts *opts;
+	enum machine_stop stop;
+	/*
+	 * A stop decided inside an MMIO callback, taken at the next block.
+	 * Unicorn 2.0.1 loses register values when uc_emu_stop() is called
+	 * in the middle of a block from an MMIO callback (seen: x0 held the
+	 * value just loaded into w2), so those callbacks only ask.
+	 */
+	enum machine_stop deferred_stop;
+	/* The runtime-discipline guard (machine_guard_runtime()). */
+	struct runtime_guard guard;
+	/* An invalid access seen by the memory hook, reported after the run. */
+	bool pending_memory_fault;
+	bool pending_fetch;
+	char pending_kind[32];
+	char pending_what[256];
+	bool final;
+	struct machine_fault fault;
+	bool fault_pending_unmapped;
+	/*
+	 * Code addresses someone wants to hear about (machine_watch_pc()).
+	 * The block hook stops the run at a watched block before it runs;
+	 * machine_run() calls the watcher outside emulation (where hooks may
+	 * be added safely) and goes on from the same block, which is then let
+	 * through once (resume_past).
+	 */
+	struct {
+		uint64_t pc;
+		machine_pc_fn *fn;
+		void *ctx;
+	} watches[MACHINE_MAX_PC_WATCHES];
+	size_t watch_count;
+	struct write_watch {
+		struct machine *m;
+		machine_write_fn *fn;
+		void *ctx;
+	} write_watches[MACHINE_MAX_WRITE_WATCHES];
+	size_t write_watch_count;
+	long watch_hit;       /* index of the watch that stopped the run */
+	uint64_t resume_past; /* a watched block let through once */
+};
+
+/* --- Registers ------------------------------------------------------------ */
+
+static inline int xreg(unsigned n)
+{
+	if (n < 29) {
+		return UC_ARM64_REG_X0 + (int)n;
+	}
+	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+static inline uint64_t reg_read(struct machine *m, int reg)
+{
+	uint64_t v = 0;
+
+	if (uc_reg_read(m->uc, reg, &v) != UC_ERR_OK) {
+		return 0;
+	}
+	return v;
+}
+
+static inline bool reg_write(struct machine *m, int reg, uint64_t v)
+{
+	return uc_reg_write(m->uc, reg, &v) == UC_ERR_OK;
+}
+
+/* machine_hooks.c: the instruction hooks add_hooks() installs. */
+uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg,
+		  const uc_arm64_cp_reg *cp, void *user_data);
+uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
+		  const uc_arm64_cp_reg *cp, void *user_data);
+uint32_t hook_sys(uc_engine *uc, uc_arm64_reg reg,
+		  const uc_arm64_cp_reg *cp, void *user_data);
+uint64_t counter_read(struct machine *m);
+/* machine.c: ends the run with a stop and its fault report. */
+void raise_stop(struct machine *m, enum machine_stop stop, const char *kind,
+		uint64_t pc, const char *what);
+
+#endif /* EMULATOR_MACHINE_PRIV_H */
