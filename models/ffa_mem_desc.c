@@ -156,13 +156,12 @@ int32_t ffa_mem_desc_parse(struct ffa_mem_ctx *x, const uint8_t *b,
 		d->attributes = ffa_mem_rd16(b, FFA_MEM_OFF_ATTRIBUTES);
 		d->emad_size = ffa_mem_rd32(b, FFA_MEM_OFF_EMAD_SIZE);
 		d->emad_offset = ffa_mem_rd32(b, FFA_MEM_OFF_EMAD_OFFSET);
-		if (d->emad_size == 0 && d->emad_offset == 0 &&
-		    d->emad_count != 0) {
+		if (d->emad_size == 0 && d->emad_count != 0) {
 			return ffa_mem_reject(
 			    x, FFA_RET_INVALID_PARAMETERS,
 			    "ffa.mem.layout-version-mismatch",
 			    FFA_MEM_OFF_EMAD_SIZE, 12,
-			    "EMAD size and offset are 0 with %u "
+			    "EMAD size is 0 with %u "
 			    "EMADs: a v1.0 descriptor after "
 			    "negotiating v%u.%u?",
 			    d->emad_count, ffa_version_major(version),

@@ -39,8 +39,7 @@ struct test_sp {
 };
 
 struct test_sp *test_sp_new(uint16_t id, struct ffa_mem *mem,
-			    struct ffa_notif *notif,
-			    const struct guest_mem *gm,
+			    struct ffa_notif *notif, const struct guest_mem *gm,
 			    struct findings *findings)
 {
 	struct test_sp *sp = xcalloc(1, sizeof(*sp));
@@ -51,10 +50,10 @@ struct test_sp *test_sp_new(uint16_t id, struct ffa_mem *mem,
 	sp->gm = gm;
 	sp->findings = findings;
 	sp->mb = (struct ffa_mem_mailbox){
-		.mapped = true,
-		.tx_host = sp->tx,
-		.rx_host = sp->rx,
-		.size = TEST_SP_BUFFER_SIZE,
+	    .mapped = true,
+	    .tx_host = sp->tx,
+	    .rx_host = sp->rx,
+	    .size = TEST_SP_BUFFER_SIZE,
 	};
 	return sp;
 }
@@ -107,7 +106,7 @@ static uint64_t get64(const uint8_t *b, size_t off)
 static struct smccc_regs mem_call(struct test_sp *sp, struct smccc_regs in)
 {
 	struct ffa_mem_caller c = {
-		.id = sp->id, .version = FFA_VERSION_1_2, .mb = &sp->mb};
+	    .id = sp->id, .version = FFA_VERSION_1_2, .mb = &sp->mb};
 	struct smccc_regs out;
 
 	sp->mb.rx_busy = false; /* the partition released RX after reading */
@@ -141,8 +140,8 @@ static int64_t do_retrieve(struct test_sp *sp, uint64_t *args)
 	uint16_t sender = (uint16_t)args[3];
 	uint8_t perms = (uint8_t)(args[3] >> 16);
 	uint32_t flags = (uint32_t)(args[3] >> 32) | (1u << 10);
-	uint32_t type = (flags & FFA_MEM_FLAG_TYPE_MASK) >>
-			FFA_MEM_FLAG_TYPE_SHIFT;
+	uint32_t type =
+	    (flags & FFA_MEM_FLAG_TYPE_MASK) >> FFA_MEM_FLAG_TYPE_SHIFT;
 	uint32_t len = FFA_MEM_V1_1_HEADER_SIZE + FFA_MEM_EMAD_SIZE_V1_2;
 	struct held_handle *h = held_find(sp, handle);
 	struct smccc_regs out;
@@ -174,8 +173,8 @@ static int64_t do_retrieve(struct test_sp *sp, uint64_t *args)
 	put32(sp->tx, FFA_MEM_OFF_EMAD_OFFSET, FFA_MEM_V1_1_HEADER_SIZE);
 	put16(sp->tx, FFA_MEM_V1_1_HEADER_SIZE, sp->id);
 	sp->tx[FFA_MEM_V1_1_HEADER_SIZE + FFA_MEM_EMAD_OFF_PERMS] = perms;
-	out = mem_call(sp, (struct smccc_regs){
-				   .x = {FFA_MEM_RETRIEVE_REQ_64, len, len}});
+	out = mem_call(
+	    sp, (struct smccc_regs){.x = {FFA_MEM_RETRIEVE_REQ_64, len, len}});
 	if (out.x[0] != FFA_MEM_RETRIEVE_RESP) {
 		return error_of(&out);
 	}
@@ -187,9 +186,8 @@ static int64_t do_retrieve(struct test_sp *sp, uint64_t *args)
 	memcpy(sp->resp, sp->rx, got);
 	while (got < total) {
 		out = mem_call(sp, (struct smccc_regs){
-					   .x = {FFA_MEM_FRAG_RX,
-						 (uint32_t)handle,
-						 (uint32_t)(handle >> 32), got}});
+				       .x = {FFA_MEM_FRAG_RX, (uint32_t)handle,
+					     (uint32_t)(handle >> 32), got}});
 		if (out.x[0] != FFA_MEM_FRAG_TX || out.x[3] == 0 ||
 		    out.x[3] > total - got) {
 			return error_of(&out);
@@ -197,8 +195,8 @@ static int64_t do_retrieve(struct test_sp *sp, uint64_t *args)
 		memcpy(sp->resp + got, sp->rx, (size_t)out.x[3]);
 		got += (uint32_t)out.x[3];
 	}
-	composite = get32(sp->resp, FFA_MEM_V1_1_HEADER_SIZE +
-					    FFA_MEM_EMAD_OFF_COMPOSITE);
+	composite = get32(
+	    sp->resp, FFA_MEM_V1_1_HEADER_SIZE + FFA_MEM_EMAD_OFF_COMPOSITE);
 	if ((uint64_t)composite + FFA_MEM_COMPOSITE_SIZE > total) {
 		return FFA_RET_ABORTED;
 	}
@@ -242,7 +240,7 @@ static int64_t do_pattern(struct test_sp *sp, uint64_t *args, bool write)
 		for (uint32_t p = 0; p < h->pages[r]; p++) {
 			uint64_t pa = h->addr[r] + (uint64_t)p * sizeof(page);
 			enum ffa_mem_access a =
-				ffa_mem_page_access(sp->mem, pa, sp->id);
+			    ffa_mem_page_access(sp->mem, pa, sp->id);
 			uint8_t got[FFA_MEM_PAGE_SIZE];
 
 			if (a == FFA_MEM_ACCESS_NONE ||
@@ -321,9 +319,9 @@ static int64_t do_notif(struct test_sp *sp, uint64_t *args, uint32_t fid)
 	}
 	if (fid == FFA_NOTIFICATION_GET) {
 		args[1] = (uint32_t)out.x[2] | (uint64_t)(uint32_t)out.x[3]
-						       << 32;
+						   << 32;
 		args[2] = (uint32_t)out.x[4] | (uint64_t)(uint32_t)out.x[5]
-						       << 32;
+						   << 32;
 	}
 	return 0;
 }

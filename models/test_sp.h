@@ -53,8 +53,7 @@ struct test_sp;
 
 /* mem, notif, gm and findings must outlive the partition. */
 struct test_sp *test_sp_new(uint16_t id, struct ffa_mem *mem,
-			    struct ffa_notif *notif,
-			    const struct guest_mem *gm,
+			    struct ffa_notif *notif, const struct guest_mem *gm,
 			    struct findings *findings);
 void test_sp_free(struct test_sp *sp);
 /* One direct request: args[0..count) in, answer written back in place. */
