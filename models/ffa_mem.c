@@ -667,7 +667,10 @@ static struct smccc_regs mem_retrieve(struct mem_call *x,
 	const struct ffa_mem_receiver *rcv[1];
 	struct smccc_regs out;
 	struct ffa_mem_receiver *self;
+	struct ffa_mem_receiver granted_copy;
 	struct ffa_mem_desc q;
+	uint16_t attrs;
+	uint8_t *resp;
 	struct mem_txn *t;
 	uint8_t *buf = NULL;
 	uint8_t granted = 0;
@@ -734,6 +737,25 @@ static struct smccc_regs mem_retrieve(struct mem_call *x,
 	if (rc != 0) {
 		return mem_error(rc);
 	}
+	/* The response first: if RX cannot take it, nothing changes. */
+	granted_copy = t->d.receivers[k];
+	granted_copy.granted = granted;
+	rcv[0] = &granted_copy;
+	/* The memory is normal-world memory: NS set for secure borrowers. */
+	attrs = t->d.attributes;
+	if (!ffa_mem_layout_v1_0(x->ctx.c->version) &&
+	    (x->ctx.c->id & FFA_ID_SECURE_BIT)) {
+		attrs |= FFA_MEM_ATTR_NS;
+	}
+	resp = ffa_mem_desc_build(
+	    &t->d, t->handle, x->ctx.c->version, rcv, 1, true,
+	    (t->d.flags & FFA_MEM_FLAG_ZERO) | (uint32_t)t->kind
+						   << FFA_MEM_FLAG_TYPE_SHIFT,
+	    attrs, &out_len);
+	out = deliver(x, t->handle, resp, out_len);
+	if (out.x[0] == FFA_ERROR) {
+		return out;
+	}
 	self = &t->d.receivers[k];
 	self->retrieved = true;
 	self->granted = granted;
@@ -741,24 +763,6 @@ static struct smccc_regs mem_retrieve(struct mem_call *x,
 	if ((t->d.flags & FFA_MEM_FLAG_ZERO) != 0 && !t->zeroed) {
 		zero_ranges(x->m, &t->d);
 		t->zeroed = true;
-	}
-	rcv[0] = self;
-	/* The memory is normal-world memory: NS set for secure borrowers. */
-	out_len = 0;
-	{
-		uint16_t attrs = t->d.attributes;
-		uint8_t *b;
-
-		if (!ffa_mem_layout_v1_0(x->ctx.c->version) &&
-		    (x->ctx.c->id & FFA_ID_SECURE_BIT)) {
-			attrs |= FFA_MEM_ATTR_NS;
-		}
-		b = ffa_mem_desc_build(
-		    &t->d, t->handle, x->ctx.c->version, rcv, 1, true,
-		    (t->d.flags & FFA_MEM_FLAG_ZERO) |
-			(uint32_t)t->kind << FFA_MEM_FLAG_TYPE_SHIFT,
-		    attrs, &out_len);
-		out = deliver(x, t->handle, b, out_len);
 	}
 	if (t->kind == FFA_MEM_KIND_DONATE) {
 		/* Ownership moves; the handle is used up (Hafnium). */
