@@ -50,7 +50,7 @@
 
 #define TARGET "fuzz_ffa_mem"
 #define RAM_BASE UINT64_C(0x40000000)
-#define RAM_SIZE UINT64_C(0x100000)
+#define RAM_SIZE UINT64_C(0x200000)
 #define TX (RAM_BASE + 0x1000)
 #define RX (RAM_BASE + 0x2000)
 #define DYN (RAM_BASE + 0x3000)
@@ -128,6 +128,13 @@ static void check_reply(const struct smccc_regs *out)
 {
 	uint64_t x0 = out->x[0];
 
+	if (fuzz_verbose()) {
+		fprintf(stderr,
+			"  -> x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx\n",
+			(unsigned long long)x0, (unsigned long long)out->x[1],
+			(unsigned long long)out->x[2],
+			(unsigned long long)out->x[3]);
+	}
 	if (x0 == FFA_ERROR) {
 		int32_t code = (int32_t)out->x[2];
 
