@@ -1222,7 +1222,7 @@ static void f_tags(struct loader *ld, const struct node *v, void *base,
 /* --- spmc ----------------------------------------------------------------- */
 
 static const char *const ffa_versions[] = {"1.0", "1.1", "1.2", NULL};
-static const char *const sp_models[] = {"mm-variable", "echo", NULL};
+static const char *const sp_models[] = {"mm-variable", "echo", "test", NULL};
 
 static const struct field shared_buffer_fields[] = {
 	ROW("address", false, f_u64, struct scenario_spmc,

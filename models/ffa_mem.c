@@ -256,6 +256,19 @@ static uint16_t owner_of(const struct ffa_mem *m, uint64_t pa)
 	return m->cfg.nwd_id;
 }
 
+static bool overlaps_donation(const struct ffa_mem *m,
+			      const struct ffa_mem_range *r)
+{
+	for (size_t i = 0; i < m->donated_count; i++) {
+		if (ffa_mem_ranges_overlap(m->donated[i].addr,
+					   m->donated[i].pages, r->addr,
+					   r->pages)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * The sender must own every page of d with exclusive access: no page in a
  * complete transaction, none donated away (Hafnium
@@ -292,6 +305,9 @@ static int32_t check_ownership(struct mem_call *x, const struct ffa_mem_desc *d)
 				}
 			}
 		}
+		if (!overlaps_donation(m, r) && d->sender == m->cfg.nwd_id) {
+			continue; /* never donated: the normal world's */
+		}
 		for (uint32_t p = 0; p < r->pages; p++) {
 			uint64_t pa = r->addr + (uint64_t)p * FFA_MEM_PAGE_SIZE;
 			uint16_t owner = owner_of(m, pa);
@@ -300,12 +316,9 @@ static int32_t check_ownership(struct mem_call *x, const struct ffa_mem_desc *d)
 				return ffa_mem_reject(
 				    &x->ctx, FFA_RET_DENIED,
 				    "ffa.mem.not-owner", off, 12,
-				    "page 0x%llx belongs to 0x%04x, "
-				    "not the sender",
+				    "page 0x%llx belongs to 0x%04x, not the "
+				    "sender",
 				    (unsigned long long)pa, owner);
-			}
-			if (m->donated_count == 0 && owner == m->cfg.nwd_id) {
-				break; /* nothing donated: all NWd pages */
 			}
 		}
 	}
