@@ -1002,6 +1002,181 @@ START_TEST(memory_calls_need_a_negotiated_version_and_zero_registers)
 }
 END_TEST
 
+/* --- Calls made directly as a partition (host mailbox) ------------------- */
+
+/* A partition's own mailbox, as models/test_sp.c has one. */
+struct raw_sp {
+	uint8_t tx[4096];
+	uint8_t rx[4096];
+	struct ffa_mem_mailbox mb;
+	struct ffa_mem_caller c;
+};
+
+static void raw_init(struct raw_sp *r, uint16_t id, uint32_t version)
+{
+	memset(r, 0, sizeof(*r));
+	r->mb = (struct ffa_mem_mailbox){.mapped = true,
+					 .tx_host = r->tx,
+					 .rx_host = r->rx,
+					 .size = sizeof(r->tx)};
+	r->c =
+	    (struct ffa_mem_caller){.id = id, .version = version, .mb = &r->mb};
+}
+
+static struct smccc_regs raw_call(struct raw_sp *r, struct smccc_regs in)
+{
+	struct smccc_regs out;
+
+	ffa_mem_call(mm(), &r->c, &in, &out);
+	return out;
+}
+
+/* A v1.1 retrieve request naming `count` receivers (the first = caller). */
+static uint32_t raw_request(struct raw_sp *r, uint64_t handle,
+			    const uint16_t *ids, uint32_t count, uint8_t perms,
+			    uint32_t flags)
+{
+	uint32_t len = 48 + 16 * count;
+
+	memset(r->tx, 0, len);
+	put32(r->tx, 4, flags);
+	put64(r->tx, 8, handle);
+	put64(r->tx, 16, TAG);
+	put32(r->tx, 24, 16);
+	put32(r->tx, 28, count);
+	put32(r->tx, 32, 48);
+	for (uint32_t i = 0; i < count; i++) {
+		put16(r->tx, 48 + 16 * i, ids[i]);
+		r->tx[48 + 16 * i + 2] = perms;
+	}
+	return len;
+}
+
+START_TEST(raw_partition_retrieve_rules)
+{
+	struct spec sp = basic(V11, FFA_MEM_KIND_SHARE, 1);
+	static const uint16_t both[2] = {SP_ID, SP2_ID};
+	static const uint16_t other[2] = {SP2_ID, SP_ID};
+	struct raw_sp r;
+	struct smccc_regs out;
+	uint64_t h;
+	uint32_t len;
+
+	start(V11);
+	sp.receiver_count = 2;
+	sp.receivers[1] = SP2_ID;
+	sp.perms[1] = FFA_MEM_DATA_RO;
+	h = send_ok(FFA_MEM_KIND_SHARE, &sp);
+	raw_init(&r, SP2_ID, V11);
+	/* Without the v1.2 bypass flag every borrower must be listed. */
+	len = raw_request(&r, h, both + 1, 1, FFA_MEM_DATA_RO, 0);
+	out = raw_call(
+	    &r, (struct smccc_regs){.x = {FFA_MEM_RETRIEVE_REQ_32, len, len}});
+	ck_assert_uint_eq(out.x[0], FFA_ERROR);
+	ck_assert_int_eq((int32_t)out.x[2], FFA_RET_INVALID_PARAMETERS);
+	ASSERT_FINDING("ffa.mem.retrieve-receivers");
+	/* The bypass flag needs v1.2. */
+	len = raw_request(&r, h, both + 1, 1, FFA_MEM_DATA_RO, 1u << 10);
+	out = raw_call(
+	    &r, (struct smccc_regs){.x = {FFA_MEM_RETRIEVE_REQ_64, len, len}});
+	ck_assert_int_eq((int32_t)out.x[2], FFA_RET_INVALID_PARAMETERS);
+	/* No EMAD: a hypervisor retrieve, which partitions may not make. */
+	len = raw_request(&r, h, both, 0, 0, 0);
+	out = raw_call(
+	    &r, (struct smccc_regs){.x = {FFA_MEM_RETRIEVE_REQ_64, len, len}});
+	ck_assert_int_eq((int32_t)out.x[2], FFA_RET_INVALID_PARAMETERS);
+	/* Both listed, in another order: accepted, RO as the sender gave. */
+	len = raw_request(&r, h, other, 2, 0, 0);
+	out = raw_call(
+	    &r, (struct smccc_regs){.x = {FFA_MEM_RETRIEVE_REQ_64, len, len}});
+	ck_assert_uint_eq(out.x[0], FFA_MEM_RETRIEVE_RESP);
+	ck_assert(r.mb.rx_filled);
+	ck_assert_uint_eq(get32(r.rx, 28), 1); /* only the caller's EMAD */
+	ck_assert_uint_eq(r.rx[48] | r.rx[49] << 8, SP2_ID);
+	ck_assert_uint_eq(
+	    r.rx[50], FFA_MEM_DATA_RO | FFA_MEM_INSN_NX << FFA_MEM_INSN_SHIFT);
+	ck_assert_uint_eq(get32(r.rx, 2) & 0xffff,
+			  FFA_MEM_ATTR_NORMAL_WB_INNER | FFA_MEM_ATTR_NS);
+	ck_assert_uint_eq((get32(r.rx, 4) >> 3) & 3, FFA_MEM_KIND_SHARE);
+	ck_assert_int_eq(ffa_mem_page_access(mm(), PAGES, SP2_ID),
+			 FFA_MEM_ACCESS_RO);
+	/* A one-fragment response leaves nothing for FRAG_RX. */
+	r.mb.rx_busy = true;
+	out = raw_call(&r, (struct smccc_regs){.x = {FFA_MEM_FRAG_RX,
+						     (uint32_t)h, h >> 32, 0}});
+	ck_assert_uint_eq(out.x[0], FFA_ERROR);
+	ASSERT_FINDING("ffa.mem.frag-unknown-handle");
+}
+END_TEST
+
+START_TEST(raw_partition_relinquish_and_reclaim_rules)
+{
+	struct spec sp = basic(V11, FFA_MEM_KIND_LEND, 1);
+	struct raw_sp r;
+	struct smccc_regs out;
+	uint64_t h;
+
+	start(V11);
+	h = send_ok(FFA_MEM_KIND_LEND, &sp);
+	raw_init(&r, SP2_ID, V11);
+	/* Relinquish: exactly the caller must be listed. */
+	memset(r.tx, 0, 32);
+	put64(r.tx, 0, h);
+	put32(r.tx, 12, 2);
+	put16(r.tx, 16, SP2_ID);
+	out = raw_call(&r, (struct smccc_regs){.x = {FFA_MEM_RELINQUISH}});
+	ck_assert_int_eq((int32_t)out.x[2], FFA_RET_INVALID_PARAMETERS);
+	ASSERT_FINDING("ffa.mem.relinquish-endpoints");
+	/* A partition that is no borrower of the handle. */
+	put32(r.tx, 12, 1);
+	out = raw_call(&r, (struct smccc_regs){.x = {FFA_MEM_RELINQUISH}});
+	ck_assert_int_eq((int32_t)out.x[2], FFA_RET_INVALID_PARAMETERS);
+	ASSERT_FINDING("ffa.mem.relinquish-not-borrower");
+	/* Only the owner reclaims. */
+	out = raw_call(&r, (struct smccc_regs){
+			       .x = {FFA_MEM_RECLAIM, (uint32_t)h, h >> 32}});
+	ck_assert_int_eq((int32_t)out.x[2], FFA_RET_DENIED);
+	ASSERT_FINDING("ffa.mem.reclaim-not-owner");
+	/* The refused calls changed nothing: the borrower still retrieves. */
+	ck_assert_int_eq(sp_retrieve(h, FFA_MEM_KIND_LEND), 0);
+	ck_assert_uint_eq(ffa_mem_transaction_count(mm()), 1);
+}
+END_TEST
+
+START_TEST(zeroing_the_lender_did_not_allow_is_denied)
+{
+	struct spec sp = basic(V11, FFA_MEM_KIND_LEND, 1);
+	uint64_t out[5];
+	uint64_t h;
+
+	start(V11);
+	h = send_ok(FFA_MEM_KIND_LEND, &sp); /* no zero flag */
+	sp_cmd(TEST_SP_RETRIEVE, h, TAG,
+	       (uint64_t)(FFA_MEM_FLAG_ZERO | FFA_MEM_KIND_LEND
+						  << FFA_MEM_FLAG_TYPE_SHIFT)
+		   << 32,
+	       out);
+	ck_assert_int_eq((int64_t)out[0], FFA_RET_DENIED);
+	ASSERT_FINDING("ffa.mem.retrieve-zero");
+	ck_assert(!ffa_mem_handle_retrieved(mm(), h, SP_ID));
+}
+END_TEST
+
+START_TEST(smc32_share_with_the_descriptor_in_registers)
+{
+	struct spec sp = basic(V11, FFA_MEM_KIND_SHARE, 1);
+	uint8_t b[256];
+	uint32_t len = build(b, sizeof(b), &sp);
+	struct smc_call c;
+
+	start(V11);
+	memcpy(fake_guest_mem_at(&ram, DYN, len), b, len);
+	/* The upper half of x3 is not part of an SMC32 call. */
+	c = FFA(FFA_MEM_SHARE_32, len, len, DYN | UINT64_C(0xdead) << 32, 1);
+	ck_assert_uint_ne(handle_of(&c), 0);
+}
+END_TEST
+
 Suite *ffa_mem_suite(void);
 
 Suite *ffa_mem_suite(void)
@@ -1045,6 +1220,10 @@ Suite *ffa_mem_suite(void)
 	tcase_add_test(tc, retrieve_request_rules);
 	tcase_add_test(tc, read_only_share_cannot_be_written_or_retrieved_rw);
 	tcase_add_test(tc, relinquish_and_reclaim_flag_rules);
+	tcase_add_test(tc, zeroing_the_lender_did_not_allow_is_denied);
+	tcase_add_test(tc, raw_partition_retrieve_rules);
+	tcase_add_test(tc, raw_partition_relinquish_and_reclaim_rules);
+	tcase_add_test(tc, smc32_share_with_the_descriptor_in_registers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hypervisor-retrieve");
