@@ -40,7 +40,10 @@ SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
 	direct-req-before-version message-length-without-name \
 	rx-never-released accepts-larger-response \
 	direct-req-32-with-64-offset setway-flush-at-runtime \
-	no-rxtx-unmap-at-ebs stale-partition-id-in-boot-data
+	no-rxtx-unmap-at-ebs stale-partition-id-in-boot-data \
+	mem-v1-1-layout-after-v1-0 mem-constituent-past-composite \
+	mem-reclaim-before-relinquish mem-lend-without-zero-flag \
+	mem-double-retrieve
 
 REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
 REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \

@@ -34,6 +34,7 @@ void refclient_main(uintptr_t dtb)
 		uart_puts("EFI: MM partition does not answer; powering off\n");
 		psci_system_off();
 	}
+	memtest_run();
 	agent_hello();
 	uart_puts("agent: ready\n");
 	agent_start();
