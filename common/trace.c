@@ -112,6 +112,8 @@ const char *trace_kind_name(enum trace_kind k)
 		return "stop";
 	case TRACE_NOTE:
 		return "note";
+	case TRACE_PHASE:
+		return "phase";
 	}
 	return "?";
 }
@@ -177,8 +179,18 @@ void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
 		snprintf(fid, sizeof(fid), "0x%08x", (unsigned)ev->fid);
 		jsonw_kv_string(&j, "fid", fid);
 		jsonw_kv_string(&j, "name", ev->name);
+		jsonw_kv_uint(&j, "cpu", ev->cpu);
+		if (ev->el != 0) {
+			jsonw_kv_uint(&j, "el", ev->el);
+		}
+		if (ev->service != NULL) {
+			jsonw_kv_string(&j, "service", ev->service);
+		}
 		jsonw_kv_string(&j, "result",
 			       smc_disposition_name(ev->disposition));
+		if (ev->returned != NULL) {
+			jsonw_kv_string(&j, "returned", ev->returned);
+		}
 		jsonw_key(&j, "in");
 		jsonw_begin_array(&j);
 		for (size_t i = 0; i < SMCCC_REG_COUNT; i++) {
@@ -191,6 +203,11 @@ void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
 			jsonw_hex(&j, ev->out[i]);
 		}
 		jsonw_end_array(&j);
+	}
+	if (ev->kind == TRACE_PHASE) {
+		jsonw_kv_string(&j, "from", ev->phase_from);
+		jsonw_kv_string(&j, "to", ev->phase_to);
+		jsonw_kv_string(&j, "evidence", ev->evidence);
 	}
 	if (ev->injected) {
 		jsonw_kv_bool(&j, "injected", true);

@@ -20,6 +20,7 @@ enum trace_kind {
 	TRACE_STEP,  /* a scenario step begins (summary = its kind) */
 	TRACE_STOP,  /* the run ended (summary = why) */
 	TRACE_NOTE,  /* anything else worth a line (summary) */
+	TRACE_PHASE, /* the lifecycle phase changed (phase_from/to, evidence) */
 };
 
 /* What became of an SMC. */
@@ -58,8 +59,14 @@ struct trace_event {
 	uint64_t pc;     /* the SMC instruction */
 	uint64_t lr;     /* x30 at the SMC: usually the caller of the stub */
 	uint64_t insns;
+	uint32_t cpu;    /* the calling core */
+	uint8_t el;      /* the caller's exception level (0: not known) */
 	uint32_t fid;
-	const char *name; /* static string */
+	const char *name;    /* static string */
+	const char *service; /* static: the SMCCC service that answered */
+	const char *returned; /* static: the function x0 names on return */
+	/* TRACE_PHASE: static names of the phases and of the evidence. */
+	const char *phase_from, *phase_to, *evidence;
 	uint64_t in[SMCCC_REG_COUNT];
 	uint64_t out[SMCCC_REG_COUNT];
 	enum smc_disposition disposition;

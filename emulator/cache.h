@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 
 #define CACHE_LINE 64u
 #define CACHE_MAX_RANGES 8

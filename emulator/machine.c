@@ -2,7 +2,7 @@
  * The machine on Unicorn.  See machine.h for the model and its shims.
  *
  * Hooks (all registered once in machine_new()):
- *   UC_HOOK_INTR        SMC (intno 13) -> router; anything else -> fault
+ *   UC_HOOK_INTR        SMC (intno 13) -> the secure world; else -> fault
  *   UC_HOOK_INSN MRS    SCTLR_EL1 shadow, virtual counter and timers
  *   UC_HOOK_INSN MSR    SCTLR_EL1 shadow, timers
  *   UC_HOOK_BLOCK       instruction budget, branch-to-self detection
@@ -18,7 +18,6 @@
 
 #include <unicorn/unicorn.h>
 
-#include "abi/ffa.h"
 #include "common/strbuf.h"
 #include "emulator/devtree.h"
 #include "emulator/disasm.h"
@@ -69,7 +68,8 @@ struct machine {
 	struct pl031 rtc;
 	struct trace *trace;
 	struct findings *findings;
-	struct smc_router *router;
+	secure_call_fn *secure_call; /* the secure world's entry */
+	void *secure_world;
 	struct guest_mem secure_mem;
 	struct guest_mem cpu_mem;
 	struct cache_model cache;
@@ -103,7 +103,9 @@ struct machine {
 	 */
 	enum machine_stop deferred_stop;
 	/* The runtime-discipline guard (machine_guard_runtime()). */
-	bool guarding;
+	bool guarding;         /* armed, and some check is on */
+	bool guard_armed;      /* its hooks are in place */
+	unsigned guard_checks; /* GUARD_CHECK_*: machine_guard_checks() */
 	struct guard_range *allowed;
 	size_t allowed_count;
 	struct guard_range *names;
@@ -119,6 +121,27 @@ struct machine {
 	bool final;
 	struct machine_fault fault;
 	bool fault_pending_unmapped;
+	/*
+	 * Code addresses someone wants to hear about (machine_watch_pc()).
+	 * The block hook stops the run at a watched block before it runs;
+	 * machine_run() calls the watcher outside emulation (where hooks may
+	 * be added safely) and goes on from the same block, which is then let
+	 * through once (resume_past).
+	 */
+	struct {
+		uint64_t pc;
+		machine_pc_fn *fn;
+		void *ctx;
+	} watches[MACHINE_MAX_PC_WATCHES];
+	size_t watch_count;
+	struct write_watch {
+		struct machine *m;
+		machine_write_fn *fn;
+		void *ctx;
+	} write_watches[MACHINE_MAX_WRITE_WATCHES];
+	size_t write_watch_count;
+	long watch_hit;       /* index of the watch that stopped the run */
+	uint64_t resume_past; /* a watched block let through once */
 };
 
 static void guard_mmio(struct machine *m, uint64_t address);
@@ -822,7 +845,7 @@ static void guard_violation(struct machine *m, const char *code,
 
 static void guard_fetch(struct machine *m, uint64_t address)
 {
-	if (m->guarding &&
+	if (m->guarding && (m->guard_checks & GUARD_CHECK_FETCH) != 0 &&
 	    guard_find(m->allowed, m->allowed_count, address, GUARD_EXEC) ==
 		    NULL) {
 		guard_violation(m, "runtime.execute-outside-runtime-code",
@@ -841,7 +864,7 @@ static void hook_guard_access(uc_engine *uc, uc_mem_type type,
 	(void)uc;
 	(void)size;
 	(void)value;
-	if (!m->guarding ||
+	if (!m->guarding || (m->guard_checks & GUARD_CHECK_DATA) == 0 ||
 	    guard_find(m->allowed, m->allowed_count, address,
 		       GUARD_DATA | GUARD_EXEC) != NULL) {
 		return;
@@ -854,7 +877,7 @@ static void hook_guard_access(uc_engine *uc, uc_mem_type type,
 /* MMIO is checked in the device callbacks: GUARD_DATA ranges only. */
 static void guard_mmio(struct machine *m, uint64_t address)
 {
-	if (m->guarding &&
+	if (m->guarding && (m->guard_checks & GUARD_CHECK_MMIO) != 0 &&
 	    guard_find(m->allowed, m->allowed_count, address, GUARD_DATA) ==
 		    NULL) {
 		guard_violation(m, "runtime.mmio-not-declared-for-runtime",
@@ -910,7 +933,7 @@ bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 {
 	struct guard_range *sorted;
 
-	if (m->guarding) {
+	if (m->guard_armed) {
 		return true;
 	}
 	m->allowed = xcalloc(allowed_count + 1, sizeof(*m->allowed));
@@ -933,7 +956,8 @@ bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 		}
 	}
 	free(sorted);
-	m->guarding = true;
+	m->guard_armed = true;
+	m->guarding = m->guard_checks != 0;
 	return true;
 }
 
@@ -941,6 +965,8 @@ bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 
 static void handle_smc(struct machine *m)
 {
+	/* One core, running at EL1 (Unicorn 2.0.1 has no usable EL2). */
+	const struct sw_caller caller = {.cpu = 0, .el = 1};
 	struct smccc_regs in, out;
 	uint64_t pc = reg_read(m, UC_ARM64_REG_PC) - 4; /* PC is past the SMC */
 	enum smc_action action;
@@ -948,13 +974,8 @@ static void handle_smc(struct machine *m)
 	for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
 		in.x[i] = reg_read(m, xreg(i));
 	}
-	if ((uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ_64 ||
-	    (uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ_32 ||
-	    (uint32_t)in.x[0] == FFA_MSG_SEND_DIRECT_REQ2) {
-		cache_doorbell(&m->cache);
-	}
-	action = smc_router_dispatch(m->router, &in, pc, reg_read(m, xreg(30)),
-				     m->insns, &out);
+	action = m->secure_call(m->secure_world, &caller, &in, pc,
+				reg_read(m, xreg(30)), m->insns, &out);
 	if (action != SMC_ACTION_AGENT_WAIT) {
 		for (unsigned i = 0; i < SMCCC_REG_COUNT; i++) {
 			reg_write(m, xreg(i), out.x[i]);
@@ -1117,6 +1138,23 @@ static bool past_deadline(struct machine *m, uint64_t address)
 	return true;
 }
 
+/* True (and the run stopping) when address starts a watched block. */
+static bool watch_stops_here(struct machine *m, uint64_t address)
+{
+	if (address == m->resume_past) {
+		m->resume_past = UINT64_MAX;
+		return false;
+	}
+	for (size_t i = 0; i < m->watch_count; i++) {
+		if (m->watches[i].pc == address) {
+			m->watch_hit = (long)i;
+			uc_emu_stop(m->uc);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Counts instructions per block: cheap, deterministic, and good to a block.
  * A one-instruction block that branches to itself is a hang (`b .`).
@@ -1127,6 +1165,9 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 	struct machine *m = user_data;
 
 	(void)uc;
+	if (m->watch_count != 0 && watch_stops_here(m, address)) {
+		return;
+	}
 	if (m->deferred_stop != MACHINE_STOP_NONE &&
 	    m->stop == MACHINE_STOP_NONE) {
 		m->stop = m->deferred_stop;
@@ -1316,6 +1357,8 @@ struct machine *machine_new(const struct machine_config *cfg,
 		goto close_uc;
 	}
 	m->pc = m->platform->default_load_addr;
+	m->resume_past = UINT64_MAX;
+	m->guard_checks = GUARD_CHECK_ALL;
 	return m;
 
 close_uc:
@@ -1344,9 +1387,89 @@ void machine_free(struct machine *m)
 	free(m);
 }
 
-void machine_set_router(struct machine *m, struct smc_router *router)
+void machine_set_secure_port(struct machine *m, secure_call_fn *call,
+			     void *world)
 {
-	m->router = router;
+	m->secure_call = call;
+	m->secure_world = world;
+}
+
+bool machine_watch_pc(struct machine *m, uint64_t pc, machine_pc_fn *fn,
+		      void *ctx)
+{
+	for (size_t i = 0; i < m->watch_count; i++) {
+		if (m->watches[i].pc == pc) {
+			m->watches[i].fn = fn;
+			m->watches[i].ctx = ctx;
+			return true;
+		}
+	}
+	if (m->watch_count == MACHINE_MAX_PC_WATCHES) {
+		return false;
+	}
+	m->watches[m->watch_count].pc = pc;
+	m->watches[m->watch_count].fn = fn;
+	m->watches[m->watch_count].ctx = ctx;
+	m->watch_count++;
+	return true;
+}
+
+void machine_unwatch_pc(struct machine *m, uint64_t pc)
+{
+	for (size_t i = 0; i < m->watch_count; i++) {
+		if (m->watches[i].pc == pc) {
+			m->watches[i] = m->watches[--m->watch_count];
+			return;
+		}
+	}
+}
+
+static void hook_write_watch(uc_engine *uc, uc_mem_type type,
+			       uint64_t address, int size, int64_t value,
+			       void *user_data)
+{
+	struct write_watch *w = user_data;
+
+	(void)uc;
+	(void)type;
+	(void)size;
+	w->fn(w->ctx, address, (uint64_t)value);
+}
+
+bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
+			 machine_write_fn *fn, void *ctx)
+{
+	struct write_watch *w;
+	uc_hook h;
+
+	if (m->write_watch_count == MACHINE_MAX_WRITE_WATCHES || len == 0) {
+		return false;
+	}
+	w = &m->write_watches[m->write_watch_count];
+	*w = (struct write_watch){m, fn, ctx};
+	if (uc_hook_add(m->uc, &h, UC_HOOK_MEM_WRITE,
+			(void *)hook_write_watch, w, addr,
+			addr + len - 1) != UC_ERR_OK) {
+		return false;
+	}
+	m->write_watch_count++;
+	return true;
+}
+
+void machine_guard_checks(struct machine *m, unsigned checks)
+{
+	m->guard_checks = checks;
+	m->guarding = m->guard_armed && checks != 0;
+}
+
+uint64_t machine_xreg(struct machine *m, unsigned n)
+{
+	return n <= 30 ? reg_read(m, xreg(n)) : 0;
+}
+
+void machine_doorbell(struct machine *m)
+{
+	cache_doorbell(&m->cache);
 }
 
 bool machine_load_image(struct machine *m, const struct image *img,
@@ -1401,9 +1524,9 @@ enum machine_stop machine_run(struct machine *m,
 	if (m->final) {
 		return m->stop;
 	}
-	if (m->router == NULL) {
+	if (m->secure_call == NULL) {
 		snprintf(m->fault.what, sizeof(m->fault.what),
-			 "no SMC router set");
+			 "no secure world attached");
 		return m->stop = MACHINE_STOP_HOST_ERROR;
 	}
 	m->opts = opts != NULL ? opts : &none;
@@ -1415,8 +1538,21 @@ enum machine_stop machine_run(struct machine *m,
 	m->deadline_ns = monotonic_ns() + m->cfg.wall_timeout_ms * 1000000u;
 	m->blocks_to_clock_check = CLOCK_CHECK_BLOCKS;
 	/* No Unicorn timeout: see CLOCK_CHECK_BLOCKS. */
-	rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, 0);
-	m->pc = reg_read(m, UC_ARM64_REG_PC);
+	for (;;) {
+		long hit;
+
+		m->watch_hit = -1;
+		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, 0);
+		m->pc = reg_read(m, UC_ARM64_REG_PC);
+		hit = m->watch_hit;
+		if (hit < 0 || rc != UC_ERR_OK || m->stop != MACHINE_STOP_NONE ||
+		    m->pending_memory_fault) {
+			break;
+		}
+		m->resume_past = m->pc == m->watches[hit].pc ? m->pc
+							      : UINT64_MAX;
+		m->watches[hit].fn(m->watches[hit].ctx, m->watches[hit].pc);
+	}
 	if (m->pending_memory_fault && m->stop == MACHINE_STOP_NONE) {
 		raise_stop(m, MACHINE_STOP_FAULT, m->pending_kind,
 			   m->pending_fetch

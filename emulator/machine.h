@@ -30,11 +30,11 @@
 #include "common/finding.h"
 #include "common/trace.h"
 #include "emulator/cache.h"
-#include "emulator/guest_mem.h"
 #include "emulator/loader.h"
 #include "emulator/pl011.h"
 #include "emulator/platform.h"
-#include "emulator/smc.h"
+#include "models/guest_mem.h"
+#include "models/secure_port.h"
 
 struct machine_config {
 	const struct platform *platform;
@@ -102,8 +102,34 @@ struct machine *machine_new(const struct machine_config *cfg,
 			    struct trace *trace, struct findings *findings,
 			    struct error *err);
 void machine_free(struct machine *m);
-/* The SMC router must be set before the first run. */
-void machine_set_router(struct machine *m, struct smc_router *router);
+/* The secure world that answers SMCs: set before the first run. */
+void machine_set_secure_port(struct machine *m, secure_call_fn *call,
+			     void *world);
+/*
+ * Calls fn (outside emulation, before the block at pc runs) each time the
+ * CPU reaches pc as the start of a block: a function's entry or a return
+ * address.  Hooks (machine_guard_runtime()) may be added from fn.  At most
+ * MACHINE_MAX_PC_WATCHES addresses; watching one again replaces fn.
+ */
+#define MACHINE_MAX_PC_WATCHES 32
+typedef void machine_pc_fn(void *ctx, uint64_t pc);
+bool machine_watch_pc(struct machine *m, uint64_t pc, machine_pc_fn *fn,
+		      void *ctx);
+void machine_unwatch_pc(struct machine *m, uint64_t pc);
+/*
+ * Calls fn inside emulation with each value the CPU stores into
+ * [addr, addr+len): fn may read memory and watch code addresses, nothing
+ * else.  Call between runs; at most MACHINE_MAX_WRITE_WATCHES.
+ */
+#define MACHINE_MAX_WRITE_WATCHES 4
+typedef void machine_write_fn(void *ctx, uint64_t addr, uint64_t value);
+bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
+			 machine_write_fn *fn, void *ctx);
+/* x0..x30 as the CPU holds them now (between runs or in a watcher). */
+uint64_t machine_xreg(struct machine *m, unsigned n);
+/* A doorbell begins: the cache model starts a new request (the secure
+ * world's observer calls this). */
+void machine_doorbell(struct machine *m);
 /* Places every segment; each must lie in flash or RAM.  PC = entry. */
 bool machine_load_image(struct machine *m, const struct image *img,
 			struct error *err);
@@ -156,6 +182,20 @@ struct guard_range {
 bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 			   size_t allowed_count, const struct guard_range *names,
 			   size_t name_count, struct error *err);
+/*
+ * Which of the guard's checks run (armed or not; all by default): the
+ * runner limits them to the firmware's runtime-service calls, and to code
+ * and MMIO, when the code that called ExitBootServices is itself part of
+ * the firmware image (U-Boot's built-in `bootefi selftest`), whose memory
+ * a runtime service may legitimately read and write for its caller.
+ */
+enum guard_check {
+	GUARD_CHECK_FETCH = 1u << 0, /* code outside GUARD_EXEC ranges */
+	GUARD_CHECK_DATA = 1u << 1,  /* RAM/flash outside allowed ranges */
+	GUARD_CHECK_MMIO = 1u << 2,  /* devices outside GUARD_DATA ranges */
+	GUARD_CHECK_ALL = 7u,
+};
+void machine_guard_checks(struct machine *m, unsigned checks);
 const struct cache_model *machine_cache(const struct machine *m);
 
 #endif /* EMULATOR_MACHINE_H */

@@ -14,7 +14,7 @@
 #include "common/strbuf.h"
 #include "harness/cli.h"
 #include "harness/session.h"
-#include "reports/text.h"
+#include "harness/text_report.h"
 
 static const char boot_usage[] =
 	"usage: ffa-harness boot --image FILE [options]\n"
@@ -299,7 +299,7 @@ static bool answer_agent(struct session *s)
 	memset(&step, 0, sizeof(step));
 	step.op = AGENT_OP_POWER_OFF;
 	memset(&regs, 0, sizeof(regs));
-	if (!agent_give_step(&s->agent, &step, NULL, 0, &regs, &err)) {
+	if (!agent_give_step(secure_world_agent(s->world), &step, NULL, 0, &regs, &err)) {
 		fprintf(stderr, "ffa-harness: %s\n", err.message);
 		return false;
 	}
@@ -405,7 +405,7 @@ int boot_main(int argc, char **argv)
 	printf("run ended: %s after %llu instructions, %llu SMCs\n",
 	       machine_stop_name(stop),
 	       (unsigned long long)machine_insns(s.machine),
-	       (unsigned long long)s.router.count);
+	       (unsigned long long)secure_world_smc_count(s.world));
 	if (a.print_trace) {
 		report_text_trace(stdout, &s.trace);
 	}

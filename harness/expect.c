@@ -9,7 +9,7 @@
 #include "common/abi_names.h"
 #include "common/strbuf.h"
 #include "common/text.h"
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 
 bool expect_add_check(struct step_run *sr, const char *what,
 		      struct source_mark mark, bool ok, const char *expected,

@@ -30,7 +30,7 @@
 #include "harness/scenario.h"
 #include "harness/session.h"
 #include "reports/reports.h"
-#include "reports/text.h"
+#include "harness/text_report.h"
 
 static const char run_usage[] =
 	"usage: ffa-harness run [options] SCENARIO...\n"

@@ -24,7 +24,9 @@
 #include "common/text.h"
 #include "harness/expect.h"
 #include "harness/session.h"
+#include "harness/exit_watch.h"
 #include "models/inject.h"
+#include "models/smc_router.h"
 
 #define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 #define DEFAULT_BUFFER_SIZE 1024u
@@ -234,6 +236,9 @@ static bool make_config(const struct scenario *sc,
 	if (sp->nwd_id.present) {
 		cfg->spmc.nwd_id = (uint16_t)sp->nwd_id.value;
 	}
+	cfg->spmc.audit_rxtx_unmap_at_exit =
+		sc->checks.rxtx_unmapped_at_ebs.present &&
+		sc->checks.rxtx_unmapped_at_ebs.value != 0;
 	if (sp->shared_buffer_address.present) {
 		cfg->shared_buf_addr = sp->shared_buffer_address.value;
 	}
@@ -331,7 +336,7 @@ static bool preload_variables(const struct scenario *sc, struct session *s,
 				    sc->file, v->mark.line, v->mark.column);
 			return false;
 		}
-		status = varstore_set(s->store, name, size, &v->guid,
+		status = varstore_set(secure_world_store(s->world), name, size, &v->guid,
 				      v->attributes, v->data.len, v->data.data);
 		free(name);
 		if (status != EFI_SUCCESS) {
@@ -404,7 +409,7 @@ static bool reach_agent(struct stepper *p)
 {
 	struct machine_run_opts opts = {.stop_on_idle = true};
 
-	if (p->s->agent.waiting) {
+	if (secure_world_agent(p->s->world)->waiting) {
 		return true;
 	}
 	for (;;) {
@@ -480,7 +485,7 @@ static bool give_step(struct stepper *p, const struct agent_step *as,
 	struct trace *t = &p->s->trace;
 
 	memset(&regs, 0, sizeof(regs));
-	if (!agent_give_step(&p->s->agent, as, payload->data, payload->len,
+	if (!agent_give_step(secure_world_agent(p->s->world), as, payload->data, payload->len,
 			     &regs, &err)) {
 		step_error(p, "%s", err.message);
 		return false;
@@ -536,11 +541,10 @@ static void add_region(struct scenario_run *run, uint64_t base,
  * own memory (the OS-like caller) stay usable; every descriptor also names
  * its range for findings.
  */
-static void learn_memory_map(struct stepper *p)
+static void learn_memory_map(struct stepper *p, const uint8_t *map,
+			     size_t map_len, uint64_t stride)
 {
-	const struct step_run *sr = p->sr;
 	struct scenario_run *run = p->run;
-	uint64_t stride = sr->result.value[0];
 
 	if (stride < sizeof(struct efi_memory_descriptor)) {
 		step_error(p, "the memory map's descriptor size %llu is too "
@@ -549,13 +553,13 @@ static void learn_memory_map(struct stepper *p)
 		return;
 	}
 	for (uint64_t off = 0; off + sizeof(struct efi_memory_descriptor) <=
-			       sr->payload_len;
+			       map_len;
 	     off += stride) {
 		struct efi_memory_descriptor d;
 		uint32_t kind = 0;
 		uint64_t size;
 
-		memcpy(&d, sr->payload + off, sizeof(d));
+		memcpy(&d, map + off, sizeof(d));
 		size = d.number_of_pages * EFI_PAGE_SIZE;
 		if (d.type >= EFI_MEMORY_TYPE_COUNT || size == 0 ||
 		    d.number_of_pages > (UINT64_MAX >> 12)) {
@@ -587,8 +591,10 @@ static void learn_memory_map(struct stepper *p)
 				   efi_memory_type_names[d.type]);
 		}
 	}
-	if (p->s->agent.image_size != 0) {
-		add_region(run, p->s->agent.image_base, p->s->agent.image_size,
+	if (secure_world_agent(p->s->world)->image_size != 0) {
+		const struct agent *a = secure_world_agent(p->s->world);
+
+		add_region(run, a->image_base, a->image_size,
 			   AGENT_REGION_OS, "the EFI agent's image");
 	}
 }
@@ -599,7 +605,8 @@ static void learn_regions(struct stepper *p)
 	const struct step_run *sr = p->sr;
 
 	if (sr->result.flags == AGENT_RESULT_PAYLOAD_EFI_MEMMAP) {
-		learn_memory_map(p);
+		learn_memory_map(p, sr->payload, sr->payload_len,
+				 sr->result.value[0]);
 		return;
 	}
 	if (sr->result.flags != AGENT_RESULT_PAYLOAD_REGIONS) {
@@ -646,23 +653,10 @@ static void enter_runtime(struct stepper *p)
 					    "OS memory"};
 	struct scenario_run *run = p->run;
 	struct session *s = p->s;
-	const struct scenario_u64 *must_unmap =
-		&run->sc->checks.rxtx_unmapped_at_ebs;
 	struct guard_range *allowed, *names;
 	size_t n = 0, name_count;
 	struct error err = {0};
 
-	machine_set_runtime(s->machine);
-	if (must_unmap->present && must_unmap->value != 0 &&
-	    s->spmc.rxtx.mapped) {
-		findings_add(&s->findings, FINDING_FIRMWARE,
-			     "ffa.rxtx-mapped-after-exit-boot-services",
-			     "the RX/TX buffers at 0x%llx/0x%llx are still "
-			     "mapped after ExitBootServices (FFA_RXTX_UNMAP, "
-			     "so that the OS can map its own pair)",
-			     (unsigned long long)s->spmc.rxtx.tx,
-			     (unsigned long long)s->spmc.rxtx.rx);
-	}
 	if (run->region_count == 0) {
 		return; /* no regions reported: nothing to police */
 	}
@@ -698,6 +692,66 @@ static void enter_runtime(struct stepper *p)
 	}
 	free(allowed);
 	free(names);
+}
+
+/*
+ * The reference client's runtime regions from its link symbols (the same
+ * three it reports to the agent: runtime code, runtime data, the console).
+ */
+static void learn_symbol_regions(struct stepper *p)
+{
+	static const struct {
+		const char *start, *end;
+		uint32_t kind;
+	} rows[] = {
+		{"__rt_text_start", "__rt_text_end", AGENT_REGION_RUNTIME_CODE},
+		{"__rt_data_start", "__rt_data_end", AGENT_REGION_RUNTIME_DATA},
+	};
+	const struct platform *pf = p->s->cfg.platform;
+	uint64_t start, end;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (image_symbol(&p->s->image, rows[i].start, &start) &&
+		    image_symbol(&p->s->image, rows[i].end, &end) &&
+		    end > start) {
+			add_region(p->run, start, end - start, rows[i].kind,
+				   NULL);
+		}
+	}
+	add_region(p->run, pf->uart_base, 0x1000, AGENT_REGION_RUNTIME_MMIO,
+		   NULL);
+}
+
+/*
+ * The firmware's own ExitBootServices returned (harness/exit_watch.c): the
+ * guard is armed here unless an agent is in charge, whose report brings
+ * the exact regions it was handed.
+ */
+static void on_phase(void *ctx, enum lifecycle_phase from,
+		     enum lifecycle_phase to, enum lifecycle_evidence why)
+{
+	struct scenario_run *run = ctx;
+	struct stepper *p = run->current;
+	const uint8_t *map;
+	size_t len;
+	uint64_t stride;
+
+	if (from >= LIFECYCLE_RUNTIME || to < LIFECYCLE_RUNTIME ||
+	    why != EVIDENCE_FIRMWARE_EXIT_RETURNED || p == NULL ||
+	    secure_world_agent(p->s->world)->hello) {
+		return;
+	}
+	if (exit_watch_by_symbol(run->exit_watch)) {
+		learn_symbol_regions(p);
+		enter_runtime(p);
+		return;
+	}
+	if (exit_watch_memory_map(run->exit_watch, &map, &len, &stride)) {
+		learn_memory_map(p, map, len, stride);
+	}
+	enter_runtime(p);
+	/* No agent: the caller is not known to be outside the image. */
+	exit_watch_scope_to_runtime_calls(run->exit_watch);
 }
 
 static void agent_step(struct stepper *p, uint32_t op)
@@ -741,7 +795,7 @@ static void agent_step(struct stepper *p, uint32_t op)
 		}
 		return;
 	}
-	if (!agent_take_result(&p->s->agent, &res, &data, &len)) {
+	if (!agent_take_result(secure_world_agent(p->s->world), &res, &data, &len)) {
 		step_error(p, "the agent did not report the result of %s",
 			   agent_op_name(op));
 		return;
@@ -758,6 +812,8 @@ static void agent_step(struct stepper *p, uint32_t op)
 	p->sr->payload_len = len;
 	if (op == AGENT_OP_EXIT_BOOT_SERVICES && res.status == EFI_SUCCESS) {
 		learn_regions(p);
+		lifecycle_evidence(secure_world_lifecycle(p->s->world),
+				   EVIDENCE_AGENT_EXIT_BOOT_SERVICES);
 		enter_runtime(p);
 	}
 }
@@ -968,8 +1024,9 @@ static void inject_step(struct stepper *p)
 	r.kind = kinds[in->kind];
 	r.code = in->code;
 	r.reply = replies[in->reply];
-	r.every = in->count == 0;
-	r.remaining = in->count;
+	r.every = in->count == 0 && !in->nth.present;
+	r.remaining = in->nth.present ? 1 : in->count;
+	r.skip = in->nth.present ? in->nth.value - 1 : in->skip.value;
 	r.after_exit_boot_services = in->after_exit_boot_services;
 	r.has_mm_function = in->mm_function.present;
 	r.mm_function = in->mm_function.value;
@@ -978,7 +1035,7 @@ static void inject_step(struct stepper *p)
 		step_error(p, "inject: unknown function '%s'", in->on.value);
 		return;
 	}
-	if (!inject_add(&p->s->inject, &r)) {
+	if (!inject_add(secure_world_injector(p->s->world), &r)) {
 		step_error(p, "inject: more than %d rules", INJECT_MAX_RULES);
 	}
 }
@@ -1173,7 +1230,12 @@ static void run_steps(struct scenario_run *run)
 		sr->ran = true;
 		sr->trace_first = (uint32_t)s->trace.count;
 		sr->console_first = pl011_output_len(uart);
+		run->current = &p;
 		run_step(&p);
+		if (!machine_stop_is_final(p.stop)) {
+			exit_watch_look(run->exit_watch);
+		}
+		run->current = NULL;
 		sr->trace_end = (uint32_t)s->trace.count;
 		sr->console_end = pl011_output_len(uart);
 		sr->insns = machine_insns(s->machine) - insns0;
@@ -1264,6 +1326,10 @@ struct scenario_run *runner_run(const struct scenario *sc,
 		run->input_error = true;
 		goto done;
 	}
+	run->exit_watch = exit_watch_new(run->session);
+	lifecycle_listen(secure_world_lifecycle(run->session->world), on_phase,
+			 run);
+	exit_watch_look(run->exit_watch); /* symbols: before it runs */
 	run_steps(run);
 	if (!session_save_store(run->session, &err)) {
 		set_message(&run->setup_error, "%s", err.message);
@@ -1300,6 +1366,7 @@ void runner_run_free(struct scenario_run *run)
 		free(sr->message);
 	}
 	free(run->steps);
+	exit_watch_free(run->exit_watch);
 	free(run->regions);
 	free(run->names);
 	if (run->session != NULL) {

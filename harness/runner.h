@@ -83,6 +83,9 @@ struct runner_options {
 	bool print_trace;         /* text trace on stdout as steps end */
 };
 
+struct exit_watch;
+struct stepper;
+
 struct scenario_run {
 	const struct scenario *sc;
 	char *firmware_name;
@@ -101,6 +104,8 @@ struct scenario_run {
 	const char *fw_dir; /* where built-in firmware is */
 	bool input_error; /* bad scenario or image: exit code 2 */
 	char *setup_error;
+	struct exit_watch *exit_watch; /* the firmware's own ExitBootServices */
+	struct stepper *current;       /* the step running now, or NULL */
 };
 
 /* Runs sc; the caller frees with runner_run_free(). */

@@ -72,7 +72,7 @@ struct scenario_partition {
 	struct ffa_uuid uuid;
 	struct scenario_u64 properties;
 	struct scenario_u64 exec_ctx_count;
-	struct scenario_text model; /* "mm-variable", "echo" */
+	struct scenario_text model; /* "mm-variable", "echo", "test" */
 	struct source_mark mark;
 };
 
@@ -203,6 +203,10 @@ struct scenario_inject {
 					 PARTITION_INFO_GET (RX_BUSY) */
 	struct scenario_u64 mm_function; /* only doorbells carrying it */
 	uint64_t count;               /* 0 = every match ("all") */
+	/* Which matching calls: let the first skip.value through, or answer
+	 * only the nth.value-th (counting from 1; count is then 1). */
+	struct scenario_u64 nth;
+	struct scenario_u64 skip;
 	bool after_exit_boot_services;
 };
 

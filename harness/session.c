@@ -1,7 +1,10 @@
 #include "harness/session.h"
 
+#include "models/mm_sp.h"
+
 #include <string.h>
-#include <unistd.h>
+
+#include "models/varstore_file.h"
 
 void session_config_default(struct session_config *cfg,
 			    const struct platform *p)
@@ -41,14 +44,37 @@ static bool check_shared_buffer(const struct session_config *cfg,
 	return true;
 }
 
+/* The world's doorbells start a new request in the cache model. */
+static void on_doorbell(void *ctx, enum sw_doorbell_edge edge,
+			const struct sw_doorbell *d)
+{
+	struct session *s = ctx;
+
+	(void)d;
+	if (edge == SW_DOORBELL_BEGIN) {
+		machine_doorbell(s->machine);
+	}
+}
+
+/* Once ExitBootServices has returned, set/way maintenance is a finding. */
+static void on_phase(void *ctx, enum lifecycle_phase from,
+		     enum lifecycle_phase to, enum lifecycle_evidence why)
+{
+	struct session *s = ctx;
+
+	(void)why;
+	if (from < LIFECYCLE_RUNTIME && to >= LIFECYCLE_RUNTIME) {
+		machine_set_runtime(s->machine);
+	}
+}
+
 bool session_init(struct session *s, const struct session_config *cfg,
 		  struct error *err)
 {
 	struct machine_config mc = cfg->machine;
-	struct mm_sp_config mmc = {
-		.buf_addr = cfg->shared_buf_addr,
-		.buf_size = cfg->shared_buf_size,
-	};
+	struct secure_world_config wc;
+	struct secure_world_ports ports;
+	struct sw_observer obs = {.doorbell = on_doorbell, .ctx = s};
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
@@ -64,37 +90,22 @@ bool session_init(struct session *s, const struct session_config *cfg,
 	if (s->machine == NULL) {
 		goto fail;
 	}
-	s->store = varstore_new(&cfg->store);
-	if (cfg->preload_file != NULL &&
-	    !varstore_load_preload(s->store, cfg->preload_file, err)) {
+	secure_world_config_default(&wc);
+	wc.spmc = cfg->spmc;
+	wc.store = cfg->store;
+	wc.mm_buf_addr = cfg->shared_buf_addr;
+	wc.mm_buf_size = cfg->shared_buf_size;
+	wc.store_file = cfg->store_file;
+	wc.preload_file = cfg->preload_file;
+	ports.secure = machine_secure_mem(s->machine);
+	ports.cpu = machine_cpu_mem(s->machine);
+	s->world = secure_world_new(&wc, &ports, &s->trace, &s->findings, err);
+	if (s->world == NULL) {
 		goto fail;
 	}
-	if (cfg->store_file != NULL && access(cfg->store_file, F_OK) == 0 &&
-	    !varstore_load(s->store, cfg->store_file, err)) {
-		goto fail;
-	}
-	inject_init(&s->inject);
-	psci_init(&s->psci, &s->findings);
-	spmc_init(&s->spmc, &cfg->spmc, machine_secure_mem(s->machine),
-		  &s->findings, &s->inject);
-	for (size_t i = 0; i < cfg->spmc.partition_count; i++) {
-		if (cfg->spmc.partitions[i].model != SP_MODEL_MM_VARIABLE) {
-			continue;
-		}
-		s->mm[i] = mm_sp_new(&mmc, s->store,
-				     machine_secure_mem(s->machine),
-				     &s->findings, &s->inject);
-		spmc_attach_mm(&s->spmc, i, s->mm[i]);
-	}
-	agent_init(&s->agent, machine_cpu_mem(s->machine), &s->findings);
-	s->router = (struct smc_router){
-		.psci = &s->psci,
-		.spmc = &s->spmc,
-		.agent = &s->agent,
-		.trace = &s->trace,
-		.findings = &s->findings,
-	};
-	machine_set_router(s->machine, &s->router);
+	secure_world_observe(s->world, &obs);
+	lifecycle_listen(secure_world_lifecycle(s->world), on_phase, s);
+	machine_set_secure_port(s->machine, secure_world_call, s->world);
 	return true;
 
 fail:
@@ -115,26 +126,13 @@ bool session_load_image(struct session *s, const char *path,
 
 bool session_save_store(struct session *s, struct error *err)
 {
-	if (s->cfg.store_file == NULL || s->store == NULL) {
-		return true;
-	}
-	return varstore_save(s->store, s->cfg.store_file, err);
+	return s->world == NULL || secure_world_save_store(s->world, err);
 }
 
 void session_free(struct session *s)
 {
-	for (size_t i = 0; i < SPMC_MAX_PARTITIONS; i++) {
-		mm_sp_free(s->mm[i]);
-		s->mm[i] = NULL;
-	}
-	if (s->spmc.abi_calls != NULL) {
-		spmc_free(&s->spmc);
-	}
-	agent_free(&s->agent);
-	if (s->store != NULL) {
-		varstore_free(s->store);
-		s->store = NULL;
-	}
+	secure_world_free(s->world);
+	s->world = NULL;
 	machine_free(s->machine);
 	s->machine = NULL;
 	if (s->image_loaded) {

@@ -1,8 +1,10 @@
 /*
  * A session is one fresh machine with its secure world: the composition
- * root that builds the trace, findings, machine, PSCI, SPMC, MM partitions,
- * variable store, agent and SMC router from one configuration, loads the
- * image, and tears everything down.  The `boot` command and the scenario
+ * root that builds the trace, the findings, the machine and the secure
+ * world (models/secure_world.h) from one configuration, connects them (the
+ * machine's SMCs go to the world; the world's doorbells and phase changes
+ * reach the machine's cache model), loads the image, and tears everything
+ * down.  The `boot` command and the scenario
  * runner both start from here.
  */
 #ifndef HARNESS_SESSION_H
@@ -17,13 +19,7 @@
 #include "common/trace.h"
 #include "emulator/loader.h"
 #include "emulator/machine.h"
-#include "emulator/smc.h"
-#include "models/agent.h"
-#include "models/inject.h"
-#include "models/mm_sp.h"
-#include "models/psci.h"
-#include "models/spmc.h"
-#include "models/varstore.h"
+#include "models/secure_world.h"
 
 struct session_config {
 	const struct platform *platform;
@@ -45,13 +41,7 @@ struct session {
 	struct trace trace;
 	struct findings findings;
 	struct machine *machine;
-	struct psci psci;
-	struct spmc spmc;
-	struct agent agent;
-	struct injector inject;
-	struct varstore *store;
-	struct mm_sp *mm[SPMC_MAX_PARTITIONS];
-	struct smc_router router;
+	struct secure_world *world;
 	struct image image;
 	bool image_loaded;
 };

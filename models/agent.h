@@ -18,7 +18,7 @@
 #include "abi/agent.h"
 #include "common/error.h"
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "models/smc_call.h"
 
 #define AGENT_MAX_MAILBOX (1u << 20)

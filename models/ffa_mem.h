@@ -8,7 +8,7 @@
  * ffa_mem_call() with the caller's endpoint ID, negotiated version and
  * mailbox.  Model partitions (models/test_sp.c) call it the same way with
  * their own ID and host-memory mailbox.  Guest memory is only touched
- * through emulator/guest_mem.h: descriptors in TX or in a buffer given in
+ * through models/guest_mem.h: descriptors in TX or in a buffer given in
  * x3/w4, retrieve responses into RX, zeroing of regions.
  *
  * Descriptors are parsed in the layout of the caller's version (v1.0: 32-
@@ -36,7 +36,7 @@
 
 #include "abi/smccc.h"
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 
 #define FFA_MEM_MAX_RECEIVERS 4
 #define FFA_MEM_MAX_ENDPOINTS 16

@@ -22,7 +22,7 @@
 #include "abi/ffa.h"
 #include "abi/ffa_mem.h"
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "models/ffa_mem.h"
 
 struct ffa_mem_range {

@@ -20,7 +20,11 @@ bool inject_add(struct injector *inj, const struct inject_rule *rule)
 	return true;
 }
 
-/* Rules are tried in the order they were added; the first live match wins. */
+/*
+ * Rules are tried in the order they were added; the first live match wins.
+ * A rule still skipping lets the call through (counting it) and the later
+ * rules are tried: the call is not its to answer yet.
+ */
 static struct inject_rule *fire(struct injector *inj, enum inject_kind kind,
 				uint32_t fid, uint32_t default_fid,
 				uint64_t mm_function)
@@ -30,9 +34,14 @@ static struct inject_rule *fire(struct injector *inj, enum inject_kind kind,
 		uint32_t on = r->on_fid != 0 ? r->on_fid : default_fid;
 
 		if (r->kind != kind || (!r->every && r->remaining == 0) ||
-		    (r->after_exit_boot_services && !inj->at_runtime) ||
+		    (r->after_exit_boot_services &&
+		     !lifecycle_exiting_or_later(inj->lifecycle)) ||
 		    (fid != 0 && on != 0 && on != fid) ||
 		    (r->has_mm_function && r->mm_function != mm_function)) {
+			continue;
+		}
+		if (r->skip != 0) {
+			r->skip--;
 			continue;
 		}
 		if (!r->every) {

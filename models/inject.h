@@ -2,7 +2,9 @@
  * The fault injector: rules that make the secure side answer the next N (or
  * every) matching calls with a chosen FF-A error, MM return code or EFI
  * status, a truncated, corrupted or oversized MM reply, or an RX buffer
- * kept busy, optionally only after ExitBootServices.  The SPMC and the MM
+ * kept busy, optionally only after ExitBootServices, and optionally only
+ * after letting the first `skip` matching calls through (so that `nth: N`
+ * of a scenario is skip N-1, one answer).  The SPMC and the MM
  * partition consult it at the point where the real component would have
  * produced that answer, so everything else (validation, tracing) stays as
  * it is.  Injected answers are marked in the trace and are never findings.
@@ -13,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "models/lifecycle.h"
 
 #define INJECT_MAX_RULES 32
 
@@ -38,6 +42,7 @@ struct inject_rule {
 	bool has_mm_function;
 	uint64_t mm_function;
 	uint64_t remaining; /* answers left; ignored when every is set */
+	uint64_t skip;      /* matching calls still to let through */
 	bool every;
 	bool after_exit_boot_services;
 	uint64_t hits;
@@ -46,7 +51,9 @@ struct inject_rule {
 struct injector {
 	struct inject_rule rules[INJECT_MAX_RULES];
 	size_t count;
-	bool at_runtime; /* set when EXIT_BOOT_SERVICE succeeded */
+	/* "After ExitBootServices" rules fire from the exit-boot-services
+	 * phase on; NULL: always before. */
+	const struct lifecycle *lifecycle;
 };
 
 void inject_init(struct injector *inj);

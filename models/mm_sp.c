@@ -312,13 +312,18 @@ static void mm_query_variable_info(struct mm_request *rq)
 static void mm_ready_to_boot(struct mm_request *rq)
 {
 	rq->status = varstore_ready_to_boot(rq->mm->store);
+	if (rq->status == EFI_SUCCESS && rq->mm->cfg.lifecycle != NULL) {
+		lifecycle_evidence(rq->mm->cfg.lifecycle,
+				   EVIDENCE_MM_READY_TO_BOOT);
+	}
 }
 
 static void mm_exit_boot_service(struct mm_request *rq)
 {
 	rq->status = varstore_exit_boot_services(rq->mm->store);
-	if (rq->status == EFI_SUCCESS && rq->mm->inj != NULL) {
-		rq->mm->inj->at_runtime = true;
+	if (rq->status == EFI_SUCCESS && rq->mm->cfg.lifecycle != NULL) {
+		lifecycle_evidence(rq->mm->cfg.lifecycle,
+				   EVIDENCE_MM_EXIT_BOOT_SERVICE);
 	}
 }
 
@@ -662,4 +667,10 @@ out:
 					err != NULL ? err : "?");
 	}
 	return ret;
+}
+
+void mm_sp_buffer(const struct mm_sp *mm, uint64_t *addr, uint64_t *size)
+{
+	*addr = mm->cfg.buf_addr;
+	*size = mm->cfg.buf_size;
 }

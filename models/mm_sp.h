@@ -23,8 +23,9 @@
 
 #include "common/finding.h"
 #include "common/trace.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "models/inject.h"
+#include "models/lifecycle.h"
 #include "models/varstore.h"
 
 /* Largest shared buffer the model copies in one piece. */
@@ -33,6 +34,9 @@
 struct mm_sp_config {
 	uint64_t buf_addr; /* the static shared buffer (FFA_SHARED_MM_BUF_ADDR) */
 	uint64_t buf_size;
+	/* Told of the MM READY_TO_BOOT and EXIT_BOOT_SERVICE events (may be
+	 * NULL in unit tests). */
+	struct lifecycle *lifecycle;
 };
 
 struct mm_sp;
@@ -56,5 +60,7 @@ int64_t mm_sp_doorbell(struct mm_sp *mm, uint64_t offset, bool is_64,
 uint64_t mm_sp_payload_size(const struct mm_sp *mm);
 struct varstore *mm_sp_store(struct mm_sp *mm);
 uint64_t mm_sp_doorbells(const struct mm_sp *mm);
+/* The shared buffer a doorbell hands over. */
+void mm_sp_buffer(const struct mm_sp *mm, uint64_t *addr, uint64_t *size);
 
 #endif /* MODELS_MM_SP_H */

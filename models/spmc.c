@@ -45,6 +45,13 @@ typedef struct smccc_regs ffa_handler_fn(struct spmc *s,
 					 const struct smccc_regs *in,
 					 struct smc_call *call);
 
+/* What FFA_FEATURES reports in w2 for an ABI (FF-A v1.2 section 13.3). */
+enum ffa_feature_props {
+	PROPS_NONE,        /* w2 = 0 */
+	PROPS_RXTX_BUFFER, /* minimum buffer size; v1.2: maximum pages too */
+	PROPS_MEMORY,      /* models/ffa_mem.c: bit 0 = buffer in registers */
+};
+
 struct ffa_abi_desc {
 	uint32_t fid;
 	const char *name;
@@ -52,6 +59,7 @@ struct ffa_abi_desc {
 	uint32_t min_version;    /* FF-A version that introduced it */
 	uint8_t callers;         /* FROM_NWD | FROM_SWD */
 	uint8_t mbz;             /* registers x1..x7 that must be zero */
+	enum ffa_feature_props props;
 };
 
 static ffa_handler_fn ffa_version_handler, ffa_features_handler,
@@ -66,106 +74,106 @@ static ffa_handler_fn ffa_version_handler, ffa_features_handler,
 #define V12 FFA_VERSION_1_2
 
 static const struct ffa_abi_desc ffa_abi_table[] = {
-	{FFA_ERROR, "FFA_ERROR", NULL, V10, FROM_SWD, 0},
-	{FFA_SUCCESS_32, "FFA_SUCCESS_32", NULL, V10, FROM_SWD, 0},
-	{FFA_SUCCESS_64, "FFA_SUCCESS_64", NULL, V10, FROM_SWD, 0},
-	{FFA_INTERRUPT, "FFA_INTERRUPT", NULL, V10, FROM_SWD, 0},
+	{FFA_ERROR, "FFA_ERROR", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_SUCCESS_32, "FFA_SUCCESS_32", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_SUCCESS_64, "FFA_SUCCESS_64", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_INTERRUPT, "FFA_INTERRUPT", NULL, V10, FROM_SWD, 0, PROPS_NONE},
 	{FFA_VERSION, "FFA_VERSION", ffa_version_handler, V10, FROM_ANY,
-	 MBZ(2, 7)},
+	 MBZ(2, 7), PROPS_NONE},
 	{FFA_FEATURES, "FFA_FEATURES", ffa_features_handler, V10, FROM_ANY,
-	 MBZ(3, 7)},
+	 MBZ(3, 7), PROPS_NONE},
 	{FFA_RX_RELEASE, "FFA_RX_RELEASE", ffa_rx_release_handler, V10,
-	 FROM_ANY, MBZ(1, 7)},
+	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
 	{FFA_RXTX_MAP_32, "FFA_RXTX_MAP_32", ffa_rxtx_map_handler, V10,
-	 FROM_ANY, MBZ(4, 7)},
+	 FROM_ANY, MBZ(4, 7), PROPS_RXTX_BUFFER},
 	{FFA_RXTX_MAP_64, "FFA_RXTX_MAP_64", ffa_rxtx_map_handler, V10,
-	 FROM_ANY, MBZ(4, 7)},
+	 FROM_ANY, MBZ(4, 7), PROPS_RXTX_BUFFER},
 	{FFA_RXTX_UNMAP, "FFA_RXTX_UNMAP", ffa_rxtx_unmap_handler, V10,
-	 FROM_ANY, MBZ(2, 7)},
+	 FROM_ANY, MBZ(2, 7), PROPS_NONE},
 	{FFA_PARTITION_INFO_GET, "FFA_PARTITION_INFO_GET",
-	 ffa_partition_info_get_handler, V10, FROM_ANY, MBZ(6, 7)},
+	 ffa_partition_info_get_handler, V10, FROM_ANY, MBZ(6, 7), PROPS_NONE},
 	{FFA_ID_GET, "FFA_ID_GET", ffa_id_get_handler, V10, FROM_ANY,
-	 MBZ(1, 7)},
-	{FFA_MSG_POLL, "FFA_MSG_POLL", NULL, V10, FROM_ANY, 0},
-	{FFA_MSG_WAIT, "FFA_MSG_WAIT", NULL, V10, FROM_SWD, 0},
-	{FFA_YIELD, "FFA_YIELD", NULL, V10, FROM_SWD, 0},
-	{FFA_RUN, "FFA_RUN", NULL, V10, FROM_NWD, 0},
-	{FFA_MSG_SEND, "FFA_MSG_SEND", NULL, V10, FROM_ANY, 0},
+	 MBZ(1, 7), PROPS_NONE},
+	{FFA_MSG_POLL, "FFA_MSG_POLL", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MSG_WAIT, "FFA_MSG_WAIT", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_YIELD, "FFA_YIELD", NULL, V10, FROM_SWD, 0, PROPS_NONE},
+	{FFA_RUN, "FFA_RUN", NULL, V10, FROM_NWD, 0, PROPS_NONE},
+	{FFA_MSG_SEND, "FFA_MSG_SEND", NULL, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_REQ_32, "FFA_MSG_SEND_DIRECT_REQ_32",
-	 ffa_direct_req_handler, V10, FROM_ANY, 0},
+	 ffa_direct_req_handler, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_REQ_64, "FFA_MSG_SEND_DIRECT_REQ_64",
-	 ffa_direct_req_handler, V10, FROM_ANY, 0},
+	 ffa_direct_req_handler, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP_32, "FFA_MSG_SEND_DIRECT_RESP_32", NULL,
-	 V10, FROM_SWD, 0},
+	 V10, FROM_SWD, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP_64, "FFA_MSG_SEND_DIRECT_RESP_64", NULL,
-	 V10, FROM_SWD, 0},
+	 V10, FROM_SWD, 0, PROPS_NONE},
 	{FFA_MEM_DONATE_32, "FFA_MEM_DONATE_32", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_DONATE_64, "FFA_MEM_DONATE_64", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_LEND_32, "FFA_MEM_LEND_32", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_LEND_64, "FFA_MEM_LEND_64", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_SHARE_32, "FFA_MEM_SHARE_32", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_SHARE_64, "FFA_MEM_SHARE_64", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_RETRIEVE_REQ_32, "FFA_MEM_RETRIEVE_REQ_32",
-	 ffa_mem_handler, V10, FROM_ANY, MBZ(5, 7)},
+	 ffa_mem_handler, V10, FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_RETRIEVE_REQ_64, "FFA_MEM_RETRIEVE_REQ_64",
-	 ffa_mem_handler, V10, FROM_ANY, MBZ(5, 7)},
+	 ffa_mem_handler, V10, FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_RETRIEVE_RESP, "FFA_MEM_RETRIEVE_RESP", NULL, V10, FROM_SWD,
-	 0},
+	 0, PROPS_NONE},
 	{FFA_MEM_RELINQUISH, "FFA_MEM_RELINQUISH", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(1, 7)},
+	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
 	{FFA_MEM_RECLAIM, "FFA_MEM_RECLAIM", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(4, 7)},
-	{FFA_MEM_OP_PAUSE, "FFA_MEM_OP_PAUSE", NULL, V10, FROM_ANY, 0},
-	{FFA_MEM_OP_RESUME, "FFA_MEM_OP_RESUME", NULL, V10, FROM_ANY, 0},
+	 FROM_ANY, MBZ(4, 7), PROPS_NONE},
+	{FFA_MEM_OP_PAUSE, "FFA_MEM_OP_PAUSE", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_OP_RESUME, "FFA_MEM_OP_RESUME", NULL, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MEM_FRAG_RX, "FFA_MEM_FRAG_RX", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
 	{FFA_MEM_FRAG_TX, "FFA_MEM_FRAG_TX", ffa_mem_handler, V10,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
 	{FFA_NORMAL_WORLD_RESUME, "FFA_NORMAL_WORLD_RESUME", NULL, V10,
-	 FROM_SWD, 0},
+	 FROM_SWD, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_BITMAP_CREATE, "FFA_NOTIFICATION_BITMAP_CREATE",
-	 ffa_notif_handler, V11, FROM_NWD, MBZ(3, 7)},
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(3, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_BITMAP_DESTROY, "FFA_NOTIFICATION_BITMAP_DESTROY",
-	 ffa_notif_handler, V11, FROM_NWD, MBZ(2, 7)},
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(2, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_BIND, "FFA_NOTIFICATION_BIND", ffa_notif_handler, V11,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_UNBIND, "FFA_NOTIFICATION_UNBIND",
-	 ffa_notif_handler, V11, FROM_ANY, MBZ(5, 7)},
+	 ffa_notif_handler, V11, FROM_ANY, MBZ(5, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_SET, "FFA_NOTIFICATION_SET", ffa_notif_handler, V11,
-	 FROM_ANY, MBZ(5, 7)},
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_GET, "FFA_NOTIFICATION_GET", ffa_notif_handler, V11,
-	 FROM_ANY, MBZ(3, 7)},
+	 FROM_ANY, MBZ(3, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_INFO_GET_32, "FFA_NOTIFICATION_INFO_GET_32",
-	 ffa_notif_handler, V11, FROM_NWD, MBZ(1, 7)},
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(1, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_INFO_GET_64, "FFA_NOTIFICATION_INFO_GET_64",
-	 ffa_notif_handler, V11, FROM_NWD, MBZ(1, 7)},
-	{FFA_RX_ACQUIRE, "FFA_RX_ACQUIRE", NULL, V11, FROM_NWD, 0},
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(1, 7), PROPS_NONE},
+	{FFA_RX_ACQUIRE, "FFA_RX_ACQUIRE", NULL, V11, FROM_NWD, 0, PROPS_NONE},
 	{FFA_SPM_ID_GET, "FFA_SPM_ID_GET", ffa_spm_id_get_handler, V11,
-	 FROM_ANY, MBZ(1, 7)},
-	{FFA_MSG_SEND2, "FFA_MSG_SEND2", NULL, V11, FROM_ANY, 0},
+	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
+	{FFA_MSG_SEND2, "FFA_MSG_SEND2", NULL, V11, FROM_ANY, 0, PROPS_NONE},
 	{FFA_SECONDARY_EP_REGISTER_32, "FFA_SECONDARY_EP_REGISTER_32", NULL,
-	 V11, FROM_SWD, 0},
+	 V11, FROM_SWD, 0, PROPS_NONE},
 	{FFA_SECONDARY_EP_REGISTER_64, "FFA_SECONDARY_EP_REGISTER_64", NULL,
-	 V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_GET_32, "FFA_MEM_PERM_GET_32", NULL, V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_GET_64, "FFA_MEM_PERM_GET_64", NULL, V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_SET_32, "FFA_MEM_PERM_SET_32", NULL, V11, FROM_SWD, 0},
-	{FFA_MEM_PERM_SET_64, "FFA_MEM_PERM_SET_64", NULL, V11, FROM_SWD, 0},
-	{FFA_CONSOLE_LOG_32, "FFA_CONSOLE_LOG_32", NULL, V12, FROM_SWD, 0},
-	{FFA_CONSOLE_LOG_64, "FFA_CONSOLE_LOG_64", NULL, V12, FROM_SWD, 0},
+	 V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_GET_32, "FFA_MEM_PERM_GET_32", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_GET_64, "FFA_MEM_PERM_GET_64", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_SET_32, "FFA_MEM_PERM_SET_32", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_MEM_PERM_SET_64, "FFA_MEM_PERM_SET_64", NULL, V11, FROM_SWD, 0, PROPS_NONE},
+	{FFA_CONSOLE_LOG_32, "FFA_CONSOLE_LOG_32", NULL, V12, FROM_SWD, 0, PROPS_NONE},
+	{FFA_CONSOLE_LOG_64, "FFA_CONSOLE_LOG_64", NULL, V12, FROM_SWD, 0, PROPS_NONE},
 	{FFA_PARTITION_INFO_GET_REGS, "FFA_PARTITION_INFO_GET_REGS",
-	 ffa_partition_info_get_regs_handler, V12, FROM_ANY, MBZ(4, 7)},
-	{FFA_EL3_INTR_HANDLE, "FFA_EL3_INTR_HANDLE", NULL, V12, FROM_SWD, 0},
+	 ffa_partition_info_get_regs_handler, V12, FROM_ANY, MBZ(4, 7), PROPS_NONE},
+	{FFA_EL3_INTR_HANDLE, "FFA_EL3_INTR_HANDLE", NULL, V12, FROM_SWD, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_REQ2, "FFA_MSG_SEND_DIRECT_REQ2",
-	 ffa_direct_req2_handler, V12, FROM_ANY, 0},
+	 ffa_direct_req2_handler, V12, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP2, "FFA_MSG_SEND_DIRECT_RESP2", NULL, V12,
-	 FROM_SWD, 0},
+	 FROM_SWD, 0, PROPS_NONE},
 };
 
 static const struct ffa_abi_desc *abi_find(uint32_t fid, size_t *index)
@@ -236,16 +244,30 @@ void spmc_config_default(struct spmc_config *cfg)
 	cfg->partitions[0].model = SP_MODEL_MM_VARIABLE;
 }
 
-static const char *const sp_model_names[SP_MODEL_COUNT] = {
-	[SP_MODEL_MM_VARIABLE] = "mm-variable",
-	[SP_MODEL_ECHO] = "echo",
-	[SP_MODEL_TEST] = "test",
+/*
+ * What answers a partition's direct requests: one row per model, the
+ * partition descriptors (spmc_config) name theirs.  A message handler
+ * gets the payload registers and returns 0 or an FF-A error code.
+ */
+typedef int32_t sp_message_fn(struct spmc *s, size_t index, bool is_64,
+			      uint64_t *args, size_t count,
+			      struct smc_call *call);
+
+static sp_message_fn mm_variable_message, echo_message, test_message;
+
+static const struct {
+	const char *name;
+	sp_message_fn *message;
+} sp_model_rows[SP_MODEL_COUNT] = {
+	[SP_MODEL_MM_VARIABLE] = {"mm-variable", mm_variable_message},
+	[SP_MODEL_ECHO] = {"echo", echo_message},
+	[SP_MODEL_TEST] = {"test", test_message},
 };
 
 bool sp_model_parse(const char *s, enum sp_model *out)
 {
 	for (size_t i = 0; i < SP_MODEL_COUNT; i++) {
-		if (strcmp(sp_model_names[i], s) == 0) {
+		if (strcmp(sp_model_rows[i].name, s) == 0) {
 			*out = (enum sp_model)i;
 			return true;
 		}
@@ -255,7 +277,7 @@ bool sp_model_parse(const char *s, enum sp_model *out)
 
 const char *sp_model_name(enum sp_model m)
 {
-	return (unsigned)m < SP_MODEL_COUNT ? sp_model_names[m] : "?";
+	return (unsigned)m < SP_MODEL_COUNT ? sp_model_rows[m].name : "?";
 }
 
 /*
@@ -323,6 +345,56 @@ void spmc_free(struct spmc *s)
 	s->memory = NULL;
 	ffa_notif_free(s->notif);
 	s->notif = NULL;
+}
+
+void spmc_observe(struct spmc *s, const struct sw_observer *obs)
+{
+	s->obs = obs;
+}
+
+/*
+ * The unmap-at-exit auditor: once ExitBootServices has returned, the
+ * caller's RX/TX pair must be gone (U-Boot's FF-A uclass unmaps it in its
+ * ExitBootServices notification, drivers/firmware/arm-ffa/arm-ffa-uclass.c,
+ * so that the OS can map its own pair).
+ */
+void spmc_phase_changed(void *ctx, enum lifecycle_phase from,
+			enum lifecycle_phase to, enum lifecycle_evidence why)
+{
+	struct spmc *s = ctx;
+
+	(void)why;
+	if (from >= LIFECYCLE_RUNTIME || to < LIFECYCLE_RUNTIME ||
+	    !s->cfg.audit_rxtx_unmap_at_exit || !s->rxtx.mapped) {
+		return;
+	}
+	findings_add(s->findings, FINDING_FIRMWARE,
+		     "ffa.rxtx-mapped-after-exit-boot-services",
+		     "the RX/TX buffers at 0x%llx/0x%llx are still mapped "
+		     "after ExitBootServices (FFA_RXTX_UNMAP, so that the OS "
+		     "can map its own pair)",
+		     (unsigned long long)s->rxtx.tx,
+		     (unsigned long long)s->rxtx.rx);
+}
+
+/* Tells the observer which buffer a direct request hands over. */
+static void announce_doorbell(struct spmc *s, const struct smc_call *call,
+			      enum sw_doorbell_edge edge)
+{
+	struct sw_doorbell d = {.partition = ffa_receiver(call->in.x[1])};
+	size_t index;
+
+	if (s->obs == NULL || s->obs->doorbell == NULL) {
+		return;
+	}
+	for (index = 0; index < s->cfg.partition_count; index++) {
+		if (s->cfg.partitions[index].id == d.partition &&
+		    s->mm[index] != NULL) {
+			mm_sp_buffer(s->mm[index], &d.buf_addr, &d.buf_size);
+			break;
+		}
+	}
+	s->obs->doorbell(s->obs->ctx, edge, &d);
 }
 
 void spmc_attach_mm(struct spmc *s, size_t index, struct mm_sp *mm)
@@ -459,17 +531,21 @@ bool spmc_features_props(const struct spmc *s, uint32_t fid, uint32_t *w2)
 	if (!abi_callable(s, d)) {
 		return false;
 	}
-	*w2 = 0;
-	if (ffa_mem_serves(fid, w2)) {
-		return true; /* w2 bit 0: buffer in registers accepted */
-	}
-	if (fid == FFA_RXTX_MAP_32 || fid == FFA_RXTX_MAP_64) {
+	switch (d->props) {
+	case PROPS_NONE:
+		*w2 = 0;
+		break;
+	case PROPS_MEMORY:
+		(void)ffa_mem_serves(fid, w2);
+		break;
+	case PROPS_RXTX_BUFFER:
 		/* Bits 31:16 (maximum size) exist for v1.2 callers only. */
 		*w2 = s->cfg.rxtx_min_size;
 		if (s->negotiated_version >= FFA_VERSION_1_2) {
 			*w2 |= s->cfg.rxtx_max_pages
 			       << FFA_RXTX_MAX_PAGES_SHIFT;
 		}
+		break;
 	}
 	return true;
 }
@@ -905,6 +981,71 @@ static long check_direct_endpoints(struct spmc *s, const char *abi,
 }
 
 /*
+ * The MM variable partition (models/mm_sp.c): x3 (w3 for the 32-bit form)
+ * is the request's offset in the shared buffer; the MM return code comes
+ * back in x3 and x4..x7 are zero, as TS smm-gateway answers.
+ */
+static int32_t mm_variable_message(struct spmc *s, size_t index, bool is_64,
+				   uint64_t *args, size_t count,
+				   struct smc_call *call)
+{
+	int32_t ffa_error = 0;
+
+	if (s->mm[index] == NULL) {
+		return FFA_RET_ABORTED; /* configured without a store */
+	}
+	if (!is_64 && (call->in.x[3] >> 32) != 0) {
+		findings_add(s->findings, FINDING_FIRMWARE,
+			     "mm.offset-truncated-by-32-bit-request",
+			     "FFA_MSG_SEND_DIRECT_REQ_32: the MM offset 0x%llx "
+			     "does not fit w3; the partition sees 0x%llx",
+			     (unsigned long long)call->in.x[3],
+			     (unsigned long long)args[0]);
+	}
+	args[0] = (uint64_t)mm_sp_doorbell(s->mm[index], args[0], is_64,
+					   call->event, &ffa_error);
+	if (ffa_error != 0) {
+		return ffa_error;
+	}
+	for (size_t i = 1; i < count; i++) {
+		args[i] = 0;
+	}
+	return 0;
+}
+
+/* A partition that answers with the request's payload (unit tests). */
+static int32_t echo_message(struct spmc *s, size_t index, bool is_64,
+			    uint64_t *args, size_t count, struct smc_call *call)
+{
+	struct inject_rule *r;
+
+	(void)index;
+	(void)is_64;
+	(void)args;
+	(void)count;
+	if (s->inj == NULL) {
+		return 0;
+	}
+	r = inject_ffa_error(s->inj, (uint32_t)call->in.x[0], UINT64_MAX);
+	return r != NULL ? (int32_t)r->code : 0;
+}
+
+/* The scripted test partition (models/test_sp.c, docs/ffa-memory.md). */
+static int32_t test_message(struct spmc *s, size_t index, bool is_64,
+			    uint64_t *args, size_t count, struct smc_call *call)
+{
+	(void)is_64;
+	(void)call;
+	if (s->test[index] == NULL) {
+		return FFA_RET_ABORTED;
+	}
+	test_sp_direct_req(s->test[index], args, count);
+	/* SRIs the partition delayed go out as it returns. */
+	ffa_notif_flush_delayed(s->notif);
+	return 0;
+}
+
+/*
  * Runs the partition's model on payload registers args[0..count).  Returns
  * 0, or an FF-A error code to send back as FFA_ERROR.
  */
@@ -912,57 +1053,12 @@ static int32_t run_partition(struct spmc *s, size_t index, bool is_64,
 			     uint64_t *args, size_t count,
 			     struct smc_call *call)
 {
-	const struct spmc_partition_config *p = &s->cfg.partitions[index];
+	enum sp_model m = s->cfg.partitions[index].model;
 
-	switch (p->model) {
-	case SP_MODEL_MM_VARIABLE: {
-		int32_t ffa_error = 0;
-
-		if (s->mm[index] == NULL) {
-			return FFA_RET_ABORTED; /* configured without a store */
-		}
-		if (!is_64 && (call->in.x[3] >> 32) != 0) {
-			findings_add(s->findings, FINDING_FIRMWARE,
-				     "mm.offset-truncated-by-32-bit-request",
-				     "FFA_MSG_SEND_DIRECT_REQ_32: the MM offset "
-				     "0x%llx does not fit w3; the partition "
-				     "sees 0x%llx",
-				     (unsigned long long)call->in.x[3],
-				     (unsigned long long)args[0]);
-		}
-		args[0] = (uint64_t)mm_sp_doorbell(s->mm[index], args[0],
-						   is_64, call->event,
-						   &ffa_error);
-		if (ffa_error != 0) {
-			return ffa_error;
-		}
-		for (size_t i = 1; i < count; i++) {
-			args[i] = 0; /* TS smm-gateway: x4..x7 = 0 */
-		}
-		return 0;
+	if ((unsigned)m >= SP_MODEL_COUNT) {
+		return FFA_RET_ABORTED;
 	}
-	case SP_MODEL_ECHO:
-		if (s->inj != NULL) {
-			struct inject_rule *r = inject_ffa_error(
-				s->inj, (uint32_t)call->in.x[0], UINT64_MAX);
-
-			if (r != NULL) {
-				return (int32_t)r->code;
-			}
-		}
-		return 0;
-	case SP_MODEL_TEST:
-		if (s->test[index] == NULL) {
-			return FFA_RET_ABORTED;
-		}
-		test_sp_direct_req(s->test[index], args, count);
-		/* SRIs the partition delayed go out as it returns. */
-		ffa_notif_flush_delayed(s->notif);
-		return 0;
-	case SP_MODEL_COUNT:
-		break;
-	}
-	return FFA_RET_ABORTED;
+	return sp_model_rows[m].message(s, index, is_64, args, count, call);
 }
 
 /*
@@ -1162,7 +1258,22 @@ static bool is_direct_request(uint32_t fid)
 	       fid == FFA_MSG_SEND_DIRECT_REQ2;
 }
 
+static void handle_call(struct spmc *s, struct smc_call *call);
+
 void spmc_handle(struct spmc *s, struct smc_call *call)
+{
+	bool doorbell = is_direct_request((uint32_t)call->in.x[0]);
+
+	if (doorbell) {
+		announce_doorbell(s, call, SW_DOORBELL_BEGIN);
+	}
+	handle_call(s, call);
+	if (doorbell) {
+		announce_doorbell(s, call, SW_DOORBELL_END);
+	}
+}
+
+static void handle_call(struct spmc *s, struct smc_call *call)
 {
 	uint32_t fid = (uint32_t)call->in.x[0];
 	struct smccc_regs in = call->in;

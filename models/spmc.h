@@ -29,8 +29,10 @@
 
 #include "abi/ffa.h"
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "models/inject.h"
+#include "models/lifecycle.h"
+#include "models/secure_port.h"
 #include "models/smc_call.h"
 
 #define SPMC_MAX_PARTITIONS 8
@@ -61,6 +63,9 @@ struct spmc_config {
 	uint32_t rxtx_max_pages;
 	size_t partition_count;
 	struct spmc_partition_config partitions[SPMC_MAX_PARTITIONS];
+	/* Whether RX/TX still mapped once ExitBootServices has returned is a
+	 * finding (U-Boot unmaps them so that the OS can map its own). */
+	bool audit_rxtx_unmap_at_exit;
 };
 
 /*
@@ -111,6 +116,7 @@ struct spmc {
 	bool discovered[SPMC_MAX_PARTITIONS];
 	uint64_t *abi_calls; /* per ABI table row */
 	struct injector *inj; /* may be NULL */
+	const struct sw_observer *obs; /* doorbells are announced (may be NULL) */
 	struct ffa_mem *memory;         /* MEM_* (models/ffa_mem.c) */
 	struct ffa_notif *notif;        /* NOTIFICATION_* (models/ffa_notif.c) */
 	struct test_sp *test[SPMC_MAX_PARTITIONS]; /* SP_MODEL_TEST rows */
@@ -134,6 +140,12 @@ struct test_sp *spmc_test_sp(const struct spmc *s, size_t index);
 struct ffa_mem *spmc_memory(const struct spmc *s);
 struct ffa_notif *spmc_notifications(const struct spmc *s);
 void spmc_handle(struct spmc *s, struct smc_call *call);
+/* Direct requests are announced to obs (the backend's cache model). */
+void spmc_observe(struct spmc *s, const struct sw_observer *obs);
+/* A lifecycle_listener_fn (ctx = the SPMC): the auditors that read the
+ * phase. */
+void spmc_phase_changed(void *ctx, enum lifecycle_phase from,
+			enum lifecycle_phase to, enum lifecycle_evidence why);
 
 /* Name of an FF-A function ID ("FFA_RXTX_MAP_64"), or NULL. */
 const char *spmc_function_name(uint32_t fid);

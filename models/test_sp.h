@@ -5,7 +5,7 @@
  * and notifications.  It is an FF-A endpoint of its own: it calls
  * ffa_mem_call() and ffa_notif_call() with its partition ID, version and a
  * mailbox in host memory (secure memory is not emulated), and reads or
- * writes the shared normal-world pages through emulator/guest_mem.h after
+ * writes the shared normal-world pages through models/guest_mem.h after
  * checking, with ffa_mem_page_access(), that the model grants it access.
  *
  * Protocol, FFA_MSG_SEND_DIRECT_REQ payload x3.. (REQ2: x4..):
@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "common/finding.h"
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 #include "models/ffa_mem.h"
 #include "models/ffa_notif.h"
 

@@ -110,20 +110,43 @@ bool varstore_lookup(const struct varstore *vs, const uint16_t *name,
 		     struct varstore_entry_view *out);
 uint64_t varstore_used(const struct varstore *vs, bool non_volatile);
 
+/* Read-only views of the VAR_CHECK properties, as for variables. */
+struct varstore_property_view {
+	const uint16_t *name;
+	size_t name_size;
+	struct efi_guid guid;
+	struct mm_var_check_property property;
+};
+size_t varstore_property_count(const struct varstore *vs);
+/* Properties in the order they were first set; false when index >= count. */
+bool varstore_property_entry(const struct varstore *vs, size_t index,
+			     struct varstore_property_view *out);
+bool varstore_property_lookup(const struct varstore *vs,
+			      const uint16_t *name, size_t name_size,
+			      const struct efi_guid *guid,
+			      struct varstore_property_view *out);
+
 /*
- * Persistence of NON_VOLATILE variables (and their properties) in a text
- * file; format in docs/variable-store.md.  varstore_save() writes a
- * temporary file next to path and renames it over path.  varstore_load()
- * adds the file's variables to the store and fails, naming line and reason,
- * on a corrupt, truncated or unreadable file; the store is then unchanged.
- * varstore_load_preload() reads the same format but does not require the
- * checksum line, so that people can write the file by hand; it may also
- * hold volatile variables.
+ * For models/varstore_file.c, which saves a store to a file and reads it
+ * back without going through SetVariable (docs/variable-store.md).
+ *
+ * A variable may be restored only when varstore_stored_attributes_refusal()
+ * accepts its attributes, varstore_cost() of its sizes is at most
+ * varstore_max_variable_size() and fits in varstore_capacity() of its class
+ * on top of varstore_used(), and no variable of that name and GUID is
+ * stored; a property only when none is set for its name and GUID.  Names
+ * are NUL-terminated, without another NUL.  The restore functions copy
+ * what they are given.
  */
-bool varstore_save(const struct varstore *vs, const char *path,
-		   struct error *err);
-bool varstore_load(struct varstore *vs, const char *path, struct error *err);
-bool varstore_load_preload(struct varstore *vs, const char *path,
-			   struct error *err);
+/* The rule a variable's attributes break (its reason), or NULL. */
+const char *varstore_stored_attributes_refusal(uint32_t attributes);
+/* VARSTORE_ENTRY_OVERHEAD + name_size + data_size; false on overflow. */
+bool varstore_cost(uint64_t name_size, uint64_t data_size, uint64_t *cost);
+uint64_t varstore_capacity(const struct varstore *vs, bool non_volatile);
+uint64_t varstore_max_variable_size(const struct varstore *vs);
+void varstore_restore_var(struct varstore *vs,
+			  const struct varstore_entry_view *entry);
+void varstore_restore_property(struct varstore *vs,
+			       const struct varstore_property_view *entry);
 
 #endif /* MODELS_VARSTORE_H */

@@ -16,7 +16,6 @@
 #include "abi/ffa.h"
 #include "common/abi_names.h"
 #include "common/text.h"
-#include "emulator/smc.h"
 #include "reports/results.h"
 
 /* Sequence diagram geometry, in SVG user units (pixels). */
@@ -452,7 +451,7 @@ static void return_label(struct strbuf *label, const json_t *ev)
 		}
 		return;
 	}
-	name = x0 <= UINT32_MAX ? smc_function_name((uint32_t)x0) : NULL;
+	name = results_str(ev, "returned", NULL);
 	if (name != NULL) {
 		strbuf_puts(label, name);
 	} else {

@@ -32,7 +32,8 @@ static const char *const verdict_labels[RESULTS_VERDICT_COUNT] = {
     [RESULTS_ERROR] = "ERROR",
 };
 
-static const char *const event_types[] = {"smc", "step", "stop", "note"};
+static const char *const event_types[] = {"smc", "step", "stop", "note",
+					  "phase"};
 
 static const char *const finding_kinds[] = {
     "firmware", "expectation", "not-implemented", "warning", "error",
@@ -252,7 +253,10 @@ static const struct vfield event_fields[] = {
     {"fid", V_NUMBER, false, NULL},	{"name", V_STRING, false, NULL},
     {"result", V_STRING, false, NULL},	{"in", V_NUMBERS, false, NULL},
     {"out", V_NUMBERS, false, NULL},	{"summary", V_STRING, false, NULL},
-    {"mm", V_OBJECT, false, &mm_shape},
+    {"mm", V_OBJECT, false, &mm_shape}, {"cpu", V_INT, false, NULL},
+    {"el", V_INT, false, NULL},		{"service", V_STRING, false, NULL},
+    {"from", V_STRING, false, NULL},	{"to", V_STRING, false, NULL},
+    {"evidence", V_STRING, false, NULL}, {"returned", V_STRING, false, NULL},
 };
 static const struct vshape event_shape = SHAPE(event_fields);
 

@@ -18,10 +18,13 @@
 
 /* Check fixture state: the only file-scope mutable state (STYLE C1). */
 static struct injector inj;
+static struct lifecycle lc;
 
 static void inject_setup(void)
 {
 	inject_init(&inj);
+	lifecycle_init(&lc);
+	inj.lifecycle = &lc;
 }
 
 static void add(struct inject_rule r)
@@ -205,7 +208,9 @@ START_TEST(rule_fires_exactly_on_the_calls_it_matches)
 	struct inject_rule *r;
 
 	add(m->rule);
-	inj.at_runtime = m->at_runtime;
+	if (m->at_runtime) {
+		lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
+	}
 	r = ask(m);
 	if (!m->fires) {
 		ck_assert_msg(r == NULL, "%s: fired", m->what);
@@ -279,9 +284,114 @@ START_TEST(gated_rule_keeps_its_count_until_exit_boot_services)
 		    inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
 	}
 	ck_assert_uint_eq(inj.rules[0].remaining, 1);
-	inj.at_runtime = true;
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
 	ck_assert_ptr_nonnull(inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
 	ck_assert_ptr_null(inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
+}
+END_TEST
+
+/* --- skip (and nth, which the scenario loader turns into skip) -----------
+ */
+
+START_TEST(skipping_rule_lets_the_first_calls_through_then_answers)
+{
+	/* skip: 2, count: 2 -- calls 3 and 4 are answered. */
+	add((struct inject_rule){.kind = INJECT_KIND_MM_RETURN,
+				 .code = -5,
+				 .remaining = 2,
+				 .skip = 2});
+	ck_assert_ptr_null(inject_mm(&inj, INJECT_KIND_MM_RETURN, GET));
+	ck_assert_ptr_null(inject_mm(&inj, INJECT_KIND_MM_RETURN, GET));
+	ck_assert_uint_eq(inj.rules[0].skip, 0);
+	ck_assert_uint_eq(inj.rules[0].hits, 0);
+	ck_assert_int_eq(mm_code(INJECT_KIND_MM_RETURN, GET), -5);
+	ck_assert_int_eq(mm_code(INJECT_KIND_MM_RETURN, GET), -5);
+	ck_assert_ptr_null(inject_mm(&inj, INJECT_KIND_MM_RETURN, GET));
+	ck_assert_uint_eq(inj.rules[0].hits, 2);
+}
+END_TEST
+
+START_TEST(nth_call_alone_is_answered)
+{
+	/* nth: 3 is skip: 2 with one answer. */
+	add((struct inject_rule){.kind = INJECT_KIND_FFA_ERROR,
+				 .code = -7,
+				 .remaining = 1,
+				 .skip = 2});
+	for (int call = 1; call <= 6; call++) {
+		struct inject_rule *r = inject_ffa_error(&inj, REQ64, GET);
+
+		if (call == 3) {
+			ck_assert_ptr_eq(r, &inj.rules[0]);
+		} else {
+			ck_assert_msg(r == NULL, "call %d answered", call);
+		}
+	}
+	ck_assert_uint_eq(inj.rules[0].hits, 1);
+}
+END_TEST
+
+START_TEST(skip_counts_only_matching_calls)
+{
+	add((struct inject_rule){.kind = INJECT_KIND_FFA_ERROR,
+				 .has_mm_function = true,
+				 .mm_function = SET,
+				 .remaining = 1,
+				 .skip = 1,
+				 .after_exit_boot_services = true});
+	/* Other MM functions, other functions, other kinds, before EBS. */
+	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, GET));
+	ck_assert_ptr_null(inject_ffa_error(&inj, FFA_ID_GET, NO_MM));
+	ck_assert_ptr_null(inject_mm(&inj, INJECT_KIND_MM_RETURN, SET));
+	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, SET));
+	ck_assert_uint_eq(inj.rules[0].skip, 1);
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
+	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, SET));
+	ck_assert_uint_eq(inj.rules[0].skip, 0);
+	ck_assert_ptr_eq(inject_ffa_error(&inj, REQ32, SET), &inj.rules[0]);
+}
+END_TEST
+
+START_TEST(every_rule_with_skip_answers_all_calls_after_the_skipped)
+{
+	add((struct inject_rule){
+	    .kind = INJECT_KIND_EFI_STATUS, .every = true, .skip = 3});
+	for (int i = 0; i < 3; i++) {
+		ck_assert_ptr_null(
+		    inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
+	}
+	for (int i = 0; i < 10; i++) {
+		ck_assert_ptr_nonnull(
+		    inject_mm(&inj, INJECT_KIND_EFI_STATUS, GET));
+	}
+	ck_assert_uint_eq(inj.rules[0].hits, 10);
+}
+END_TEST
+
+START_TEST(call_let_through_by_a_skipping_rule_can_fire_a_later_one)
+{
+	add((struct inject_rule){.kind = INJECT_KIND_MM_RETURN,
+				 .code = -1,
+				 .remaining = 1,
+				 .skip = 1});
+	add((struct inject_rule){
+	    .kind = INJECT_KIND_MM_RETURN, .code = -2, .remaining = 5});
+	ck_assert_int_eq(mm_code(INJECT_KIND_MM_RETURN, GET), -2);
+	ck_assert_int_eq(mm_code(INJECT_KIND_MM_RETURN, GET), -1);
+	ck_assert_int_eq(mm_code(INJECT_KIND_MM_RETURN, GET), -2);
+}
+END_TEST
+
+START_TEST(add_keeps_the_skip_of_the_rule)
+{
+	add((struct inject_rule){
+	    .kind = INJECT_KIND_RX_BUSY, .remaining = 1, .skip = 4});
+	ck_assert_uint_eq(inj.rules[0].skip, 4);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_ptr_null(inject_rx_busy(&inj));
+	}
+	ck_assert_ptr_eq(inject_rx_busy(&inj), &inj.rules[0]);
+	ck_assert_ptr_null(inject_rx_busy(&inj));
 }
 END_TEST
 
@@ -353,7 +463,7 @@ END_TEST
 
 START_TEST(empty_injector_never_fires)
 {
-	inj.at_runtime = true;
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
 	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, GET));
 	ck_assert_ptr_null(inject_ffa_error(&inj, FFA_ID_GET, NO_MM));
 	for (int k = INJECT_KIND_FFA_ERROR; k <= INJECT_KIND_RX_BUSY; k++) {
@@ -368,7 +478,7 @@ START_TEST(init_clears_rules_and_runtime)
 	memset(&inj, 0xff, sizeof(inj));
 	inject_init(&inj);
 	ck_assert_uint_eq(inj.count, 0);
-	ck_assert(!inj.at_runtime);
+	ck_assert_ptr_null(inj.lifecycle);
 	ck_assert_ptr_null(inject_ffa_error(&inj, REQ64, GET));
 }
 END_TEST
@@ -439,6 +549,17 @@ Suite *inject_suite(void)
 	tcase_add_test(tc, rule_with_every_fires_always_and_keeps_its_count);
 	tcase_add_test(tc, calls_that_do_not_match_consume_nothing);
 	tcase_add_test(tc, gated_rule_keeps_its_count_until_exit_boot_services);
+
+	tc = fixture_case(s, "skip");
+	tcase_add_test(tc,
+		       skipping_rule_lets_the_first_calls_through_then_answers);
+	tcase_add_test(tc, nth_call_alone_is_answered);
+	tcase_add_test(tc, skip_counts_only_matching_calls);
+	tcase_add_test(
+	    tc, every_rule_with_skip_answers_all_calls_after_the_skipped);
+	tcase_add_test(
+	    tc, call_let_through_by_a_skipping_rule_can_fire_a_later_one);
+	tcase_add_test(tc, add_keeps_the_skip_of_the_rule);
 
 	tc = fixture_case(s, "order");
 	tcase_add_test(tc, first_added_matching_rule_wins_until_it_is_used_up);

@@ -47,6 +47,7 @@ static struct fake_guest_mem ram;
 static struct findings findings;
 static struct varstore *store;
 static struct injector inj;
+static struct lifecycle lc;
 static struct mm_sp *mm;
 static struct trace trace;
 static int32_t ffa_err;
@@ -57,12 +58,15 @@ static const struct efi_guid variable_guid = MM_SMM_VARIABLE_GUID;
 
 static void mm_setup(void)
 {
-	struct mm_sp_config cfg = {.buf_addr = BUF, .buf_size = BUF_SIZE};
+	struct mm_sp_config cfg = {.buf_addr = BUF, .buf_size = BUF_SIZE,
+				   .lifecycle = &lc};
 
 	findings_init(&findings);
 	fake_guest_mem_init(&ram, RAM_BASE, RAM_SIZE);
 	store = varstore_new(NULL);
 	inject_init(&inj);
+	lifecycle_init(&lc);
+	inj.lifecycle = &lc;
 	trace_init(&trace);
 	mm = mm_sp_new(&cfg, store, &ram.mem, &findings, &inj);
 	ffa_err = 0;
@@ -554,17 +558,19 @@ START_TEST(exit_boot_service_switches_store_and_injector_to_runtime)
 	int64_t ret;
 
 	request(0, MM_VAR_FN_EXIT_BOOT_SERVICE, 0);
-	ck_assert(!inj.at_runtime);
+	ck_assert_int_lt(lc.phase, LIFECYCLE_EXIT_BOOT_SERVICES);
 	ret = ring(0);
 	ASSERT_REPLY(ret, 0, EFI_SUCCESS, 16);
 	ck_assert_int_eq(varstore_phase(store), VARSTORE_PHASE_RUNTIME);
-	ck_assert(inj.at_runtime);
+	ck_assert_int_eq(lc.phase, LIFECYCLE_EXIT_BOOT_SERVICES);
+	ck_assert_int_eq(lc.why, EVIDENCE_MM_EXIT_BOOT_SERVICE);
 }
 END_TEST
 
 START_TEST(exit_boot_service_without_injector_still_switches_the_store)
 {
-	struct mm_sp_config cfg = {.buf_addr = BUF, .buf_size = BUF_SIZE};
+	struct mm_sp_config cfg = {.buf_addr = BUF, .buf_size = BUF_SIZE,
+				   .lifecycle = &lc};
 	int64_t ret;
 
 	mm_sp_free(mm);
@@ -591,7 +597,7 @@ START_TEST(ready_to_boot_locks_property_set)
 	ret = ring(0);
 	ASSERT_REPLY(ret, 0, EFI_SUCCESS, 16);
 	ck_assert_int_eq(varstore_phase(store), VARSTORE_PHASE_READY_TO_BOOT);
-	ck_assert(!inj.at_runtime);
+	ck_assert_int_lt(lc.phase, LIFECYCLE_EXIT_BOOT_SERVICES);
 	property_request(MM_VAR_FN_VAR_CHECK_PROPERTY_SET, "Foo", &prop);
 	ret = ring(0);
 	ASSERT_REPLY(ret, 0, EFI_ACCESS_DENIED, request_length(0));
@@ -1513,7 +1519,7 @@ START_TEST(injected_efi_status_on_exit_boot_service_keeps_boot_phase)
 	request(0, MM_VAR_FN_EXIT_BOOT_SERVICE, 0);
 	ASSERT_REPLY(ring(0), 0, EFI_DEVICE_ERROR, 16);
 	ck_assert_int_eq(varstore_phase(store), VARSTORE_PHASE_BOOT);
-	ck_assert(!inj.at_runtime);
+	ck_assert_int_lt(lc.phase, LIFECYCLE_EXIT_BOOT_SERVICES);
 }
 END_TEST
 

@@ -31,7 +31,7 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 #include "harness/scenario.h"
 
 #define DATA_DIR "tests/data/scenarios/"
@@ -1568,6 +1568,173 @@ START_TEST(schema_name_lists_match_the_parsers)
 }
 END_TEST
 
+/* --- Hints: "did you mean", tabs ------------------------------------------ */
+
+struct hint_case {
+	const char *text;
+	const char *prefix; /* of the first error, after "text.yaml:" */
+	const char *hint;   /* in it; NULL: no suggestion at all */
+};
+
+#define STEPS_HEAD "name: t\nsteps:\n"
+
+static const struct hint_case hint_cases[] = {
+	/* Keys of a step mapping: the kinds and expect. */
+	{STEPS_HEAD "  - boot\n  - get_variable: {name: Foo}\n"
+		    "    expcet: {status: EFI_SUCCESS}\n",
+	 "5:5: error: steps[1].expcet: unknown key 'expcet'; expected a step "
+	 "kind (boot, get_variable, ",
+	 " or expect (did you mean 'expect'?)"},
+	{STEPS_HEAD "  - get_varaible: {name: Foo}\n",
+	 "3:5: error: steps[0].get_varaible: unknown key 'get_varaible'",
+	 "(did you mean 'get_variable'?)"},
+	/* A step kind alone. */
+	{STEPS_HEAD "  - boot\n  - power_of\n",
+	 "4:5: error: steps[1]: unknown step kind 'power_of'; expected one "
+	 "of: boot, ",
+	 "console, inject, print, power_off, reset (did you mean "
+	 "'power_off'?)"},
+	{STEPS_HEAD "  - boot\n  - frobnicate\n",
+	 "4:5: error: steps[1]: unknown step kind 'frobnicate'", NULL},
+	/* Keys of each kind of mapping. */
+	{"nmae: t\n" "steps: [boot]\n",
+	 "1:1: error: nmae: unknown key 'nmae'; expected one of: name, ",
+	 "expect_findings, steps (did you mean 'name'?)"},
+	{"name: t\nspmc: {shared_buffer: {adress: 0x1000}}\nsteps: [boot]\n",
+	 "2:24: error: spmc.shared_buffer.adress: unknown key 'adress'",
+	 "(did you mean 'address'?)"},
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, conut: 2}\n",
+	 "3:33: error: steps[0].inject.conut: unknown key 'conut'",
+	 "(did you mean 'count'?)"},
+	{STEPS_HEAD "  - boot:\n    expect: {stauts: EFI_SUCCESS}\n",
+	 "4:14: error: steps[0].expect.stauts: unknown key 'stauts'",
+	 "(did you mean 'status'?)"},
+	{STEPS_HEAD "  - set_variable: {name: A, attributes: NV, dtaa: x}\n",
+	 "3:45: error: steps[0].set_variable.dtaa: unknown key 'dtaa'",
+	 "(did you mean 'data'?)"},
+	{"name: t\ncheks: {cache_model: strict}\nsteps: [boot]\n",
+	 "2:1: error: cheks: unknown key 'cheks'",
+	 "(did you mean 'checks'?)"},
+	/* Too far from every key: no guess. */
+	{"name: t\nzzz: 1\nsteps: [boot]\n",
+	 "2:1: error: zzz: unknown key 'zzz'", NULL},
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, often: 2}\n",
+	 "3:33: error: steps[0].inject.often: unknown key 'often'", NULL},
+	/* Tabs in indentation. */
+	{"name: t\nsteps:\n\t- boot\n",
+	 "3:1: error: (document): tabs are not allowed in YAML indentation; "
+	 "indent with spaces",
+	 NULL},
+	{STEPS_HEAD "  - boot:\n\t    until: agent\n",
+	 "4:1: error: (document): tabs are not allowed in YAML indentation",
+	 NULL},
+	{STEPS_HEAD "  - boot\n  -\tpower_off\n",
+	 "4:4: error: (document): tabs are not allowed in YAML indentation",
+	 NULL},
+	{"name: t\n \tsteps: [boot]\n",
+	 "2:2: error: (document): tabs are not allowed in YAML indentation",
+	 NULL},
+	{"name: t\nspmc:\n  store:\n  \tcapacity: 1\nsteps: [boot]\n",
+	 "4:3: error: (document): tabs are not allowed in YAML indentation",
+	 NULL},
+};
+
+START_TEST(errors_give_hints)
+{
+	const struct hint_case *c = &hint_cases[_i];
+	const char *got = load_text_bad(c->text);
+	char want[512];
+
+	snprintf(want, sizeof(want), "text.yaml:%s", c->prefix);
+	ck_assert_msg(strncmp(got, want, strlen(want)) == 0,
+		      "case %d:\n  got  %s\n  want %s...", _i, got, want);
+	if (c->hint != NULL) {
+		ck_assert_msg(strstr(got, c->hint) != NULL,
+			      "case %d: no '%s' in\n  %s", _i, c->hint, got);
+		/* The suggestion ends the message. */
+		ck_assert_str_eq(got + strlen(got) - strlen(c->hint), c->hint);
+	} else {
+		ck_assert_msg(strstr(got, "did you mean") == NULL,
+			      "case %d: unexpected guess in\n  %s", _i, got);
+	}
+}
+END_TEST
+
+/* Tabs where YAML allows them are no error. */
+START_TEST(tabs_outside_indentation_are_fine)
+{
+	const struct scenario *sc = load_text_ok(
+		"name:\tt\nsteps:\n  - print: \"a\tb\"\n  - print: |\n"
+		"      x\n      \ty\n  - boot: {until:\tagent}\n");
+
+	ck_assert_str_eq(sc->name, "t");
+	ck_assert_str_eq(sc->steps[0].print.value, "a\tb");
+	ck_assert_str_eq(sc->steps[1].print.value, "x\n\ty\n");
+	ck_assert_int_eq(sc->steps[2].boot.until, BOOT_UNTIL_AGENT);
+}
+END_TEST
+
+/* --- inject: nth and skip ------------------------------------------------- */
+
+START_TEST(inject_nth_and_skip)
+{
+	const struct scenario *sc = load_text_ok(
+		STEPS_HEAD "  - inject: {ffa_error: DENIED, nth: 3}\n"
+			   "  - inject: {mm_return: MM_DENIED, skip: 2, "
+			   "count: all}\n"
+			   "  - inject: {reply: truncated, skip: 0x10}\n"
+			   "  - inject: {rx_busy: true}\n");
+	const struct scenario_inject *in = &sc->steps[0].inject;
+
+	ck_assert_int_eq(in->kind, INJECT_FFA_ERROR);
+	ck_assert_u64(in->nth, 3, 3, 38);
+	ck_assert(!in->skip.present);
+	ck_assert_uint_eq(in->count, 1);
+	in = &sc->steps[1].inject;
+	ck_assert(!in->nth.present);
+	ck_assert_u64(in->skip, 2, 4, 42);
+	ck_assert_uint_eq(in->count, 0);
+	in = &sc->steps[2].inject;
+	ck_assert_int_eq(in->kind, INJECT_REPLY);
+	ck_assert_u64(in->skip, 16, 5, 38);
+	ck_assert_uint_eq(in->count, 1);
+	in = &sc->steps[3].inject;
+	ck_assert(!in->nth.present);
+	ck_assert(!in->skip.present);
+}
+END_TEST
+
+static const struct hint_case nth_skip_errors[] = {
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, nth: 0}\n",
+	 "3:38: error: steps[0].inject.nth: expected a number of at least 1, "
+	 "got '0'",
+	 NULL},
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, skip: some}\n",
+	 "3:39: error: steps[0].inject.skip: expected a number (decimal or 0x "
+	 "hex), got 'some'",
+	 NULL},
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, nth: 2, count: 2}\n",
+	 "3:41: error: steps[0].inject.count: count does not apply with nth, "
+	 "which answers only the Nth matching call",
+	 NULL},
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, skip: 1, nth: 2}\n",
+	 "3:33: error: steps[0].inject.skip: only one of nth and skip may be "
+	 "given",
+	 NULL},
+};
+
+START_TEST(inject_nth_skip_errors)
+{
+	const struct hint_case *c = &nth_skip_errors[_i];
+	const char *got = load_text_bad(c->text);
+	char want[512];
+
+	snprintf(want, sizeof(want), "text.yaml:%s", c->prefix);
+	ck_assert_msg(strncmp(got, want, strlen(want)) == 0,
+		      "case %d:\n  got  %s\n  want %s...", _i, got, want);
+}
+END_TEST
+
 Suite *scenario_suite(void);
 
 Suite *scenario_suite(void)
@@ -1634,6 +1801,15 @@ Suite *scenario_suite(void)
 			    ARRAY_COUNT(bad_cases));
 	tcase_add_test(tc, bad_fixtures_are_all_in_the_table);
 	tcase_add_test(tc, many_errors_are_all_reported);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hints");
+	tcase_add_checked_fixture(tc, loader_setup, loader_teardown);
+	tcase_add_loop_test(tc, errors_give_hints, 0, ARRAY_COUNT(hint_cases));
+	tcase_add_test(tc, tabs_outside_indentation_are_fine);
+	tcase_add_test(tc, inject_nth_and_skip);
+	tcase_add_loop_test(tc, inject_nth_skip_errors, 0,
+			    ARRAY_COUNT(nth_skip_errors));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fuzz");

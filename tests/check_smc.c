@@ -18,7 +18,7 @@
 #include "abi/smccc.h"
 #include "common/finding.h"
 #include "common/trace.h"
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 #include "models/agent.h"
 #include "models/mm_sp.h"
 #include "models/psci.h"
@@ -82,7 +82,7 @@ static struct routed route(struct smccc_regs in)
 	struct routed r;
 
 	memset(&r.out, 0x5a, sizeof(r.out)); /* the router must fill it */
-	r.action = smc_router_dispatch(&router, &in, PC, LR, 1000,
+	r.action = smc_router_dispatch(&router, NULL, &in, PC, LR, 1000,
 				       &r.out);
 	return r;
 }
@@ -395,7 +395,7 @@ END_TEST
 static void use_mm_partition(struct varstore **store, struct mm_sp **mm)
 {
 	struct spmc_config cfg;
-	struct mm_sp_config mc = {MM_BUF, MM_BUF_SIZE};
+	struct mm_sp_config mc = {.buf_addr = MM_BUF, .buf_size = MM_BUF_SIZE};
 
 	spmc_free(&spmc);
 	spmc_config_default(&cfg);

@@ -25,6 +25,7 @@
 #include "common/strbuf.h"
 #include "common/text.h"
 #include "models/varstore.h"
+#include "models/varstore_file.h"
 
 #define DATA_DIR "tests/data/varstore/"
 

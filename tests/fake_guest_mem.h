@@ -1,5 +1,5 @@
 /*
- * A flat fake of the guest-memory interface (emulator/guest_mem.h) for
+ * A flat fake of the guest-memory interface (models/guest_mem.h) for
  * Check tests of the models: one malloc'd buffer that stands for the RAM at
  * [base, base + size).  Everything outside it is "not RAM": reads, writes
  * and is_ram() fail there as a whole, as the machine's implementation does.
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "emulator/guest_mem.h"
+#include "models/guest_mem.h"
 
 struct fake_guest_mem {
 	uint64_t base;

@@ -79,7 +79,7 @@ static void setup(struct ffa_fuzz *f, struct fuzz_input *in)
 	static const uint32_t versions[] = {FFA_VERSION_1_0, FFA_VERSION_1_1,
 					    FFA_VERSION_1_2, FFA_VERSION_1_2};
 	uint8_t s = fuzz_input_u8(in);
-	struct mm_sp_config mc = {SHARED_BUF, SHARED_SIZE};
+	struct mm_sp_config mc = {.buf_addr = SHARED_BUF, .buf_size = SHARED_SIZE};
 
 	fake_guest_mem_init(&f->ram, RAM_BASE, RAM_SIZE);
 	findings_init(&f->findings);

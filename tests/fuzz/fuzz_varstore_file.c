@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the variable-store file parser (models/varstore.c,
+ * libFuzzer target: the variable-store file parser (models/varstore_file.c,
  * varstore_load() and varstore_load_preload()), which reads the
  * `spmc.store.file` and `spmc.store.preload` files of a scenario.
  *
@@ -23,6 +23,7 @@
 #include "abi/efi.h"
 #include "common/error.h"
 #include "models/varstore.h"
+#include "models/varstore_file.h"
 #include "tests/fuzz/checks.h"
 
 #define TARGET "fuzz_varstore_file"

@@ -43,7 +43,7 @@ cut -d' ' -f1 "$WORK/table" | sort >"$WORK/listed"
 diff "$WORK/listed" "$WORK/built" >"$WORK/diff" ||
 	{ cat "$WORK/diff"; fail "images and table differ (< table, > built)"; }
 
-# The trace and findings limits (emulator/smc.h, common/finding.h) and a
+# The trace and findings limits (models/smc_router.h, common/finding.h) and a
 # bound on the JSON result for the storms.
 MAX_EVENTS=20000
 MAX_JSON_BYTES=$((64 * 1024 * 1024))

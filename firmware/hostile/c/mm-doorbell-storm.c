@@ -2,7 +2,7 @@
  * Well-formed doorbells in a loop, each with a message that fills the
  * whole 16 KiB buffer: nothing is wrong, so the verdict is pass, but the
  * requests and replies are far more bytes than the trace keeps
- * (SMC_TRACE_MAX_BYTES in emulator/smc.h).  The harness must stay bounded
+ * (SMC_TRACE_MAX_BYTES in models/smc_router.h).  The harness must stay bounded
  * and still answer each one.  No finding.
  */
 #include "hostile.h"

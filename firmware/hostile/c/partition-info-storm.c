@@ -3,7 +3,7 @@
  * fills RX, the STORM - 1 after it must get BUSY.  Then releases and
  * well-behaved calls, also in a loop.  The harness must stay bounded:
  * the trace stops growing at its limit and repeated findings are counted,
- * not listed (emulator/smc.h, common/finding.h).  Finding:
+ * not listed (models/smc_router.h, common/finding.h).  Finding:
  * ffa.rx-not-released.
  */
 #include "hostile.h"

@@ -3,8 +3,8 @@
  * a per-function call count, the findings with their detail, and a fault
  * verdict with registers and disassembly.
  */
-#ifndef REPORTS_TEXT_H
-#define REPORTS_TEXT_H
+#ifndef HARNESS_TEXT_REPORT_H
+#define HARNESS_TEXT_REPORT_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,4 +23,4 @@ void report_text_fault(FILE *out, const char *stop,
 /* JSON Lines: one trace event per line. */
 char *report_trace_jsonl(const struct trace *t, size_t *len);
 
-#endif /* REPORTS_TEXT_H */
+#endif /* HARNESS_TEXT_REPORT_H */

@@ -1,4 +1,4 @@
-#include "reports/text.h"
+#include "harness/text_report.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * is masked; yielding calls and fast calls with reserved bits 23:17 set are
  * unknown functions.
  */
-#include "emulator/smc.h"
+#include "models/smc_router.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -178,6 +178,7 @@ static void bound_trace(struct smc_router *r, struct trace_event *ev,
 }
 
 enum smc_action smc_router_dispatch(struct smc_router *r,
+				    const struct sw_caller *caller,
 				    const struct smccc_regs *in, uint64_t pc,
 				    uint64_t lr, uint64_t insns,
 				    struct smccc_regs *out)
@@ -201,6 +202,10 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 	ev->lr = lr;
 	ev->insns = insns;
 	ev->fid = fid;
+	if (caller != NULL) {
+		ev->cpu = caller->cpu;
+		ev->el = caller->el;
+	}
 	if (route == NULL) {
 		call.name = "SMC_UNKNOWN";
 		call.out.x[0] = (uint64_t)(int64_t)SMC_UNK;
@@ -211,10 +216,14 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 			     "implemented by the model",
 			     fid, smccc_owner(fid));
 	} else {
+		ev->service = route->service;
 		route->handle(r, &call);
 	}
 	ev->name = call.name != NULL ? call.name : "?";
 	ev->disposition = call.disposition;
+	if (call.out.x[0] <= UINT32_MAX) {
+		ev->returned = smc_function_name((uint32_t)call.out.x[0]);
+	}
 	memcpy(ev->in, in->x, sizeof(ev->in));
 	memcpy(ev->out, call.out.x, sizeof(ev->out));
 	bound_trace(r, ev, ev == &spare, call.action);

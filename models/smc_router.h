@@ -4,8 +4,8 @@
  * (within the limits below), and an unknown ID gets SMC_UNK and a "not
  * implemented by the model" finding, never a firmware finding.
  */
-#ifndef EMULATOR_SMC_H
-#define EMULATOR_SMC_H
+#ifndef MODELS_SMC_ROUTER_H
+#define MODELS_SMC_ROUTER_H
 
 #include <stdint.h>
 
@@ -13,6 +13,7 @@
 #include "common/trace.h"
 #include "models/agent.h"
 #include "models/psci.h"
+#include "models/secure_port.h"
 #include "models/smc_call.h"
 #include "models/spmc.h"
 
@@ -41,11 +42,12 @@ struct smc_router {
 };
 
 /*
- * Handles one SMC: in = x0..x17 at the trap, pc = the SMC instruction,
+ * Handles one SMC from caller (NULL: CPU 0, EL not known): in = x0..x17 at the trap, pc = the SMC instruction,
  * lr = x30 at the trap, insns = instructions executed so far.  *out receives x0..x17 to write
  * back.  Returns what the run should do next.
  */
 enum smc_action smc_router_dispatch(struct smc_router *r,
+				    const struct sw_caller *caller,
 				    const struct smccc_regs *in, uint64_t pc,
 				    uint64_t lr, uint64_t insns,
 				    struct smccc_regs *out);
@@ -54,4 +56,4 @@ const char *smc_function_name(uint32_t fid);
 /* The function ID of a name smc_function_name() gives, or a number. */
 bool smc_function_parse(const char *name, uint32_t *fid);
 
-#endif /* EMULATOR_SMC_H */
+#endif /* MODELS_SMC_ROUTER_H */

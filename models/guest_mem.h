@@ -8,8 +8,8 @@
  * Addresses come from the firmware and are untrusted: every access is
  * bounds-checked by the implementation and fails as a whole, never partly.
  */
-#ifndef EMULATOR_GUEST_MEM_H
-#define EMULATOR_GUEST_MEM_H
+#ifndef MODELS_GUEST_MEM_H
+#define MODELS_GUEST_MEM_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,4 +52,4 @@ static inline bool guest_mem_is_ram(const struct guest_mem *gm, uint64_t addr,
 	return guest_range_ok(addr, len) && gm->ops->is_ram(gm->ctx, addr, len);
 }
 
-#endif /* EMULATOR_GUEST_MEM_H */
+#endif /* MODELS_GUEST_MEM_H */

@@ -1,0 +1,401 @@
+/*
+ * Unit tests of emulator/machine.c through its public API: tiny
+ * hand-assembled AArch64 programs placed in the flash of the default
+ * platform (emulator/platform.c, qemu-virt: flash at 0, RAM at
+ * 0x40000000, PL011 at 0x09000000, the MM shared buffer at 0x60000000,
+ * nothing at 0x0e000000) and run to their stop.
+ *
+ * Encodings are from the Arm ARM (DDI 0487), section C6 (A64 base
+ * instructions), each word commented with its mnemonic; llvm-mc
+ * -show-encoding gives the same words.
+ *
+ * Programs hand results back by storing registers to RESULT_ADDR in RAM,
+ * which the tests read through machine_cpu_mem().
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "common/error.h"
+#include "common/finding.h"
+#include "models/guest_mem.h"
+#include "emulator/loader.h"
+#include "emulator/machine.h"
+#include "emulator/pl011.h"
+#include "emulator/platform.h"
+#include "harness/session.h"
+#include "models/mm_sp.h"
+
+#define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+#define RESULT_ADDR UINT64_C(0x40100000) /* RAM, past the device tree */
+#define SCTLR_WRITTEN UINT64_C(0x1005)    /* M, C and I */
+#define BUDGET UINT64_C(10000)
+
+/* Words shared by several programs. */
+#define A64_NOP 0xd503201fu
+#define A64_B_SELF 0x14000000u      /* b . */
+#define A64_SMC_0 0xd4000003u       /* smc #0 */
+/* mov w0, #0x84000008 (PSCI SYSTEM_OFF, PSCI 1.1 section 5.10) */
+#define A64_PSCI_SYSTEM_OFF_W0_LO 0x52800100u /* movz w0, #0x8 */
+#define A64_PSCI_SYSTEM_OFF_W0_HI 0x72b08000u /* movk w0, #0x8400, lsl #16 */
+
+/* --- The machine under test ---------------------------------------------- */
+
+/*
+ * machine_under_test() - The one place that builds a machine for these
+ * tests: a session (machine, secure world, SMC routing) on the default
+ * platform, with the program in flash at address 0 as a raw image, the
+ * entry point there.  @max_insns: the run's budget (0: the default).
+ *
+ * How the machine is connected to the secure world is session_init()'s
+ * business; when that changes, only this function should need to.
+ */
+static struct machine *machine_under_test(struct session *s,
+					  const uint32_t *program,
+					  size_t count, uint64_t max_insns)
+{
+	struct session_config cfg;
+	struct error err = {false, ""};
+	uint8_t *bytes = malloc(count * 4);
+
+	ck_assert_ptr_nonnull(bytes);
+	for (size_t i = 0; i < count; i++) {
+		/* A64 instructions are little-endian words. */
+		bytes[4 * i] = (uint8_t)program[i];
+		bytes[4 * i + 1] = (uint8_t)(program[i] >> 8);
+		bytes[4 * i + 2] = (uint8_t)(program[i] >> 16);
+		bytes[4 * i + 3] = (uint8_t)(program[i] >> 24);
+	}
+	session_config_default(&cfg, NULL);
+	if (max_insns != 0) {
+		cfg.machine.max_insns = max_insns;
+	}
+	cfg.machine.wall_timeout_ms = 20000;
+	ck_assert_msg(session_init(s, &cfg, &err), "session_init: %s",
+		      err.message);
+	ck_assert_msg(image_parse(&s->image, bytes, count * 4, "program",
+				  IMAGE_FORMAT_RAW,
+				  cfg.platform->default_load_addr, &err),
+		      "image_parse: %s", err.message);
+	free(bytes);
+	s->image_loaded = true; /* session_free() frees it */
+	ck_assert_msg(machine_load_image(s->machine, &s->image, &err),
+		      "machine_load_image: %s", err.message);
+	return s->machine;
+}
+
+static enum machine_stop run(struct machine *m)
+{
+	const struct machine_run_opts opts = {0};
+
+	return machine_run(m, &opts);
+}
+
+static uint64_t result_word(struct machine *m, unsigned index)
+{
+	uint8_t b[8];
+	uint64_t v = 0;
+
+	ck_assert(guest_mem_read(machine_cpu_mem(m), RESULT_ADDR + 8 * index,
+				 b, sizeof(b)));
+	for (int i = 7; i >= 0; i--) {
+		v = v << 8 | b[i];
+	}
+	return v;
+}
+
+/* Check fixture state: the only file-scope mutable state (STYLE C1). */
+static struct session session;
+
+static void machine_teardown(void)
+{
+	session_free(&session);
+}
+
+/* --- Programs ------------------------------------------------------------ */
+
+static const uint32_t system_off_program[] = {
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+	A64_B_SELF,                /* b . (never reached) */
+};
+
+static const uint32_t udf_program[] = {
+	A64_NOP,     /* nop */
+	0x00000000u, /* udf #0 */
+	A64_B_SELF,  /* b . */
+};
+
+static const uint32_t unmapped_read_program[] = {
+	0xd2a1c001u, /* movz x1, #0x0e00, lsl #16: nothing is mapped there */
+	0xf9400020u, /* ldr x0, [x1] */
+	A64_B_SELF,  /* b . */
+};
+
+static const uint32_t branch_to_self_program[] = {
+	A64_B_SELF, /* b . */
+};
+
+static const uint32_t counting_loop_program[] = {
+	0x91000400u, /* add x0, x0, #1 */
+	0x17ffffffu, /* b .-4 */
+};
+
+static const uint32_t uart_program[] = {
+	0xd2a12001u, /* movz x1, #0x0900, lsl #16: the PL011 data register */
+	0x52800900u, /* movz w0, #'H' */
+	0x39000020u, /* strb w0, [x1] */
+	0x52800d20u, /* movz w0, #'i' */
+	0x39000020u, /* strb w0, [x1] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+static const uint32_t sctlr_program[] = {
+	0xd28200a0u, /* movz x0, #0x1005 (SCTLR_EL1 M, C, I) */
+	0xd5181000u, /* msr sctlr_el1, x0 */
+	0xd5381001u, /* mrs x1, sctlr_el1 */
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9000041u, /* str x1, [x2] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+static const uint32_t counter_program[] = {
+	0xd53be040u, /* mrs x0, cntvct_el0 */
+	0xd53be041u, /* mrs x1, cntvct_el0 */
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9000040u, /* str x0, [x2] */
+	0xf9000441u, /* str x1, [x2, #8] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+/*
+ * A store to the MM shared buffer, then (optionally) DC CVAC over it, then
+ * FFA_VERSION and an FFA_MSG_SEND_DIRECT_REQ_64 doorbell to the MM
+ * partition (ID 0x8003, buffer offset 0 in x3), then SYSTEM_OFF.  With the
+ * data cache on (SCTLR_EL1.M and C), the secure side reads the point of
+ * coherency, which the store has not reached without the clean.
+ */
+#define DOORBELL_PROGRAM(clean)                                              \
+	{                                                                    \
+		0xd28200a0u, /* movz x0, #0x1005 (SCTLR_EL1 M, C, I) */      \
+		0xd5181000u, /* msr sctlr_el1, x0 */                         \
+		0xd2ac0001u, /* movz x1, #0x6000, lsl #16 (shared buffer) */ \
+		0xf9000020u, /* str x0, [x1] */                              \
+		(clean),     /* dc cvac, x1 / nop */                         \
+		0xd5033f9fu, /* dsb sy */                                    \
+		0x52800c60u, /* movz w0, #0x63 */                            \
+		0x72b08000u, /* movk w0, #0x8400, lsl #16: FFA_VERSION */    \
+		0x52800021u, /* movz w1, #1 */                               \
+		0x72a00021u, /* movk w1, #1, lsl #16: version 1.1 */         \
+		A64_SMC_0,   /* smc #0 */                                    \
+		0x52800de0u, /* movz w0, #0x6f */                            \
+		0x72b88000u, /* movk w0, #0xc400, lsl #16: DIRECT_REQ_64 */  \
+		0x52900061u, /* movz w1, #0x8003: sender 0, receiver MM SP */ \
+		0xd2800002u, /* movz x2, #0: no flags */                     \
+		0xd2800003u, /* movz x3, #0: request at buffer offset 0 */   \
+		A64_SMC_0,   /* smc #0 */                                    \
+		A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */               \
+		A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */   \
+		A64_SMC_0,                 /* smc #0 */                      \
+	}
+
+static const uint32_t doorbell_without_clean_program[] =
+	DOORBELL_PROGRAM(A64_NOP);
+static const uint32_t doorbell_with_clean_program[] =
+	DOORBELL_PROGRAM(0xd50b7a21u /* dc cvac, x1 */);
+
+/* --- Tests --------------------------------------------------------------- */
+
+START_TEST(psci_system_off_through_smc_powers_off)
+{
+	struct machine *m = machine_under_test(
+		&session, system_off_program, ARRAY_COUNT(system_off_program),
+		0);
+	bool traced = false;
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert(machine_stop_is_final(MACHINE_STOP_POWER_OFF));
+	for (size_t i = 0; i < session.trace.count; i++) {
+		const struct trace_event *ev = &session.trace.events[i];
+
+		if (ev->kind == TRACE_SMC && ev->fid == 0x84000008u &&
+		    ev->pc == 8) {
+			traced = true;
+		}
+	}
+	ck_assert_msg(traced, "the SYSTEM_OFF SMC at 0x8 is not in the trace");
+}
+END_TEST
+
+START_TEST(udf_stops_with_a_fault_at_its_pc)
+{
+	struct machine *m = machine_under_test(&session, udf_program,
+					       ARRAY_COUNT(udf_program), 0);
+	const struct machine_fault *f;
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_FAULT);
+	f = machine_fault(m);
+	ck_assert_str_eq(f->kind, "undefined-instruction");
+	ck_assert_uint_eq(f->pc, 4);
+	ck_assert_ptr_nonnull(f->registers);
+	ck_assert_ptr_nonnull(strstr(f->registers,
+				     "pc  0x0000000000000004"));
+	ck_assert_ptr_nonnull(f->disasm);
+	ck_assert_ptr_nonnull(strstr(f->disasm,
+				     "=> 0x0000000000000004: 00000000"));
+}
+END_TEST
+
+START_TEST(unmapped_read_faults_with_the_address)
+{
+	struct machine *m = machine_under_test(
+		&session, unmapped_read_program,
+		ARRAY_COUNT(unmapped_read_program), 0);
+	const struct machine_fault *f;
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_FAULT);
+	f = machine_fault(m);
+	ck_assert_str_eq(f->kind, "unmapped-read");
+	ck_assert(f->has_address);
+	ck_assert_uint_eq(f->address, 0x0e000000u);
+	ck_assert_uint_eq(f->pc, 4);
+	ck_assert_ptr_nonnull(strstr(f->disasm, "=> 0x0000000000000004"));
+}
+END_TEST
+
+START_TEST(branch_to_self_is_a_hang)
+{
+	struct machine *m = machine_under_test(
+		&session, branch_to_self_program,
+		ARRAY_COUNT(branch_to_self_program), 0);
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_HANG);
+	ck_assert_str_eq(machine_fault(m)->kind, "hang");
+	ck_assert_uint_eq(machine_fault(m)->pc, 0);
+}
+END_TEST
+
+START_TEST(endless_loop_spends_the_instruction_budget)
+{
+	struct machine *m = machine_under_test(
+		&session, counting_loop_program,
+		ARRAY_COUNT(counting_loop_program), BUDGET);
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_BUDGET);
+	ck_assert_str_eq(machine_fault(m)->kind, "instruction-budget");
+	/* Counted per translated block of two instructions. */
+	ck_assert_uint_ge(machine_insns(m), BUDGET);
+	ck_assert_uint_le(machine_insns(m), BUDGET + 2);
+}
+END_TEST
+
+START_TEST(pl011_output_appears_in_the_console)
+{
+	struct machine *m = machine_under_test(&session, uart_program,
+					       ARRAY_COUNT(uart_program), 0);
+	struct pl011 *uart;
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	uart = machine_uart(m);
+	ck_assert_uint_eq(pl011_output_len(uart), 2);
+	ck_assert_str_eq(pl011_output(uart), "Hi");
+}
+END_TEST
+
+START_TEST(sctlr_el1_reads_back_what_was_written)
+{
+	struct machine *m = machine_under_test(
+		&session, sctlr_program, ARRAY_COUNT(sctlr_program), 0);
+
+	ck_assert_uint_ne(machine_sctlr(m), SCTLR_WRITTEN);
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	/* M is set although Unicorn runs with the MMU off underneath. */
+	ck_assert_uint_eq(result_word(m, 0), SCTLR_WRITTEN);
+	ck_assert_uint_eq(machine_sctlr(m), SCTLR_WRITTEN);
+}
+END_TEST
+
+START_TEST(virtual_counter_is_the_same_on_two_machines)
+{
+	struct session second;
+	struct machine *a = machine_under_test(
+		&session, counter_program, ARRAY_COUNT(counter_program), 0);
+	struct machine *b = machine_under_test(
+		&second, counter_program, ARRAY_COUNT(counter_program), 0);
+
+	ck_assert_int_eq(run(a), MACHINE_STOP_POWER_OFF);
+	ck_assert_int_eq(run(b), MACHINE_STOP_POWER_OFF);
+	ck_assert_uint_eq(result_word(a, 0), result_word(b, 0));
+	ck_assert_uint_eq(result_word(a, 1), result_word(b, 1));
+	/* The counter moves between two reads. */
+	ck_assert_uint_gt(result_word(a, 1), result_word(a, 0));
+	session_free(&second);
+}
+END_TEST
+
+START_TEST(store_then_doorbell_without_clean_is_a_cache_finding)
+{
+	struct machine *m = machine_under_test(
+		&session, doorbell_without_clean_program,
+		ARRAY_COUNT(doorbell_without_clean_program), 0);
+	const struct finding *fd;
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	fd = findings_find(&session.findings,
+			   "cache.request-dirty-at-doorbell");
+	ck_assert_ptr_nonnull(fd);
+	ck_assert_int_eq(fd->kind, FINDING_FIRMWARE);
+	ck_assert_ptr_nonnull(strstr(fd->message, "0x60000000"));
+	ck_assert_uint_eq(secure_world_mm_doorbells(session.world), 1);
+}
+END_TEST
+
+START_TEST(store_cleaned_before_doorbell_is_no_cache_finding)
+{
+	struct machine *m = machine_under_test(
+		&session, doorbell_with_clean_program,
+		ARRAY_COUNT(doorbell_with_clean_program), 0);
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert_ptr_null(findings_find(&session.findings,
+					 "cache.request-dirty-at-doorbell"));
+	/* The doorbell did reach the MM partition. */
+	ck_assert_ptr_nonnull(session.world);
+	ck_assert_uint_eq(secure_world_mm_doorbells(session.world), 1);
+}
+END_TEST
+
+Suite *machine_suite(void);
+
+Suite *machine_suite(void)
+{
+	Suite *s = suite_create("machine");
+	TCase *tc = tcase_create("programs");
+
+	tcase_add_checked_fixture(tc, NULL, machine_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, psci_system_off_through_smc_powers_off);
+	tcase_add_test(tc, udf_stops_with_a_fault_at_its_pc);
+	tcase_add_test(tc, unmapped_read_faults_with_the_address);
+	tcase_add_test(tc, branch_to_self_is_a_hang);
+	tcase_add_test(tc, endless_loop_spends_the_instruction_budget);
+	tcase_add_test(tc, pl011_output_appears_in_the_console);
+	tcase_add_test(tc, sctlr_el1_reads_back_what_was_written);
+	tcase_add_test(tc, virtual_counter_is_the_same_on_two_machines);
+	tcase_add_test(tc,
+		       store_then_doorbell_without_clean_is_a_cache_finding);
+	tcase_add_test(tc, store_cleaned_before_doorbell_is_no_cache_finding);
+	suite_add_tcase(s, tc);
+	return s;
+}
