@@ -41,7 +41,10 @@ SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
 	rx-never-released accepts-larger-response \
 	direct-req-32-with-64-offset setway-flush-at-runtime \
 	no-rxtx-unmap-at-ebs stale-partition-id-in-boot-data \
-	exits-boot-services-alone
+	exits-boot-services-alone \
+	mem-v1-1-layout-after-v1-0 mem-constituent-past-composite \
+	mem-reclaim-before-relinquish mem-lend-without-zero-flag \
+	mem-double-retrieve
 
 REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
 REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \

@@ -72,7 +72,7 @@ struct scenario_partition {
 	struct ffa_uuid uuid;
 	struct scenario_u64 properties;
 	struct scenario_u64 exec_ctx_count;
-	struct scenario_text model; /* "mm-variable", "echo" */
+	struct scenario_text model; /* "mm-variable", "echo", "test" */
 	struct source_mark mark;
 };
 

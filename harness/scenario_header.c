@@ -16,7 +16,7 @@
 /* --- spmc ----------------------------------------------------------------- */
 
 static const char *const ffa_versions[] = {"1.0", "1.1", "1.2", NULL};
-static const char *const sp_models[] = {"mm-variable", "echo", NULL};
+static const char *const sp_models[] = {"mm-variable", "echo", "test", NULL};
 
 #define S_ROW(k, kd, member) ROW(k, kd, struct scenario_spmc, member)
 

@@ -30,7 +30,10 @@
 #include "common/abi_names.h"
 #include "common/strbuf.h"
 #include "common/text.h"
+#include "models/ffa_mem.h"
+#include "models/ffa_notif.h"
 #include "models/mm_sp.h"
+#include "models/test_sp.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -49,6 +52,7 @@ typedef struct smccc_regs ffa_handler_fn(struct spmc *s,
 enum ffa_feature_props {
 	PROPS_NONE,        /* w2 = 0 */
 	PROPS_RXTX_BUFFER, /* minimum buffer size; v1.2: maximum pages too */
+	PROPS_MEMORY,      /* models/ffa_mem.c: bit 0 = buffer in registers */
 };
 
 struct ffa_abi_desc {
@@ -65,7 +69,8 @@ static ffa_handler_fn ffa_version_handler, ffa_features_handler,
 	ffa_rx_release_handler, ffa_rxtx_map_handler, ffa_rxtx_unmap_handler,
 	ffa_partition_info_get_handler, ffa_id_get_handler,
 	ffa_spm_id_get_handler, ffa_direct_req_handler,
-	ffa_partition_info_get_regs_handler, ffa_direct_req2_handler;
+	ffa_partition_info_get_regs_handler, ffa_direct_req2_handler,
+	ffa_mem_handler, ffa_notif_handler;
 
 #define V10 FFA_VERSION_1_0
 #define V11 FFA_VERSION_1_1
@@ -105,42 +110,52 @@ static const struct ffa_abi_desc ffa_abi_table[] = {
 	 V10, FROM_SWD, 0, PROPS_NONE},
 	{FFA_MSG_SEND_DIRECT_RESP_64, "FFA_MSG_SEND_DIRECT_RESP_64", NULL,
 	 V10, FROM_SWD, 0, PROPS_NONE},
-	{FFA_MEM_DONATE_32, "FFA_MEM_DONATE_32", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_DONATE_64, "FFA_MEM_DONATE_64", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_LEND_32, "FFA_MEM_LEND_32", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_LEND_64, "FFA_MEM_LEND_64", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_SHARE_32, "FFA_MEM_SHARE_32", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_SHARE_64, "FFA_MEM_SHARE_64", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_RETRIEVE_REQ_32, "FFA_MEM_RETRIEVE_REQ_32", NULL, V10,
-	 FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_RETRIEVE_REQ_64, "FFA_MEM_RETRIEVE_REQ_64", NULL, V10,
-	 FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_DONATE_32, "FFA_MEM_DONATE_32", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_DONATE_64, "FFA_MEM_DONATE_64", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_LEND_32, "FFA_MEM_LEND_32", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_LEND_64, "FFA_MEM_LEND_64", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_SHARE_32, "FFA_MEM_SHARE_32", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_SHARE_64, "FFA_MEM_SHARE_64", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_RETRIEVE_REQ_32, "FFA_MEM_RETRIEVE_REQ_32",
+	 ffa_mem_handler, V10, FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
+	{FFA_MEM_RETRIEVE_REQ_64, "FFA_MEM_RETRIEVE_REQ_64",
+	 ffa_mem_handler, V10, FROM_ANY, MBZ(5, 7), PROPS_MEMORY},
 	{FFA_MEM_RETRIEVE_RESP, "FFA_MEM_RETRIEVE_RESP", NULL, V10, FROM_SWD,
 	 0, PROPS_NONE},
-	{FFA_MEM_RELINQUISH, "FFA_MEM_RELINQUISH", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_RECLAIM, "FFA_MEM_RECLAIM", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_RELINQUISH, "FFA_MEM_RELINQUISH", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
+	{FFA_MEM_RECLAIM, "FFA_MEM_RECLAIM", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(4, 7), PROPS_NONE},
 	{FFA_MEM_OP_PAUSE, "FFA_MEM_OP_PAUSE", NULL, V10, FROM_ANY, 0, PROPS_NONE},
 	{FFA_MEM_OP_RESUME, "FFA_MEM_OP_RESUME", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_FRAG_RX, "FFA_MEM_FRAG_RX", NULL, V10, FROM_ANY, 0, PROPS_NONE},
-	{FFA_MEM_FRAG_TX, "FFA_MEM_FRAG_TX", NULL, V10, FROM_ANY, 0, PROPS_NONE},
+	{FFA_MEM_FRAG_RX, "FFA_MEM_FRAG_RX", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
+	{FFA_MEM_FRAG_TX, "FFA_MEM_FRAG_TX", ffa_mem_handler, V10,
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
 	{FFA_NORMAL_WORLD_RESUME, "FFA_NORMAL_WORLD_RESUME", NULL, V10,
 	 FROM_SWD, 0, PROPS_NONE},
 	{FFA_NOTIFICATION_BITMAP_CREATE, "FFA_NOTIFICATION_BITMAP_CREATE",
-	 NULL, V11, FROM_NWD, 0, PROPS_NONE},
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(3, 7), PROPS_NONE},
 	{FFA_NOTIFICATION_BITMAP_DESTROY, "FFA_NOTIFICATION_BITMAP_DESTROY",
-	 NULL, V11, FROM_NWD, 0, PROPS_NONE},
-	{FFA_NOTIFICATION_BIND, "FFA_NOTIFICATION_BIND", NULL, V11, FROM_ANY,
-	 0, PROPS_NONE},
-	{FFA_NOTIFICATION_UNBIND, "FFA_NOTIFICATION_UNBIND", NULL, V11,
-	 FROM_ANY, 0, PROPS_NONE},
-	{FFA_NOTIFICATION_SET, "FFA_NOTIFICATION_SET", NULL, V11, FROM_ANY,
-	 0, PROPS_NONE},
-	{FFA_NOTIFICATION_GET, "FFA_NOTIFICATION_GET", NULL, V11, FROM_ANY,
-	 0, PROPS_NONE},
-	{FFA_NOTIFICATION_INFO_GET_32, "FFA_NOTIFICATION_INFO_GET_32", NULL,
-	 V11, FROM_NWD, 0, PROPS_NONE},
-	{FFA_NOTIFICATION_INFO_GET_64, "FFA_NOTIFICATION_INFO_GET_64", NULL,
-	 V11, FROM_NWD, 0, PROPS_NONE},
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(2, 7), PROPS_NONE},
+	{FFA_NOTIFICATION_BIND, "FFA_NOTIFICATION_BIND", ffa_notif_handler, V11,
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
+	{FFA_NOTIFICATION_UNBIND, "FFA_NOTIFICATION_UNBIND",
+	 ffa_notif_handler, V11, FROM_ANY, MBZ(5, 7), PROPS_NONE},
+	{FFA_NOTIFICATION_SET, "FFA_NOTIFICATION_SET", ffa_notif_handler, V11,
+	 FROM_ANY, MBZ(5, 7), PROPS_NONE},
+	{FFA_NOTIFICATION_GET, "FFA_NOTIFICATION_GET", ffa_notif_handler, V11,
+	 FROM_ANY, MBZ(3, 7), PROPS_NONE},
+	{FFA_NOTIFICATION_INFO_GET_32, "FFA_NOTIFICATION_INFO_GET_32",
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(1, 7), PROPS_NONE},
+	{FFA_NOTIFICATION_INFO_GET_64, "FFA_NOTIFICATION_INFO_GET_64",
+	 ffa_notif_handler, V11, FROM_NWD, MBZ(1, 7), PROPS_NONE},
 	{FFA_RX_ACQUIRE, "FFA_RX_ACQUIRE", NULL, V11, FROM_NWD, 0, PROPS_NONE},
 	{FFA_SPM_ID_GET, "FFA_SPM_ID_GET", ffa_spm_id_get_handler, V11,
 	 FROM_ANY, MBZ(1, 7), PROPS_NONE},
@@ -241,7 +256,7 @@ typedef int32_t sp_message_fn(struct spmc *s, size_t index, bool is_64,
 			      uint64_t *args, size_t count,
 			      struct smc_call *call);
 
-static sp_message_fn mm_variable_message, echo_message;
+static sp_message_fn mm_variable_message, echo_message, test_message;
 
 static const struct {
 	const char *name;
@@ -249,6 +264,7 @@ static const struct {
 } sp_model_rows[SP_MODEL_COUNT] = {
 	[SP_MODEL_MM_VARIABLE] = {"mm-variable", mm_variable_message},
 	[SP_MODEL_ECHO] = {"echo", echo_message},
+	[SP_MODEL_TEST] = {"test", test_message},
 };
 
 bool sp_model_parse(const char *s, enum sp_model *out)
@@ -267,6 +283,41 @@ const char *sp_model_name(enum sp_model m)
 	return (unsigned)m < SP_MODEL_COUNT ? sp_model_rows[m].name : "?";
 }
 
+/*
+ * The memory-management and notification models know every partition as
+ * an endpoint; each SP_MODEL_TEST row gets its scripted partition.
+ */
+static void spmc_init_memory_and_notifications(struct spmc *s)
+{
+	struct ffa_mem_config mc = {.nwd_id = s->cfg.nwd_id};
+	struct ffa_notif_config nc = {
+		.nwd_id = s->cfg.nwd_id,
+		.sri_intid = FFA_NOTIF_DEFAULT_SRI_INTID,
+	};
+
+	for (size_t i = 0; i < s->cfg.partition_count; i++) {
+		const struct spmc_partition_config *p = &s->cfg.partitions[i];
+
+		mc.endpoints[mc.endpoint_count++] = p->id;
+		nc.partitions[nc.partition_count++] = (struct ffa_notif_partition){
+			.id = p->id,
+			.vcpu_count = p->exec_ctx_count,
+			.receives = (p->properties &
+				     FFA_PART_PROP_NOTIFICATION_RECV) != 0,
+		};
+	}
+	s->memory = ffa_mem_new(&mc, s->mem, s->findings);
+	s->notif = ffa_notif_new(&nc, s->findings);
+	for (size_t i = 0; i < s->cfg.partition_count; i++) {
+		if (s->cfg.partitions[i].model == SP_MODEL_TEST) {
+			s->test[i] = test_sp_new(s->cfg.partitions[i].id,
+						 s->memory, s->notif, s->mem,
+						 s->findings);
+			s->test_owned[i] = true;
+		}
+	}
+}
+
 void spmc_init(struct spmc *s, const struct spmc_config *cfg,
 	       const struct guest_mem *mem, struct findings *findings,
 	       struct injector *inj)
@@ -279,12 +330,24 @@ void spmc_init(struct spmc *s, const struct spmc_config *cfg,
 	s->version_state = SPMC_VERSION_NONE;
 	s->rxtx.rx_owner = SPMC_RX_OWNER_SPMC;
 	s->abi_calls = xcalloc(ARRAY_SIZE(ffa_abi_table), sizeof(uint64_t));
+	spmc_init_memory_and_notifications(s);
 }
 
 void spmc_free(struct spmc *s)
 {
 	free(s->abi_calls);
 	s->abi_calls = NULL;
+	for (size_t i = 0; i < SPMC_MAX_PARTITIONS; i++) {
+		if (s->test_owned[i]) {
+			test_sp_free(s->test[i]);
+		}
+		s->test[i] = NULL;
+		s->test_owned[i] = false;
+	}
+	ffa_mem_free(s->memory);
+	s->memory = NULL;
+	ffa_notif_free(s->notif);
+	s->notif = NULL;
 }
 
 void spmc_observe(struct spmc *s, const struct sw_observer *obs)
@@ -342,6 +405,32 @@ void spmc_attach_mm(struct spmc *s, size_t index, struct mm_sp *mm)
 	if (index < SPMC_MAX_PARTITIONS) {
 		s->mm[index] = mm;
 	}
+}
+
+void spmc_attach_test_sp(struct spmc *s, size_t index, struct test_sp *sp)
+{
+	if (index < SPMC_MAX_PARTITIONS) {
+		if (s->test_owned[index]) {
+			test_sp_free(s->test[index]);
+		}
+		s->test[index] = sp;
+		s->test_owned[index] = false;
+	}
+}
+
+struct test_sp *spmc_test_sp(const struct spmc *s, size_t index)
+{
+	return index < SPMC_MAX_PARTITIONS ? s->test[index] : NULL;
+}
+
+struct ffa_mem *spmc_memory(const struct spmc *s)
+{
+	return s->memory;
+}
+
+struct ffa_notif *spmc_notifications(const struct spmc *s)
+{
+	return s->notif;
 }
 
 /* --- FFA_VERSION ---------------------------------------------------------- */
@@ -449,6 +538,9 @@ bool spmc_features_props(const struct spmc *s, uint32_t fid, uint32_t *w2)
 	case PROPS_NONE:
 		*w2 = 0;
 		break;
+	case PROPS_MEMORY:
+		(void)ffa_mem_serves(fid, w2);
+		break;
 	case PROPS_RXTX_BUFFER:
 		/* Bits 31:16 (maximum size) exist for v1.2 callers only. */
 		*w2 = s->cfg.rxtx_min_size;
@@ -477,7 +569,19 @@ static struct smccc_regs ffa_features_handler(struct spmc *s,
 	const char *name = spmc_function_name(id);
 	uint32_t w2;
 
-	if ((id & SMCCC_FAST_CALL) == 0 || input_props != 0 ||
+	if ((id & SMCCC_FAST_CALL) == 0 && input_props == 0 &&
+	    s->negotiated_version >= FFA_VERSION_1_1 &&
+	    ffa_notif_feature(s->notif, id, &w2)) {
+		/* Feature ID 2: the schedule-receiver interrupt's INTID. */
+		trace_event_set_summary(call->event, "(feature %u) -> INTID %u",
+					id, w2);
+		return ffa_success(w2, 0);
+	}
+	/* Input properties exist for FFA_MEM_RETRIEVE_REQ only (bit 0, NS). */
+	if ((id & SMCCC_FAST_CALL) == 0 ||
+	    (input_props != 0 &&
+	     ((id != FFA_MEM_RETRIEVE_REQ_32 && id != FFA_MEM_RETRIEVE_REQ_64) ||
+	      input_props != 1)) ||
 	    !spmc_features_props(s, id, &w2)) {
 		trace_event_set_summary(call->event, "(%s 0x%08x) -> "
 						     "NOT_SUPPORTED",
@@ -929,6 +1033,21 @@ static int32_t echo_message(struct spmc *s, size_t index, bool is_64,
 	return r != NULL ? (int32_t)r->code : 0;
 }
 
+/* The scripted test partition (models/test_sp.c, docs/ffa-memory.md). */
+static int32_t test_message(struct spmc *s, size_t index, bool is_64,
+			    uint64_t *args, size_t count, struct smc_call *call)
+{
+	(void)is_64;
+	(void)call;
+	if (s->test[index] == NULL) {
+		return FFA_RET_ABORTED;
+	}
+	test_sp_direct_req(s->test[index], args, count);
+	/* SRIs the partition delayed go out as it returns. */
+	ffa_notif_flush_delayed(s->notif);
+	return 0;
+}
+
 /*
  * Runs the partition's model on payload registers args[0..count).  Returns
  * 0, or an FF-A error code to send back as FFA_ERROR.
@@ -1052,6 +1171,60 @@ static struct smccc_regs ffa_direct_req2_handler(struct spmc *s,
 	for (size_t i = 0; i < 14; i++) {
 		out.x[4 + i] = args[i];
 	}
+	return out;
+}
+
+/* --- Memory management and notifications ------------------------------- */
+
+/*
+ * FFA_MEM_* (FF-A v1.2 chapter 17): models/ffa_mem.c with the caller's
+ * negotiated version (descriptor layout) and RX/TX pair.  A retrieve
+ * response or fragment hands RX to the caller, who must release it.
+ */
+static struct smccc_regs ffa_mem_handler(struct spmc *s,
+					 const struct smccc_regs *in,
+					 struct smc_call *call)
+{
+	struct ffa_mem_mailbox mb = {
+		.mapped = s->rxtx.mapped,
+		.tx = s->rxtx.tx,
+		.rx = s->rxtx.rx,
+		.size = s->rxtx.page_count * FFA_PAGE_SIZE,
+		.rx_busy = s->rxtx.rx_owner == SPMC_RX_OWNER_CALLER,
+	};
+	struct ffa_mem_caller c = {
+		.id = s->cfg.nwd_id,
+		.version = s->negotiated_version,
+		.mb = &mb,
+	};
+	struct smccc_regs out;
+
+	ffa_mem_call(s->memory, &c, in, &out);
+	if (mb.rx_filled) {
+		s->rxtx.rx_owner = SPMC_RX_OWNER_CALLER;
+	}
+	if (out.x[0] != FFA_ERROR) {
+		trace_event_set_summary(call->event,
+					"(w1=0x%llx w2=0x%llx) -> w1=0x%llx "
+					"w2=0x%llx w3=0x%llx",
+					(unsigned long long)in->x[1],
+					(unsigned long long)in->x[2],
+					(unsigned long long)out.x[1],
+					(unsigned long long)out.x[2],
+					(unsigned long long)out.x[3]);
+	}
+	return out;
+}
+
+/* FFA_NOTIFICATION_* (FF-A v1.1+): models/ffa_notif.c. */
+static struct smccc_regs ffa_notif_handler(struct spmc *s,
+					   const struct smccc_regs *in,
+					   struct smc_call *call)
+{
+	struct smccc_regs out;
+
+	(void)call;
+	ffa_notif_call(s->notif, s->cfg.nwd_id, in, &out);
 	return out;
 }
 

@@ -13,8 +13,10 @@
  * with RX ownership, PARTITION_INFO_GET (all or by UUID, count-only, v1.0 or
  * v1.1 descriptors), PARTITION_INFO_GET_REGS, MSG_SEND_DIRECT_REQ (32/64)
  * and REQ2.
+ * Memory management (MEM_*) is models/ffa_mem.c and notifications
+ * (NOTIFICATION_*) models/ffa_notif.c, reached through the same table.
  * Not modelled (recognised; NOT_SUPPORTED and a "not implemented" finding):
- * memory sharing, indirect messaging, notifications, FFA_RUN, RX_ACQUIRE.
+ * indirect messaging, FFA_RUN, RX_ACQUIRE, MEM_OP_PAUSE/RESUME.
  * Secure-world-only ABIs called from the normal world get NOT_SUPPORTED and
  * a firmware finding, as TF-A's SPMC answers them.
  */
@@ -40,6 +42,7 @@
 enum sp_model {
 	SP_MODEL_MM_VARIABLE, /* models/mm_sp.c: MM communicate + variables */
 	SP_MODEL_ECHO,        /* returns the request payload unchanged */
+	SP_MODEL_TEST,        /* models/test_sp.c: scripted memory/notif. */
 	SP_MODEL_COUNT
 };
 
@@ -98,6 +101,9 @@ struct spmc_rxtx {
 };
 
 struct mm_sp;
+struct ffa_mem;
+struct ffa_notif;
+struct test_sp;
 
 struct spmc {
 	struct spmc_config cfg;
@@ -111,6 +117,10 @@ struct spmc {
 	uint64_t *abi_calls; /* per ABI table row */
 	struct injector *inj; /* may be NULL */
 	const struct sw_observer *obs; /* doorbells are announced (may be NULL) */
+	struct ffa_mem *memory;         /* MEM_* (models/ffa_mem.c) */
+	struct ffa_notif *notif;        /* NOTIFICATION_* (models/ffa_notif.c) */
+	struct test_sp *test[SPMC_MAX_PARTITIONS]; /* SP_MODEL_TEST rows */
+	bool test_owned[SPMC_MAX_PARTITIONS];
 };
 
 /* cfg is copied; mem, findings and inj (may be NULL) must outlive it. */
@@ -120,6 +130,15 @@ void spmc_init(struct spmc *s, const struct spmc_config *cfg,
 void spmc_free(struct spmc *s);
 /* Attaches the MM model instance that serves partition `index`. */
 void spmc_attach_mm(struct spmc *s, size_t index, struct mm_sp *mm);
+/*
+ * spmc_init() creates a test partition for every SP_MODEL_TEST row; this
+ * replaces it with one the caller owns (sp must outlive s).
+ */
+void spmc_attach_test_sp(struct spmc *s, size_t index, struct test_sp *sp);
+struct test_sp *spmc_test_sp(const struct spmc *s, size_t index);
+/* The memory-management and notification models, for tests and backends. */
+struct ffa_mem *spmc_memory(const struct spmc *s);
+struct ffa_notif *spmc_notifications(const struct spmc *s);
 void spmc_handle(struct spmc *s, struct smc_call *call);
 /* Direct requests are announced to obs (the backend's cache model). */
 void spmc_observe(struct spmc *s, const struct sw_observer *obs);

@@ -61,6 +61,8 @@ static const struct {
 	{"malformed", 1},       /* models/mm_sp.c */
 	{"invalid_request", 1}, /* models/mm_sp.c */
 	{"optee_msg_finding", 2}, /* models/optee_param.c */
+	{"ffa_mem_reject", 2},  /* models/ffa_mem_desc.c, ffa_mem.c */
+	{"refuse", 2},          /* models/ffa_notif.c */
 };
 
 /* Functions whose code-like literals name an expectation, not a finding. */
@@ -84,6 +86,9 @@ static const struct {
 	{"models/mm_sp.c", "code"},
 	{"models/optee_param.c", "code"},
 	{"models/optee_private.h", "code"},
+	{"models/ffa_mem_desc.h", "finding"},
+	{"models/ffa_mem_desc.c", "finding"},
+	{"models/ffa_notif.c", "finding"},
 };
 
 /*
@@ -130,7 +135,7 @@ static void set_add(struct code_set *s, const char *code, const char *where)
 	s->count++;
 }
 
-/* namespace "." lower-case words joined by '-'. */
+/* namespace "." lower-case words joined by '-' or '.' (sub-namespace). */
 static bool looks_like_code(const char *s)
 {
 	const char *dot = strchr(s, '.');
@@ -153,8 +158,11 @@ static bool looks_like_code(const char *s)
 		bool word = islower((unsigned char)*p) ||
 			    isdigit((unsigned char)*p);
 
-		if (!word && !(*p == '-' && p[-1] != '-' && p[-1] != '.' &&
-			       p[1] != '\0')) {
+		/* '-' joins words; '.' opens a sub-namespace (ffa.mem.). */
+		bool sep = (*p == '-' || *p == '.') && p[-1] != '-' &&
+			   p[-1] != '.' && p[1] != '\0';
+
+		if (!word && !sep) {
 			return false;
 		}
 	}
@@ -523,6 +531,9 @@ START_TEST(code_pattern_accepts_codes_only)
 	ck_assert(!looks_like_code("ffa.double--dash"));
 	ck_assert(!looks_like_code("ffa.trailing-"));
 	ck_assert(!looks_like_code("mm.a b"));
+	ck_assert(looks_like_code("ffa.mem.not-owner"));
+	ck_assert(!looks_like_code("ffa.mem..x"));
+	ck_assert(!looks_like_code("ffa.mem."));
 }
 END_TEST
 

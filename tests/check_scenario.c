@@ -1021,7 +1021,7 @@ static const struct bad_case bad_cases[] = {
 	 "spmc.partitions[0].execution_contexts",
 	 "expected a number from 1 to 65535, got '0'"},
 	{"partition-bad-model.yaml", 6, 14, "spmc.partitions[0].model",
-	 "expected mm-variable or echo, got 'tpm'"},
+	 "expected mm-variable, echo or test, got 'tpm'"},
 	{"too-many-partitions.yaml", 4, 5, "spmc.partitions",
 	 "expected at most 8 partitions, got 9"},
 	{"partition-not-mapping.yaml", 3, 16, "spmc.partitions[0]",

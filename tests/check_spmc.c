@@ -179,28 +179,8 @@ static const uint32_t unimplemented[] = {
 	FFA_MSG_POLL,
 	FFA_RUN,
 	FFA_MSG_SEND,
-	FFA_MEM_DONATE_32,
-	FFA_MEM_DONATE_64,
-	FFA_MEM_LEND_32,
-	FFA_MEM_LEND_64,
-	FFA_MEM_SHARE_32,
-	FFA_MEM_SHARE_64,
-	FFA_MEM_RETRIEVE_REQ_32,
-	FFA_MEM_RETRIEVE_REQ_64,
-	FFA_MEM_RELINQUISH,
-	FFA_MEM_RECLAIM,
 	FFA_MEM_OP_PAUSE,
 	FFA_MEM_OP_RESUME,
-	FFA_MEM_FRAG_RX,
-	FFA_MEM_FRAG_TX,
-	FFA_NOTIFICATION_BITMAP_CREATE,
-	FFA_NOTIFICATION_BITMAP_DESTROY,
-	FFA_NOTIFICATION_BIND,
-	FFA_NOTIFICATION_UNBIND,
-	FFA_NOTIFICATION_SET,
-	FFA_NOTIFICATION_GET,
-	FFA_NOTIFICATION_INFO_GET_32,
-	FFA_NOTIFICATION_INFO_GET_64,
 	FFA_RX_ACQUIRE,
 	FFA_MSG_SEND2,
 };
@@ -568,12 +548,12 @@ END_TEST
 
 static const uint32_t features_not_supported[] = {
 	0x840000ff,                  /* not an FF-A function */
-	FFA_MEM_SHARE_64,            /* recognised, not implemented */
+	FFA_MEM_OP_RESUME,           /* recognised, not implemented */
 	FFA_MSG_WAIT,                /* secure world only */
 	FFA_PARTITION_INFO_GET_REGS, /* v1.2, caller negotiated v1.1 */
 	FFA_MSG_SEND_DIRECT_REQ2,    /* v1.2 */
 	1,                           /* feature ID: notification interrupt */
-	2,                           /* feature ID: schedule receiver */
+	3,                           /* feature ID: managed exit */
 };
 
 START_TEST(features_of_unsupported_id_is_not_supported)

@@ -21,6 +21,7 @@ static uint8_t tx_buf[RXTX_MAX_PAGES * FFA_PAGE_SIZE]
 static uint8_t rx_buf[RXTX_MAX_PAGES * FFA_PAGE_SIZE]
 	__attribute__((aligned(65536), section(".rxtx")));
 static uint32_t rxtx_pages;
+static uint32_t partition_count;
 
 static void call(struct smccc_regs *r)
 {
@@ -150,6 +151,7 @@ static int discover_partitions(void)
 		return -1;
 	}
 	uart_printf("FF-A: %u partition(s)\n", count);
+	partition_count = count;
 	if (rx_release() != 0) {
 		return -1;
 	}
@@ -167,6 +169,25 @@ static int discover_partitions(void)
 	}
 	uart_printf("EFI: MM partition ID 0x%x\n", ffa_rt.mm_sp_id);
 	return rx_release();
+}
+
+uint8_t *ffa_tx_buffer(void)
+{
+	return tx_buf;
+}
+
+/* Only asked when discovery found more than the MM partition. */
+int ffa_partition_id(const uint32_t uuid[4], uint16_t *id)
+{
+	struct ffa_partition_info_v1_0 d;
+	uint32_t count = 0;
+
+	if (partition_count < 2 || partition_info(uuid, &count) != 0) {
+		return -1;
+	}
+	memcpy(&d, rx_buf, sizeof(d));
+	*id = d.id;
+	return rx_release() == 0 && count > 0 ? 0 : -1;
 }
 
 int ffa_discover(void)

@@ -36,6 +36,7 @@ void refclient_main(uintptr_t dtb)
 		uart_puts("EFI: MM partition does not answer; powering off\n");
 		psci_system_off();
 	}
+	memtest_run();
 	if (BUG(EXITS_BOOT_SERVICES_ALONE) &&
 	    var_exit_boot_services() == EFI_SUCCESS) {
 		/* Exited without being asked, then goes on in boot code. */

@@ -68,6 +68,12 @@ struct ffa_state {
 extern struct ffa_state ffa_rt;
 int ffa_discover(void);
 int ffa_unmap_rxtx(void);
+uint8_t *ffa_tx_buffer(void);
+/* The ID of the partition with this UUID; -1 when there is none. */
+int ffa_partition_id(const uint32_t uuid[4], uint16_t *id);
+
+/* memtest.c: memory transactions with the test partition, if present */
+void memtest_run(void);
 
 /* mm.c: MM communicate over FF-A */
 #define MM_COMM_BUF_MAX FFA_SHARED_MM_BUF_SIZE

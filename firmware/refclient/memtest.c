@@ -1,0 +1,216 @@
+/*
+ * FF-A memory transactions at boot, when the SPMC lists the scripted test
+ * partition (UUID 7e571e57-0000-4000-8000-000000000001, models/test_sp.c):
+ * the client shares two pages and lends one, as Linux's driver does
+ * (drivers/firmware/arm_ffa/driver.c ffa_setup_and_transmit(), descriptor
+ * in TX, v1.0 layout since the client negotiated v1.0), has the partition
+ * retrieve, check, write and relinquish them over direct requests, and
+ * reclaims them.  Boot-time code only.
+ *
+ * Seeded bugs (seeded_bugs.h) break one rule each: a v1.1 descriptor after
+ * negotiating v1.0, a constituent past the composite's count, a reclaim
+ * before the borrower relinquished, a lend without the zero flag that the
+ * borrower then asks for, and a second retrieve of the same handle.
+ */
+#include "abi/ffa.h"
+#include "refclient.h"
+
+/* The test partition's protocol (models/test_sp.h). */
+#define TEST_RETRIEVE 1u
+#define TEST_CHECK 2u
+#define TEST_WRITE 3u
+#define TEST_RELINQUISH 4u
+
+/* Retrieve flags: zero before retrieval, transaction type in 4:3. */
+#define FLAG_ZERO 1u
+#define TYPE_SHIFT 3
+#define TYPE_SHARE 1u
+#define TYPE_LEND 2u
+
+#define PAGE 4096u
+#define TAG 0x7a67u
+
+static uint8_t shared_pages[2 * PAGE] __attribute__((aligned(PAGE)));
+
+static void put16(uint8_t *b, size_t off, uint16_t v)
+{
+	b[off] = (uint8_t)v;
+	b[off + 1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *b, size_t off, uint32_t v)
+{
+	put16(b, off, (uint16_t)v);
+	put16(b, off + 2, (uint16_t)(v >> 16));
+}
+
+static void put64(uint8_t *b, size_t off, uint64_t v)
+{
+	put32(b, off, (uint32_t)v);
+	put32(b, off + 4, (uint32_t)(v >> 32));
+}
+
+/*
+ * Writes the descriptor into TX: v1.0 (32-byte header, EMAD at 32,
+ * composite at 48, constituent at 64) or, for the seeded layout bug, the
+ * v1.1 layout (48-byte header).  Returns its length.
+ */
+static uint32_t build(uint8_t *tx, uint16_t receiver, uint8_t attributes,
+		      uint32_t flags, uint32_t pages)
+{
+	bool v11 = BUG(MEM_V1_1_LAYOUT_AFTER_V1_0);
+	uint32_t emad = v11 ? 48 : 32;
+	uint32_t composite = emad + 16;
+	uint32_t ranges = BUG(MEM_CONSTITUENT_PAST_COMPOSITE) ? 2 : 1;
+	uint32_t len = composite + 16 + 16 * ranges;
+
+	memset(tx, 0, len);
+	put16(tx, 0, ffa_rt.own_id);
+	tx[2] = attributes;
+	put32(tx, 4, flags);
+	put64(tx, 16, TAG);
+	if (v11) {
+		put32(tx, 24, 16);
+		put32(tx, 32, 48);
+	}
+	put32(tx, 28, 1);
+	put16(tx, emad, receiver);
+	tx[emad + 2] = 2; /* read-write */
+	put32(tx, emad + 4, composite);
+	put32(tx, composite, pages);
+	put32(tx, composite + 4, 1); /* the bug sends 2 but counts 1 */
+	put64(tx, composite + 16, (uintptr_t)shared_pages);
+	put32(tx, composite + 24, pages);
+	if (ranges == 2) {
+		put64(tx, composite + 32, (uintptr_t)shared_pages + PAGE);
+		put32(tx, composite + 40, 1);
+	}
+	return len;
+}
+
+/* FFA_MEM_SHARE_64 or LEND_64; returns 0 and the handle, or -1. */
+static int send(uint32_t fid, uint16_t receiver, uint8_t attributes,
+		uint32_t flags, uint32_t pages, uint64_t *handle)
+{
+	uint32_t len = build(ffa_tx_buffer(), receiver, attributes, flags,
+			     pages);
+	struct smccc_regs r = {.x = {fid, len, len}};
+
+	smccc_call(&r);
+	if (r.x[0] != FFA_SUCCESS_32) {
+		uart_printf("memory: send failed (%d)\n", (int)(int32_t)r.x[2]);
+		return -1;
+	}
+	*handle = (uint32_t)r.x[2] | r.x[3] << 32;
+	return 0;
+}
+
+/* One command to the test partition; returns its status (x3). */
+static int64_t command(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2,
+		       uint64_t a3)
+{
+	struct smccc_regs r = {
+		.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+		      ffa_endpoints(ffa_rt.own_id, sp), 0, cmd, a1, a2, a3}};
+
+	smccc_call(&r);
+	if (r.x[0] != FFA_MSG_SEND_DIRECT_RESP_64) {
+		return -8; /* ABORTED */
+	}
+	return (int64_t)r.x[3];
+}
+
+static int reclaim(uint64_t handle)
+{
+	struct smccc_regs r = {.x = {FFA_MEM_RECLAIM, (uint32_t)handle,
+				     handle >> 32, 0}};
+
+	smccc_call(&r);
+	return r.x[0] == FFA_SUCCESS_32 ? 0 : (int)(int32_t)r.x[2];
+}
+
+/* Retrieve x6: sender in 15:0, retrieve flags in 63:32. */
+static uint64_t retrieve_arg(uint32_t flags)
+{
+	return (uint64_t)ffa_rt.own_id | (uint64_t)flags << 32;
+}
+
+static int share_round(uint16_t sp)
+{
+	uint64_t h;
+	int64_t st;
+
+	memset(shared_pages, 0x5a, sizeof(shared_pages));
+	dcache_clean_range((uintptr_t)shared_pages, sizeof(shared_pages));
+	if (send(FFA_MEM_SHARE_64, sp, 0x2f, 0, 2, &h) != 0) {
+		return -1;
+	}
+	st = command(sp, TEST_RETRIEVE, h, TAG,
+		     retrieve_arg(TYPE_SHARE << TYPE_SHIFT));
+	if (st == 0 && BUG(MEM_DOUBLE_RETRIEVE)) {
+		st = command(sp, TEST_RETRIEVE, h, TAG,
+			     retrieve_arg(TYPE_SHARE << TYPE_SHIFT));
+	}
+	if (st == 0) {
+		st = command(sp, TEST_CHECK, h, 0x5a, 0);
+	}
+	if (st == 0) {
+		st = command(sp, TEST_WRITE, h, 0xa5, 0);
+	}
+	dcache_invalidate_range((uintptr_t)shared_pages, sizeof(shared_pages));
+	if (st == 0 && shared_pages[sizeof(shared_pages) - 1] != 0xa5) {
+		st = 1;
+	}
+	if (BUG(MEM_RECLAIM_BEFORE_RELINQUISH)) {
+		(void)reclaim(h);
+	}
+	if (command(sp, TEST_RELINQUISH, h, 0, 0) != 0 || reclaim(h) != 0) {
+		return -1;
+	}
+	return st == 0 ? 0 : -1;
+}
+
+static int lend_round(uint16_t sp)
+{
+	uint32_t flags = BUG(MEM_LEND_WITHOUT_ZERO_FLAG) ? 0 : 1;
+	uint64_t h;
+	int64_t st;
+
+	memset(shared_pages, 0x77, PAGE);
+	dcache_clean_range((uintptr_t)shared_pages, PAGE);
+	if (send(FFA_MEM_LEND_64, sp, 0, flags, 1, &h) != 0) {
+		return -1;
+	}
+	/* The borrower insists on cleared memory. */
+	st = command(sp, TEST_RETRIEVE, h, TAG,
+		     retrieve_arg(FLAG_ZERO | TYPE_LEND << TYPE_SHIFT));
+	if (st == 0) {
+		st = command(sp, TEST_CHECK, h, 0, 0);
+		(void)command(sp, TEST_RELINQUISH, h, 0, 0);
+	}
+	if (reclaim(h) != 0) {
+		return -1;
+	}
+	return st == 0 ? 0 : -1;
+}
+
+void memtest_run(void)
+{
+	static const uint32_t test_uuid[4] = {0x571e577eu, 0x00400000u,
+					      0x00000080u, 0x01000000u};
+	uint16_t sp;
+
+	if (ffa_partition_id(test_uuid, &sp) != 0) {
+		return; /* no test partition: nothing to do */
+	}
+	uart_printf("memory: test partition 0x%x\n", sp);
+	if (share_round(sp) != 0) {
+		uart_puts("memory: share failed\n");
+		return;
+	}
+	if (lend_round(sp) != 0) {
+		uart_puts("memory: lend failed\n");
+		return;
+	}
+	uart_puts("memory: share, lend ok\n");
+}
