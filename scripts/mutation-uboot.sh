@@ -23,6 +23,8 @@ cross="CROSS_COMPILE=aarch64-linux-gnu-"
 	{ echo "mutation-uboot: no $src/u-boot.bin: run make uboot-ffa first"; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# KEEP_JSON=DIR keeps each run's results.json there.
+keep=${KEEP_JSON:-}
 
 # The suites of scripts/uboot-ffa.sh (Debian's banner check left out).
 set -- scenarios/uboot-ffa $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff)
@@ -43,9 +45,15 @@ build() {
 	nice -n 10 make -C "$copy" -s -j"$(nproc)" $cross >"$out/build.log" 2>&1
 }
 
+# A broken U-Boot often stops at its prompt where a scenario waits for
+# text: an instruction budget of about twice the longest clean scenario
+# (the whole selftest, 115 M) ends those waits long before the wall-clock
+# safety net.
+max_insns=${UBOOT_MUTANT_MAX_INSNS:-250000000}
+
 run_suites() { # JSON
 	"$bin" run --image "$copy/u-boot.bin" --platform qemu-virt-ffa --quiet \
-		-j 2 --json "$1" $suites >/dev/null 2>&1
+		-j 2 --max-insns "$max_insns" --json "$1" $suites >/dev/null 2>&1
 }
 
 failing() { # JSON
@@ -104,6 +112,7 @@ for patch in "$patches"/*.patch; do
 	fi
 	if [ "$n" -gt 0 ]; then caught=yes; else caught=NO; fi
 	printf '%-46s %-6s %-58s %s\n' "$name" "$caught" "$how" "$fails"
+	[ -z "$keep" ] || cp "$json" "$keep/" 2>/dev/null
 	[ "$caught" = yes ] || echo "$name" >>"$out/missed"
 	patch -s -R -p1 -d "$copy" <"$patch" && rm -f "$copy/.mutant-$name.patch"
 done
