@@ -16,6 +16,7 @@
  */
 #include "models/mm_sp.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,22 +425,29 @@ struct mm_length_rule {
 
 static const struct mm_length_rule mm_length_rules[] = {
 	{MM_VAR_FN_GET_VARIABLE, MM_ACCESS_VARIABLE_NAME_OFFSET,
-	 sizeof(struct mm_access_variable), 24, 16},
+	 sizeof(struct mm_access_variable),
+	 offsetof(struct mm_access_variable, name_size),
+	 offsetof(struct mm_access_variable, data_size)},
 	{MM_VAR_FN_SET_VARIABLE, MM_ACCESS_VARIABLE_NAME_OFFSET,
-	 sizeof(struct mm_access_variable), 24, 16},
+	 sizeof(struct mm_access_variable),
+	 offsetof(struct mm_access_variable, name_size),
+	 offsetof(struct mm_access_variable, data_size)},
 	{MM_VAR_FN_GET_NEXT_VARIABLE_NAME,
 	 sizeof(struct mm_get_next_variable_name),
-	 sizeof(struct mm_get_next_variable_name), 16, -1},
+	 sizeof(struct mm_get_next_variable_name),
+	 offsetof(struct mm_get_next_variable_name, name_size), -1},
 	{MM_VAR_FN_QUERY_VARIABLE_INFO, sizeof(struct mm_query_variable_info),
 	 sizeof(struct mm_query_variable_info), -1, -1},
 	{MM_VAR_FN_READY_TO_BOOT, 0, 0, -1, -1},
 	{MM_VAR_FN_EXIT_BOOT_SERVICE, 0, 0, -1, -1},
 	{MM_VAR_FN_VAR_CHECK_PROPERTY_SET,
 	 sizeof(struct mm_var_check_variable_property),
-	 sizeof(struct mm_var_check_variable_property), 16, -1},
+	 sizeof(struct mm_var_check_variable_property),
+	 offsetof(struct mm_var_check_variable_property, name_size), -1},
 	{MM_VAR_FN_VAR_CHECK_PROPERTY_GET,
 	 sizeof(struct mm_var_check_variable_property),
-	 sizeof(struct mm_var_check_variable_property), 16, -1},
+	 sizeof(struct mm_var_check_variable_property),
+	 offsetof(struct mm_var_check_variable_property, name_size), -1},
 	{MM_VAR_FN_GET_PAYLOAD_SIZE, sizeof(struct mm_get_payload_size),
 	 sizeof(struct mm_get_payload_size), -1, -1},
 };
