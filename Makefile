@@ -66,7 +66,8 @@ TEST_BIN := $(OUT)/tests/check_ffa_harness
 SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
-.PHONY: all run check check-san unit integration mutation bench fuzz uboot-ffa \
+.PHONY: all run check check-san unit integration mutation mutation-uboot bench \
+	fuzz uboot-ffa \
 	firmware clean help
 .DEFAULT_GOAL := all
 
@@ -139,6 +140,11 @@ uboot-ffa: $(BIN) firmware
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware
 	$(Q)scripts/mutation.sh $(BIN) $(FW_OUT)
+
+# The mutation corpus of real U-Boot (tests/uboot-mutants, docs/checks.md):
+# each patch built into the tree of uboot-ffa and caught as its header says.
+mutation-uboot: uboot-ffa
+	$(Q)scripts/mutation-uboot.sh $(BIN) $(OUT)/uboot-ffa --check
 
 clean:
 	rm -rf build

@@ -16,6 +16,7 @@
  */
 #include "models/mm_sp.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,6 +410,119 @@ static const struct mm_var_fn_desc *find_function(uint64_t function)
 	return NULL;
 }
 
+/*
+ * What each function's payload needs, to tell a MessageLength that is too
+ * long.  Too short is refused by both secure partitions and is a firmware
+ * finding of the handlers (mm.payload-too-short, mm.size-outside-message):
+ * EDK2 VariableSmm.c SmmVariableHandler() answers EFI_ACCESS_DENIED when
+ * the fixed part + NameSize + DataSize exceed the payload, TS
+ * smm_variable_provider.c sanitize_*_param() EFI_INVALID_PARAMETER.  Too
+ * long is served by both (they only test "needed > payload"), so it is a
+ * warning: the partition reads bytes the caller never wrote.  fixed_max
+ * allows C's sizeof() of the access-variable header (40, tail padding)
+ * where the name starts at 36: U-Boot's MM_VARIABLE_ACCESS_HEADER_SIZE
+ * (include/mm_communication.h) sizes its payloads that way.
+ */
+struct mm_length_rule {
+	uint64_t function;
+	uint64_t fixed_min;  /* payload bytes before the name */
+	uint64_t fixed_max;  /* the same as sizeof() counts them */
+	int name_size_at;    /* payload offset of NameSize, -1: none */
+	int data_size_at;    /* payload offset of DataSize, -1: none */
+};
+
+static const struct mm_length_rule mm_length_rules[] = {
+	{MM_VAR_FN_GET_VARIABLE, MM_ACCESS_VARIABLE_NAME_OFFSET,
+	 sizeof(struct mm_access_variable),
+	 offsetof(struct mm_access_variable, name_size),
+	 offsetof(struct mm_access_variable, data_size)},
+	{MM_VAR_FN_SET_VARIABLE, MM_ACCESS_VARIABLE_NAME_OFFSET,
+	 sizeof(struct mm_access_variable),
+	 offsetof(struct mm_access_variable, name_size),
+	 offsetof(struct mm_access_variable, data_size)},
+	{MM_VAR_FN_GET_NEXT_VARIABLE_NAME,
+	 sizeof(struct mm_get_next_variable_name),
+	 sizeof(struct mm_get_next_variable_name),
+	 offsetof(struct mm_get_next_variable_name, name_size), -1},
+	{MM_VAR_FN_QUERY_VARIABLE_INFO, sizeof(struct mm_query_variable_info),
+	 sizeof(struct mm_query_variable_info), -1, -1},
+	{MM_VAR_FN_READY_TO_BOOT, 0, 0, -1, -1},
+	{MM_VAR_FN_EXIT_BOOT_SERVICE, 0, 0, -1, -1},
+	{MM_VAR_FN_VAR_CHECK_PROPERTY_SET,
+	 sizeof(struct mm_var_check_variable_property),
+	 sizeof(struct mm_var_check_variable_property),
+	 offsetof(struct mm_var_check_variable_property, name_size), -1},
+	{MM_VAR_FN_VAR_CHECK_PROPERTY_GET,
+	 sizeof(struct mm_var_check_variable_property),
+	 sizeof(struct mm_var_check_variable_property),
+	 offsetof(struct mm_var_check_variable_property, name_size), -1},
+	{MM_VAR_FN_GET_PAYLOAD_SIZE, sizeof(struct mm_get_payload_size),
+	 sizeof(struct mm_get_payload_size), -1, -1},
+};
+
+static uint64_t add_saturating(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* The size field at payload offset at, 0 when absent. */
+static uint64_t payload_size_field(const struct mm_request *rq, int at)
+{
+	uint64_t v = 0;
+
+	if (at >= 0 && (uint64_t)at + sizeof(v) <= rq->payload_len) {
+		memcpy(&v, rq->payload + at, sizeof(v));
+	}
+	return v;
+}
+
+/*
+ * Measures the request against its function's needs before the handler
+ * rewrites the payload; *needed is 16 + what the payload needs.  Returns
+ * false when the length is exact or too short (the handler decides).
+ */
+static bool message_too_long(const struct mm_request *rq, uint64_t *needed)
+{
+	const struct mm_length_rule *r = NULL;
+	uint64_t sizes;
+
+	for (size_t i = 0; i < ARRAY_SIZE(mm_length_rules); i++) {
+		if (mm_length_rules[i].function == rq->function) {
+			r = &mm_length_rules[i];
+		}
+	}
+	if (r == NULL) {
+		return false;
+	}
+	sizes = add_saturating(payload_size_field(rq, r->name_size_at),
+			       payload_size_field(rq, r->data_size_at));
+	if (rq->payload_len <= add_saturating(r->fixed_max, sizes)) {
+		return false;
+	}
+	/* fixed_min + sizes < payload_len: no overflow. */
+	*needed = MM_VAR_HEADER_SIZE + r->fixed_min + sizes;
+	return true;
+}
+
+static void warn_message_too_long(struct mm_request *rq, uint64_t needed)
+{
+	struct strbuf dump = STRBUF_INIT;
+	struct finding *fd;
+
+	fd = findings_add(rq->mm->findings, FINDING_WARNING,
+			  "mm.message-length-too-long",
+			  "MM %s: MessageLength %llu is %llu bytes longer than "
+			  "the %llu the function needs",
+			  mm_function_name(rq->function),
+			  (unsigned long long)rq->message_length,
+			  (unsigned long long)(rq->message_length - needed),
+			  (unsigned long long)needed);
+	text_append_hexdump(&dump, rq->msg, MM_VAR_PAYLOAD_OFFSET, rq->addr);
+	finding_set_detail(fd, strbuf_str(&dump));
+	fd->address = rq->addr;
+	strbuf_free(&dump);
+}
+
 /* Serves a request whose header checks passed: the variable protocol. */
 static void serve_variable(struct mm_request *rq)
 {
@@ -443,7 +557,16 @@ static void serve_variable(struct mm_request *rq)
 			 (unsigned long long)d->fixed_size);
 		invalid_request(rq, "mm.payload-too-short", what);
 	} else {
+		/* Measured before the handler rewrites the sizes; a request
+		 * the handler refused needs no second finding. */
+		uint64_t needed = 0;
+		bool too_long = message_too_long(rq, &needed);
+		size_t found = rq->mm->findings->count;
+
 		d->handler(rq);
+		if (too_long && rq->mm->findings->count == found) {
+			warn_message_too_long(rq, needed);
+		}
 	}
 	if (rq->reply_payload_len > rq->payload_len) {
 		rq->reply_payload_len = rq->payload_len; /* never grows */

@@ -14,6 +14,7 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1192,7 +1193,10 @@ START_TEST(message_length_filling_the_buffer_exactly_is_accepted)
 
 	ASSERT_REPLY(ret, 0, EFI_SUCCESS, 16 + 8);
 	ck_assert_uint_eq(get64(p), 4020);
-	ck_assert_uint_eq(findings.count, 0);
+	/* Far more than GET_PAYLOAD_SIZE needs: served, with a warning. */
+	ck_assert_uint_eq(findings.count, 1);
+	ck_assert_str_eq(findings.items[0].code, "mm.message-length-too-long");
+	ck_assert_int_eq(findings.items[0].kind, FINDING_WARNING);
 }
 END_TEST
 
@@ -1405,6 +1409,7 @@ START_TEST(trace_records_get_next_name_as_sent)
 }
 END_TEST
 
+
 /* --- Fault injection through the partition ------------------------------ */
 
 static void add_rule(struct inject_rule r)
@@ -1418,6 +1423,153 @@ static void set_foo_request(void)
 
 	access_request(0, MM_VAR_FN_SET_VARIABLE, "Foo", 3, NV_BS_RT, bar);
 }
+
+/* --- MessageLength against what the function needs ---------------------- */
+
+/* A warning about the length, with the header bytes at the request. */
+static void assert_too_long_warning(uint64_t length, uint64_t needed)
+{
+	char text[64];
+
+	ck_assert_uint_eq(findings.count, 1);
+	ck_assert_str_eq(findings.items[0].code, "mm.message-length-too-long");
+	ck_assert_int_eq(findings.items[0].kind, FINDING_WARNING);
+	ck_assert_uint_eq(findings.items[0].address, BUF);
+	ck_assert_ptr_nonnull(findings.items[0].detail);
+	snprintf(text, sizeof(text), "MessageLength %llu is %llu bytes",
+		 (unsigned long long)length,
+		 (unsigned long long)(length - needed));
+	ck_assert_msg(strstr(findings.items[0].message, text) != NULL,
+		      "'%s' lacks '%s'", findings.items[0].message, text);
+}
+
+START_TEST(access_variable_sized_with_sizeof_as_u_boot_does_is_exact)
+{
+	store_set("Foo", NV_BS_RT, five, sizeof(five));
+	/* 16 + 40 + NameSize + DataSize: 4 bytes of tail padding. */
+	access_request(0, MM_VAR_FN_GET_VARIABLE, "Foo", 5, 0, NULL);
+	ASSERT_REPLY(ring(0), 0, EFI_SUCCESS, 16 + 36 + 8 + 5);
+	set_foo_request();
+	ASSERT_REPLY(ring(0), 0, EFI_SUCCESS, 16 + 40 + 8 + 3);
+	ck_assert_uint_eq(findings.count, 0);
+}
+END_TEST
+
+START_TEST(message_length_counting_the_24_byte_header_is_a_warning)
+{
+	struct varstore_entry_view view;
+
+	/* The bug of a caller that adds the communicate header: served
+	 * (StMM and smm-gateway only refuse "needed > payload"). */
+	set_foo_request();
+	put64(buf_at(16), 16 + 40 + 8 + 3 + 24);
+	ASSERT_REPLY(ring(0), 0, EFI_SUCCESS, 16 + 40 + 8 + 3 + 24);
+	ck_assert(store_has("Foo", &view));
+	assert_too_long_warning(16 + 40 + 8 + 3 + 24, 16 + 36 + 8 + 3);
+}
+END_TEST
+
+START_TEST(one_byte_beyond_the_padding_is_a_warning)
+{
+	access_request(0, MM_VAR_FN_GET_VARIABLE, "Foo", 5, 0, NULL);
+	put64(buf_at(16), 16 + 40 + 8 + 5 + 1);
+	ck_assert_int_eq(ring(0), MM_RET_SUCCESS);
+	ck_assert_uint_eq(reply_status(0), EFI_NOT_FOUND);
+	assert_too_long_warning(16 + 40 + 8 + 5 + 1, 16 + 36 + 8 + 5);
+}
+END_TEST
+
+/* Requests of the other functions, exact, as U-Boot builds them. */
+static void build_exact_get_next(void)
+{
+	get_next_request(0, &vendor, "", 16);
+}
+
+static void build_exact_query(void)
+{
+	query_request(NV_BS_RT);
+}
+
+static void build_exact_exit_boot_service(void)
+{
+	request(0, MM_VAR_FN_EXIT_BOOT_SERVICE, 0);
+}
+
+static void build_exact_ready_to_boot(void)
+{
+	request(0, MM_VAR_FN_READY_TO_BOOT, 0);
+}
+
+static void build_exact_property_get(void)
+{
+	property_request(MM_VAR_FN_VAR_CHECK_PROPERTY_GET, "Foo", NULL);
+}
+
+static void build_exact_payload_size(void)
+{
+	request(0, MM_VAR_FN_GET_PAYLOAD_SIZE, 8);
+}
+
+static const struct exact_request {
+	const char *what;
+	void (*build)(void);
+	uint64_t length; /* MessageLength of the exact request */
+} exact_requests[] = {
+    {"GET_NEXT_VARIABLE_NAME", build_exact_get_next, 16 + 24 + 16},
+    {"QUERY_VARIABLE_INFO", build_exact_query, 16 + 32},
+    {"EXIT_BOOT_SERVICE", build_exact_exit_boot_service, 16},
+    {"READY_TO_BOOT", build_exact_ready_to_boot, 16},
+    {"PROPERTY_GET", build_exact_property_get, 16 + 48 + 8},
+    {"GET_PAYLOAD_SIZE", build_exact_payload_size, 16 + 8},
+};
+
+START_TEST(exact_request_has_no_length_finding_and_one_more_byte_warns)
+{
+	const struct exact_request *e = &exact_requests[_i];
+
+	e->build();
+	ck_assert_uint_eq(get64(buf_at(16)), e->length);
+	ck_assert_int_eq(ring(0), MM_RET_SUCCESS);
+	ck_assert_msg(findings.count == 0, "%s exact: %s", e->what,
+		      findings.count ? findings.items[0].code : "");
+	findings_free(&findings);
+	findings_init(&findings);
+	e->build();
+	put64(buf_at(16), e->length + 1);
+	ck_assert_int_eq(ring(0), MM_RET_SUCCESS);
+	assert_too_long_warning(e->length + 1, e->length);
+	ck_assert_msg(strstr(findings.items[0].message, e->what) != NULL,
+		      "'%s' does not name %s", findings.items[0].message,
+		      e->what);
+}
+END_TEST
+
+START_TEST(too_short_for_name_and_data_is_a_firmware_finding_only)
+{
+	struct varstore_entry_view view;
+
+	/* DataSize says 16 bytes follow the name; the message has 5. */
+	access_request(0, MM_VAR_FN_SET_VARIABLE, "Foo", 5, NV_BS_RT, five);
+	put64(buf_at(40 + 16), 16 + 5 + 4 + 1);
+	ck_assert_int_eq(ring(0), MM_RET_SUCCESS);
+	ck_assert_uint_eq(reply_status(0), EFI_INVALID_PARAMETER);
+	ck_assert_uint_eq(findings.count, 1);
+	ASSERT_FINDING("mm.size-outside-message");
+	ck_assert(!store_has("Foo", &view));
+}
+END_TEST
+
+START_TEST(sizes_that_wrap_give_no_length_warning)
+{
+	/* NameSize + DataSize overflow: the handler's finding, no warning. */
+	access_request(0, MM_VAR_FN_GET_VARIABLE, "Foo", 5, 0, NULL);
+	put64(buf_at(40 + 16), UINT64_MAX - 2);
+	ck_assert_int_eq(ring(0), MM_RET_SUCCESS);
+	ck_assert_uint_eq(findings.count, 1);
+	ASSERT_FINDING("mm.size-outside-message");
+}
+END_TEST
+
 
 START_TEST(injected_ffa_error_sets_out_parameter_and_leaves_buffer)
 {
@@ -1757,6 +1909,18 @@ Suite *mm_sp_suite(void)
 	tcase_add_test(
 	    tc, exit_boot_service_without_injector_still_switches_the_store);
 	tcase_add_test(tc, ready_to_boot_locks_property_set);
+
+	tc = fixture_case(s, "message_length");
+	tcase_add_test(tc,
+		       access_variable_sized_with_sizeof_as_u_boot_does_is_exact);
+	tcase_add_test(tc,
+		       message_length_counting_the_24_byte_header_is_a_warning);
+	tcase_add_test(tc, one_byte_beyond_the_padding_is_a_warning);
+	tcase_add_loop_test(
+	    tc, exact_request_has_no_length_finding_and_one_more_byte_warns, 0,
+	    (int)ARRAY_COUNT(exact_requests));
+	tcase_add_test(tc, too_short_for_name_and_data_is_a_firmware_finding_only);
+	tcase_add_test(tc, sizes_that_wrap_give_no_length_warning);
 
 	tc = fixture_case(s, "property_payload_size");
 	tcase_add_test(
