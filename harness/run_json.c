@@ -63,7 +63,7 @@ static void step_json(const struct step_run *sr, size_t index,
 	jsonw_kv_int(j, "column", sr->step->mark.column);
 	jsonw_kv_string(j, "verdict", sr->ran || sr->message != NULL
 					     ? verdict_name(sr->verdict)
-					     : "not-run");
+					     : VERDICT_NOT_RUN_NAME);
 	jsonw_kv_string(j, "message", sr->message != NULL ? sr->message : "");
 	jsonw_kv_uint(j, "trace_first", sr->trace_first);
 	jsonw_kv_uint(j, "trace_end", sr->trace_end);

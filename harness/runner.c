@@ -20,6 +20,7 @@
 #include "abi/agent.h"
 #include "abi/mm.h"
 #include "common/abi_names.h"
+#include "common/console_text.h"
 #include "common/fileio.h"
 #include "common/text.h"
 #include "harness/expect.h"
@@ -28,35 +29,6 @@
 
 #define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 #define DEFAULT_BUFFER_SIZE 1024u
-
-static const char *const verdict_names[VERDICT_COUNT] = {
-	[VERDICT_PASS] = "pass",
-	[VERDICT_NOT_IMPLEMENTED] = "not-implemented",
-	[VERDICT_FAIL] = "fail",
-	[VERDICT_FIRMWARE] = "firmware",
-	[VERDICT_ERROR] = "error",
-};
-
-const char *verdict_name(enum verdict v)
-{
-	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
-}
-
-bool verdict_parse(const char *s, enum verdict *out)
-{
-	for (int v = 0; v < VERDICT_COUNT; v++) {
-		if (strcmp(verdict_names[v], s) == 0) {
-			*out = (enum verdict)v;
-			return true;
-		}
-	}
-	return false;
-}
-
-enum verdict verdict_worst(enum verdict a, enum verdict b)
-{
-	return a > b ? a : b;
-}
 
 const char *runner_default_firmware_dir(void)
 {
@@ -880,12 +852,25 @@ static void boot_step(struct stepper *p)
 	if (b->prompt.value != NULL) {
 		struct pl011 *u = machine_uart(p->s->machine);
 		const char *out = pl011_output(u) + p->sr->console_first;
+		const char *hit = strstr(out, b->prompt.value);
+		struct strbuf seen = STRBUF_INIT;
 
+		console_seen_text(&seen, out, strlen(out), hit,
+				  "not printed before the firmware waited "
+				  "for input");
 		expect_add_check(p->sr, "boot.prompt", b->prompt.mark,
-				 strstr(out, b->prompt.value) != NULL,
-				 b->prompt.value, "not printed before the "
-						  "firmware waited for input");
+				 hit != NULL, b->prompt.value,
+				 strbuf_str(&seen));
+		strbuf_free(&seen);
 	}
+}
+
+/* Where an awaited text that matched is (the end if a NUL hid it). */
+static const char *wait_hit(const char *out, const char *text)
+{
+	const char *hit = strstr(out, text);
+
+	return hit != NULL ? hit : out + strlen(out);
 }
 
 /* Instructions a console step waits for its text unless it says. */
@@ -933,12 +918,21 @@ static void console_step(struct stepper *p)
 		}
 	}
 	if (c->wait.value != NULL) {
-		expect_add_check(p->sr, "console.wait", c->wait.mark,
-				 p->stop == MACHINE_STOP_CONSOLE_MATCH,
-				 c->wait.value,
-				 p->stop == MACHINE_STOP_CONSOLE_MATCH
-					 ? c->wait.value
-					 : stop_text(p));
+		const char *out = pl011_output(u) + opts.output_mark;
+		bool seen_it = p->stop == MACHINE_STOP_CONSOLE_MATCH;
+		struct strbuf seen = STRBUF_INIT, why = STRBUF_INIT;
+
+		strbuf_printf(&why, "not printed within %llu instructions "
+				    "(%s)",
+			      (unsigned long long)opts.max_insns, stop_text(p));
+		console_seen_text(&seen, out,
+				  pl011_output_len(u) - opts.output_mark,
+				  seen_it ? wait_hit(out, c->wait.value) : NULL,
+				  strbuf_str(&why));
+		expect_add_check(p->sr, "console.wait", c->wait.mark, seen_it,
+				 c->wait.value, strbuf_str(&seen));
+		strbuf_free(&seen);
+		strbuf_free(&why);
 	}
 	if (machine_stop_is_final(p->stop) &&
 	    p->st->expect.stop.value == NULL &&
