@@ -755,6 +755,12 @@ void machine_set_runtime(struct machine *m)
 	m->cache.runtime = true;
 }
 
+void machine_begin_step(struct machine *m)
+{
+	m->guard_report_count = 0;
+	m->cache.setway_runtime_reported = false;
+}
+
 const struct cache_model *machine_cache(const struct machine *m)
 {
 	return &m->cache;

@@ -1124,6 +1124,57 @@ static void finding_verdicts(struct scenario_run *run)
 	}
 }
 
+/*
+ * The headline names the first cause (issue 16, defect 4): the earliest
+ * unexpected firmware finding, unless a step failed or stopped the run
+ * before it happened; what that finding broke later (a status, a missing
+ * call) is a consequence, listed in its step.
+ */
+static void lead_with_first_finding(struct scenario_run *run)
+{
+	const struct findings *f = &run->session->findings;
+	size_t first_bad_step = run->step_count;
+
+	for (size_t i = 0; i < run->step_count; i++) {
+		if (run->steps[i].message != NULL ||
+		    run->steps[i].verdict >= VERDICT_FAIL) {
+			first_bad_step = i;
+			break;
+		}
+		for (size_t k = 0; k < run->steps[i].check_count; k++) {
+			if (!run->steps[i].checks[k].ok) {
+				first_bad_step = i;
+				break;
+			}
+		}
+		if (first_bad_step != run->step_count) {
+			break;
+		}
+	}
+	for (size_t i = 0; i < f->count; i++) {
+		const struct finding *fd = &f->items[i];
+
+		if (fd->kind != FINDING_FIRMWARE ||
+		    runner_finding_expected(run->sc, fd)) {
+			continue;
+		}
+		if (fd->step >= 0 && (size_t)fd->step < run->step_count) {
+			if ((size_t)fd->step > first_bad_step) {
+				return;
+			}
+			set_message(&run->message, "step %d (%s, line %d): %s: %s",
+				    fd->step + 1,
+				    scenario_step_kind_name(
+					run->steps[fd->step].step->kind),
+				    fd->line, fd->code, fd->message);
+		} else {
+			set_message(&run->message, "%s: %s", fd->code,
+				    fd->message);
+		}
+		return;
+	}
+}
+
 /* Finds a finding's scenario line from its step. */
 static void place_findings(struct scenario_run *run)
 {
@@ -1160,6 +1211,7 @@ static void run_steps(struct scenario_run *run)
 
 		s->trace.current_step = (int)i;
 		s->findings.current_step = (int)i;
+		machine_begin_step(s->machine);
 		mark = trace_append(&s->trace, TRACE_STEP);
 		trace_event_set_summary(mark, "step %zu: %s (line %d)", i + 1,
 					scenario_step_kind_name(sr->step->kind),
@@ -1263,6 +1315,7 @@ struct scenario_run *runner_run(const struct scenario *sc,
 		set_message(&run->setup_error, "%s", err.message);
 	}
 	place_findings(run);
+	lead_with_first_finding(run);
 	step_verdicts(run);
 	finding_verdicts(run);
 	check_expected_findings(run);
