@@ -353,6 +353,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		fprintf(stderr, "ffa-harness run: no scenario given\n");
 		return CLI_EXIT_INVALID_INPUT;
 	}
+	if (a->no_fork && a->jobs > 1) {
+		fprintf(stderr, "ffa-harness run: --no-fork runs the scenarios "
+				"one at a time in this process; it cannot be "
+				"combined with -j %u\n",
+			a->jobs);
+		return CLI_EXIT_INVALID_INPUT;
+	}
 	if (a->progress < 0) {
 		const char *ci = getenv("CI");
 		a->progress = isatty(STDOUT_FILENO) &&
@@ -668,6 +675,36 @@ static size_t select_scenarios(const struct scenario_set *set,
 	return n;
 }
 
+/*
+ * A shard with nothing to run (more shards than scenarios, as a fixed CI
+ * matrix may have): a pass with a notice, and reports that say so.
+ */
+static int run_empty_shard(const struct run_args *a,
+			   const struct scenario_set *set)
+{
+	struct strbuf notice = STRBUF_INIT, doc = STRBUF_INIT;
+	size_t matched = 0;
+	bool ok;
+
+	for (size_t i = 0; i < set->count; i++) {
+		if (a->filter == NULL ||
+		    fnmatch(a->filter, set->items[i].name, 0) == 0) {
+			matched++;
+		}
+	}
+	strbuf_printf(&notice,
+		      "shard %u/%u is empty: %zu scenario%s selected for %u "
+		      "shards",
+		      a->shard_index, a->shard_count, matched,
+		      matched == 1 ? "" : "s", a->shard_count);
+	printf("notice: %s\n", strbuf_str(&notice));
+	run_json_empty_document(strbuf_str(&notice), &doc);
+	ok = write_reports(a, &doc, NULL, 0);
+	strbuf_free(&notice);
+	strbuf_free(&doc);
+	return ok ? CLI_EXIT_PASS : CLI_EXIT_INTERNAL;
+}
+
 int run_main(int argc, char **argv)
 {
 	struct run_args a;
@@ -689,6 +726,12 @@ int run_main(int argc, char **argv)
 	}
 	jobs = xcalloc(set.count != 0 ? set.count : 1, sizeof(*jobs));
 	count = select_scenarios(&set, &a, jobs);
+	if (count == 0 && a.shard_count != 0 && set.count != 0) {
+		rc = run_empty_shard(&a, &set);
+		free(jobs);
+		scenario_set_free(&set);
+		return rc;
+	}
 	if (count == 0) {
 		fprintf(stderr, "ffa-harness run: no scenario selected (%zu "
 				"loaded from %zu files)\n",

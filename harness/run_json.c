@@ -210,6 +210,22 @@ void run_json_scenario(const struct scenario_run *run, struct strbuf *out)
 	jsonw_end_object(&j);
 }
 
+void run_json_empty_document(const char *notice, struct strbuf *out)
+{
+	struct jsonw j;
+
+	strbuf_printf(out,
+		      "{\"format\":\"ffa-harness-results\",\"version\":1,"
+		      "\"tool\":{\"name\":\"ffa-harness\",\"version\":\"%s\"},"
+		      "\"summary\":{\"total\":0,\"pass\":0,\"fail\":0,"
+		      "\"firmware\":0,\"not_implemented\":0,\"error\":0,"
+		      "\"verdict\":\"pass\",\"notice\":",
+		      TOOL_VERSION);
+	jsonw_init(&j, out, false);
+	jsonw_string(&j, notice);
+	strbuf_puts(out, "},\"scenarios\":[]}\n");
+}
+
 void run_json_document(const char *const *scenario_objects,
 		       const enum verdict *verdicts, size_t count,
 		       struct strbuf *out)

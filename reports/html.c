@@ -111,6 +111,10 @@ static void summary(struct strbuf *out, const json_t *doc)
 	strbuf_puts(out, "</h1>\n<p>");
 	if (n == 0) {
 		strbuf_puts(out, "No scenario ran.");
+		if (results_notice(doc) != NULL) {
+			strbuf_putc(out, ' ');
+			esc(out, results_notice(doc));
+		}
 	} else {
 		strbuf_printf(out, "%zu of %zu scenarios passed.",
 			      counts[RESULTS_PASS], n);

@@ -81,8 +81,14 @@ static void headline(struct strbuf *out, const json_t *doc,
 	size_t n = results_scenario_count(doc);
 
 	if (n == 0) {
+		const char *notice = results_notice(doc);
+
 		strbuf_printf(out, "## ffa-harness: %s - no scenario ran\n\n",
 			      upper);
+		if (notice != NULL) {
+			md_escape_str(out, notice);
+			strbuf_puts(out, "\n\n");
+		}
 		return;
 	}
 	strbuf_printf(out,

@@ -301,6 +301,7 @@ static const struct vfield summary_fields[] = {
     {"not_implemented", V_INT, false, NULL},
     {"error", V_INT, false, NULL},
     {"verdict", V_VERDICT, false, NULL},
+    {"notice", V_STRING, false, NULL},
 };
 static const struct vshape summary_shape = SHAPE(summary_fields);
 
@@ -722,6 +723,11 @@ void results_count(const json_t *doc, size_t counts[RESULTS_VERDICT_COUNT])
 	}
 }
 
+const char *results_notice(const json_t *doc)
+{
+	return results_str(results_obj(doc, "summary"), "notice", NULL);
+}
+
 enum results_verdict results_run_verdict(const json_t *doc)
 {
 	enum results_verdict worst = RESULTS_PASS;
@@ -729,7 +735,10 @@ enum results_verdict results_run_verdict(const json_t *doc)
 	size_t n = results_scenario_count(doc);
 
 	if (n == 0) {
-		return RESULTS_ERROR;
+		/* Nothing ran: an error, unless the runner says why (an empty
+		 * shard passes with a notice). */
+		return results_notice(doc) != NULL ? RESULTS_PASS
+						    : RESULTS_ERROR;
 	}
 	for (size_t i = 0; i < n; i++) {
 		enum results_verdict v =
