@@ -1016,6 +1016,72 @@ static void run_step(struct stepper *p)
 
 /* --- Verdicts --------------------------------------------------------------- */
 
+/* What an inject rule waited for, for the check that says it never came. */
+static void describe_rule(const struct scenario_inject *in,
+			  struct strbuf *sb)
+{
+	static const char *const kinds[INJECT_KIND_COUNT] = {
+		[INJECT_FFA_ERROR] = "FF-A error", [INJECT_MM_RETURN] = "MM "
+								 "return code",
+		[INJECT_EFI_STATUS] = "EFI status", [INJECT_REPLY] = "reply fault",
+		[INJECT_RX_BUSY] = "RX busy",
+	};
+	const char *mm = in->mm_function.present
+				 ? mm_function_name(in->mm_function.value)
+				 : NULL;
+
+	strbuf_printf(sb, "the %s rule never fired: no ", kinds[in->kind]);
+	if (in->on.value != NULL) {
+		strbuf_puts(sb, in->on.value);
+	} else {
+		strbuf_puts(sb, in->kind == INJECT_RX_BUSY
+					? "FFA_PARTITION_INFO_GET"
+					: "MM request (FFA_MSG_SEND_DIRECT_REQ)");
+	}
+	if (in->mm_function.present) {
+		strbuf_printf(sb, " carrying %s", mm != NULL ? mm : "?");
+	}
+	if (in->after_exit_boot_services) {
+		strbuf_puts(sb, " after ExitBootServices");
+	}
+	strbuf_puts(sb, " reached the secure side from this step to the end "
+			"of the run (may_not_fire: true if that is intended)");
+}
+
+/*
+ * An inject rule that never matched tested nothing (issue 16, defect 2):
+ * its step fails unless it says may_not_fire.  Rules are added in step
+ * order, one per inject step that did not fail; a run cut short by an
+ * error is not judged, the error says more.
+ */
+static void check_injects(struct scenario_run *run)
+{
+	const struct injector *inj = &run->session->inject;
+	size_t rule = 0;
+
+	for (size_t i = 0; i < run->step_count; i++) {
+		if (!run->steps[i].ran || run->steps[i].verdict == VERDICT_ERROR) {
+			return;
+		}
+	}
+	for (size_t i = 0; i < run->step_count && rule < inj->count; i++) {
+		struct step_run *sr = &run->steps[i];
+		const struct scenario_inject *in = &sr->step->inject;
+		struct strbuf why = STRBUF_INIT;
+
+		if (sr->step->kind != STEP_INJECT || sr->message != NULL) {
+			continue;
+		}
+		if (inj->rules[rule++].hits != 0 || in->may_not_fire) {
+			continue;
+		}
+		describe_rule(in, &why);
+		expect_add_check(sr, "inject", sr->step->mark, false,
+				 "at least one matching call", strbuf_str(&why));
+		strbuf_free(&why);
+	}
+}
+
 bool runner_finding_expected(const struct scenario *sc,
 			     const struct finding *fd)
 {
@@ -1314,6 +1380,7 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	if (!session_save_store(run->session, &err)) {
 		set_message(&run->setup_error, "%s", err.message);
 	}
+	check_injects(run);
 	place_findings(run);
 	lead_with_first_finding(run);
 	step_verdicts(run);

@@ -1940,6 +1940,7 @@ static const struct field inject_fields[] = {
 	ROW("count", false, f_inject_count, struct scenario_inject, count),
 	ROW("after_exit_boot_services", false, f_flag, struct scenario_inject,
 	    after_exit_boot_services),
+	ROW("may_not_fire", false, f_flag, struct scenario_inject, may_not_fire),
 };
 
 static const struct schema inject_schema = {

@@ -204,6 +204,7 @@ struct scenario_inject {
 	struct scenario_u64 mm_function; /* only doorbells carrying it */
 	uint64_t count;               /* 0 = every match ("all") */
 	bool after_exit_boot_services;
+	bool may_not_fire;            /* never firing is not a failure */
 };
 
 /* One register expectation of an SMC. */
