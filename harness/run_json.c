@@ -7,10 +7,11 @@
 #include "common/abi_names.h"
 #include "common/jsonw.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "harness/session.h"
 #include "models/agent.h"
 
-#define TOOL_VERSION "0.1.0"
+#define TOOL_VERSION FFA_HARNESS_VERSION
 
 static void result_json(const struct step_run *sr, struct jsonw *j)
 {

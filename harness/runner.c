@@ -45,6 +45,11 @@ const char *runner_default_firmware_dir(void)
 	}
 	dir[n] = '\0';
 	snprintf(dir + strlen(dirname(dir)), 16, "/firmware");
+	if (access(dir, F_OK) != 0) {
+		/* Installed (make install): PREFIX/bin and PREFIX/lib. */
+		snprintf(dir + strlen(dirname(dir)), 32,
+			 "/../lib/ffa-harness/firmware");
+	}
 	return dir;
 }
 
