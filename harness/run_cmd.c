@@ -60,6 +60,8 @@ static const char run_usage[] =
 	"  --shard I/N           only the I-th of N equal shares (1 <= I <= N)\n"
 	"  -j N                  run N scenarios at a time (default 1)\n"
 	"  --trace               print each scenario's SMC trace\n"
+	"  --echo                copy each scenario's console to stdout as\n"
+	"                        it runs (with --filter NAME for one)\n"
 	"  --max-insns N         instruction budget per scenario\n"
 	"  --no-fork             run in this process (for debugging)\n"
 	"  --quiet / --progress  force quiet (CI) or per-scenario output\n"
@@ -84,6 +86,7 @@ enum {
 	OPT_NO_FORK,
 	OPT_QUIET,
 	OPT_PROGRESS,
+	OPT_ECHO,
 };
 
 static const struct option run_options[] = {
@@ -105,6 +108,7 @@ static const struct option run_options[] = {
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"echo", no_argument, NULL, OPT_ECHO},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -341,6 +345,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_PROGRESS:
 			a->progress = 1;
 			break;
+		case OPT_ECHO:
+			a->runner.echo_console = true;
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return CLI_EXIT_PASS;
@@ -556,6 +563,117 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 	rmdir(dir);
 }
 
+/* --- Reproducing a scenario ---------------------------------------------- */
+
+/* Appends arg for a POSIX shell: as it is when safe, else single-quoted. */
+static void shell_word(struct strbuf *sb, const char *arg)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				   "_./:=@%+,-";
+
+	strbuf_putc(sb, ' ');
+	if (arg[0] != '\0' && strspn(arg, safe) == strlen(arg)) {
+		strbuf_puts(sb, arg);
+		return;
+	}
+	strbuf_putc(sb, '\'');
+	for (const char *p = arg; *p != '\0'; p++) {
+		if (*p == '\'') {
+			strbuf_puts(sb, "'\\''");
+		} else {
+			strbuf_putc(sb, *p);
+		}
+	}
+	strbuf_putc(sb, '\'');
+}
+
+/* The scenario's name as a --filter glob that matches only it (fnmatch). */
+static void exact_glob(struct strbuf *sb, const char *name)
+{
+	for (const char *p = name; *p != '\0'; p++) {
+		if (strchr("*?[\\", *p) != NULL) {
+			strbuf_putc(sb, '\\');
+		}
+		strbuf_putc(sb, *p);
+	}
+}
+
+/*
+ * The command line that reruns just this scenario with the options that
+ * change its outcome, its console echoed (issue 16, item 7).
+ */
+static char *reproduce_line(const struct run_args *a,
+			    const struct scenario *sc)
+{
+	const struct runner_options *o = &a->runner;
+	struct strbuf sb = STRBUF_INIT, glob = STRBUF_INIT;
+	char num[64];
+
+	strbuf_puts(&sb, "ffa-harness run --echo --filter");
+	exact_glob(&glob, sc->name);
+	shell_word(&sb, strbuf_str(&glob));
+	strbuf_free(&glob);
+	if (o->image != NULL) {
+		shell_word(&sb, "--image");
+		shell_word(&sb, o->image);
+	}
+	if (o->format != IMAGE_FORMAT_AUTO) {
+		shell_word(&sb, "--format");
+		shell_word(&sb, o->format == IMAGE_FORMAT_ELF ? "elf" : "raw");
+	}
+	if (o->has_load_addr) {
+		snprintf(num, sizeof(num), "0x%llx",
+			 (unsigned long long)o->load_addr);
+		shell_word(&sb, "--load-addr");
+		shell_word(&sb, num);
+	}
+	if (o->platform != NULL) {
+		shell_word(&sb, "--platform");
+		shell_word(&sb, o->platform);
+	}
+	if (o->has_shared_buffer) {
+		snprintf(num, sizeof(num), "0x%llx:0x%llx",
+			 (unsigned long long)o->shared_buf_addr,
+			 (unsigned long long)o->shared_buf_size);
+		shell_word(&sb, "--shared-buffer");
+		shell_word(&sb, num);
+	}
+	if (o->firmware_dir != NULL) {
+		shell_word(&sb, "--firmware-dir");
+		shell_word(&sb, o->firmware_dir);
+	}
+	if (o->max_insns != 0) {
+		snprintf(num, sizeof(num), "%llu",
+			 (unsigned long long)o->max_insns);
+		shell_word(&sb, "--max-insns");
+		shell_word(&sb, num);
+	}
+	shell_word(&sb, sc->file);
+	return strbuf_steal(&sb);
+}
+
+/* Puts "reproduce" first in a SCENARIO object the worker wrote. */
+static void add_reproduce(struct job *job, const struct run_args *a)
+{
+	char *line = reproduce_line(a, job->sc);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (job->object == NULL || job->object[0] != '{') {
+		free(line);
+		return;
+	}
+	strbuf_puts(&sb, "{\"reproduce\":");
+	strbuf_putc(&sb, '"');
+	jsonw_escape(&sb, line, strlen(line));
+	strbuf_putc(&sb, '"');
+	strbuf_putc(&sb, job->object[1] == '}' ? ' ' : ',');
+	strbuf_puts(&sb, job->object + 1);
+	free(job->object);
+	job->object = strbuf_steal(&sb);
+	free(line);
+}
+
 /* --- Reports ------------------------------------------------------------- */
 
 static bool write_file(const char *path, const struct strbuf *data)
@@ -640,10 +758,15 @@ static void print_summary(const struct job *jobs, size_t count)
 			json_t *o = json_loads(jobs[i].object, 0, NULL);
 			const char *msg = o != NULL ? json_string_value(json_object_get(o, "message")) : NULL;
 
+			const char *again = o != NULL ? json_string_value(json_object_get(o, "reproduce")) : NULL;
+
 			printf("%s: %s (%s:%d): %s\n",
 			       verdict_name(jobs[i].verdict), jobs[i].sc->name,
 			       jobs[i].sc->file, jobs[i].sc->mark.line,
 			       msg != NULL ? msg : "");
+			if (again != NULL) {
+				printf("  reproduce: %s\n", again);
+			}
 			json_decref(o);
 		}
 	}
@@ -741,6 +864,9 @@ int run_main(int argc, char **argv)
 		return CLI_EXIT_INVALID_INPUT;
 	}
 	run_jobs(jobs, count, &a);
+	for (size_t i = 0; i < count; i++) {
+		add_reproduce(&jobs[i], &a);
+	}
 	objects = xcalloc(count, sizeof(*objects));
 	verdicts = xcalloc(count, sizeof(*verdicts));
 	for (size_t i = 0; i < count; i++) {

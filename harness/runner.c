@@ -285,6 +285,9 @@ static bool make_config(const struct scenario *sc,
 	} else if (sc->max_insns.present) {
 		cfg->machine.max_insns = sc->max_insns.value;
 	}
+	if (o->echo_console) {
+		cfg->machine.console_echo = stdout;
+	}
 	if (sc->timeout_seconds.present) {
 		cfg->machine.wall_timeout_ms = sc->timeout_seconds.value * 1000;
 	}

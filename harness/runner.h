@@ -68,6 +68,7 @@ struct runner_options {
 	uint64_t shared_buf_size;
 	uint64_t max_insns;       /* 0: the scenario's or the default */
 	bool print_trace;         /* text trace on stdout as steps end */
+	bool echo_console;        /* copy the console to stdout live */
 };
 
 struct scenario_run {

@@ -204,6 +204,11 @@ static void scenario_head(struct strbuf *out, const json_t *sc, size_t i)
 	results_append_location(&where, sc, results_where(sc));
 	if (results_verdict_of(sc) != RESULTS_PASS) {
 		meta_row(out, "Look at", where.data);
+		if (results_str(sc, "reproduce", NULL) != NULL) {
+			strbuf_puts(out, "<dt>Reproduce</dt><dd><code>");
+			esc(out, results_str(sc, "reproduce", ""));
+			strbuf_puts(out, "</code></dd>");
+		}
 	}
 	meta_row(out, "Firmware", results_str(fw, "name", NULL));
 	meta_row(out, "Image", results_str(fw, "path", NULL));

@@ -276,6 +276,7 @@ static const struct vshape firmware_shape = SHAPE(firmware_fields);
 
 static const struct vfield scenario_fields[] = {
     {"name", V_STRING, true, NULL},
+    {"reproduce", V_STRING, false, NULL},
     {"description", V_STRING, false, NULL},
     {"file", V_STRING, true, NULL},
     {"line", V_INT, false, NULL},
