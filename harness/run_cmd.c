@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -511,17 +512,91 @@ static void print_progress(const struct job *job, const struct run_args *a)
 	}
 }
 
+/*
+ * The live status line on a terminal (issue 16, item 12): scenarios done
+ * of all, time since the run began, and the ones running now.  Rewritten
+ * in place ("\r", then ECMA-48 EL to clear the rest of the line) and
+ * cleared before each result line is printed.
+ */
+struct live_status {
+	bool on;
+	size_t done;
+	struct timespec started;
+	unsigned width;
+	char last[512]; /* what the line shows now: redrawn only on change */
+};
+
+static void live_init(struct live_status *ls, const struct run_args *a)
+{
+	struct winsize ws;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->on = a->progress && !a->runner.echo_console &&
+		 isatty(STDOUT_FILENO);
+	ls->width = 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) {
+		ls->width = ws.ws_col;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ls->started);
+}
+
+static void live_clear(struct live_status *ls)
+{
+	if (ls->on) {
+		fputs("\r\033[K", stdout);
+		ls->last[0] = '\0';
+	}
+}
+
+static void live_show(struct live_status *ls, const struct job *jobs,
+		      size_t count)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t shown = 0;
+
+	if (!ls->on) {
+		return;
+	}
+	strbuf_printf(&sb, "[%zu/%zu] %.0f s  running:", ls->done, count,
+		      since(&ls->started));
+	for (size_t i = 0; i < count; i++) {
+		if (jobs[i].pid > 0 && jobs[i].object == NULL) {
+			strbuf_printf(&sb, "%s %s", shown++ == 0 ? "" : ",",
+				      jobs[i].sc->name);
+		}
+	}
+	if (sb.len >= ls->width || sb.len >= sizeof(ls->last)) {
+		sb.len = (ls->width < sizeof(ls->last) ? ls->width
+						       : sizeof(ls->last)) -
+			 4;
+		strbuf_puts(&sb, "...");
+	}
+	if (strcmp(ls->last, strbuf_str(&sb)) != 0) {
+		printf("\r\033[K%s", strbuf_str(&sb));
+		fflush(stdout);
+		snprintf(ls->last, sizeof(ls->last), "%s", strbuf_str(&sb));
+	}
+	strbuf_free(&sb);
+}
+
 static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 {
+	struct live_status ls;
 	char dir_template[] = "/tmp/ffa-harness-XXXXXX";
 	const char *dir;
 	size_t next = 0, running = 0;
 
+	live_init(&ls, a);
 	if (a->no_fork) {
 		for (size_t i = 0; i < count; i++) {
 			clock_gettime(CLOCK_MONOTONIC, &jobs[i].started);
+			jobs[i].pid = 1; /* running, for the status line */
+			live_show(&ls, jobs, count);
 			run_here(&jobs[i], a);
+			jobs[i].pid = 0;
 			jobs[i].seconds = since(&jobs[i].started);
+			live_clear(&ls);
+			ls.done++;
 			print_progress(&jobs[i], a);
 		}
 		return;
@@ -547,7 +622,15 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 			}
 			next++;
 		}
-		pid = wait(&status);
+		live_show(&ls, jobs, count);
+		pid = waitpid(-1, &status, ls.on ? WNOHANG : 0);
+		if (pid == 0) {
+			/* Nothing ended: refresh the elapsed time 4 times a second. */
+			struct timespec quarter = {0, 250000000};
+
+			nanosleep(&quarter, NULL);
+			continue;
+		}
 		if (pid < 0) {
 			break;
 		}
@@ -555,11 +638,14 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 			if (jobs[i].pid == pid && jobs[i].object == NULL) {
 				finish_worker(&jobs[i], status);
 				running--;
+				live_clear(&ls);
+				ls.done++;
 				print_progress(&jobs[i], a);
 				break;
 			}
 		}
 	}
+	live_clear(&ls);
 	rmdir(dir);
 }
 
