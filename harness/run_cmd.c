@@ -55,6 +55,8 @@ static const char run_usage[] =
 	"  --junit FILE          JUnit XML (GitLab, GitHub, Jenkins)\n"
 	"  --markdown FILE       summary for a pull-request comment\n"
 	"  --html FILE           self-contained HTML report\n"
+	"  --html-traces failures|all   diagrams and traces in the HTML of\n"
+	"                        failed scenarios only (default), or all\n"
 	"  --report-dir DIR      all of the above in DIR (results.json,\n"
 	"                        junit.xml, summary.md, report.html)\n"
 	"  --filter GLOB         only scenarios whose name matches GLOB\n"
@@ -88,6 +90,7 @@ enum {
 	OPT_QUIET,
 	OPT_PROGRESS,
 	OPT_ECHO,
+	OPT_HTML_TRACES,
 };
 
 static const struct option run_options[] = {
@@ -110,6 +113,7 @@ static const struct option run_options[] = {
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"echo", no_argument, NULL, OPT_ECHO},
+	{"html-traces", required_argument, NULL, OPT_HTML_TRACES},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -122,6 +126,7 @@ struct run_args {
 	unsigned jobs;
 	bool trace;
 	bool no_fork;
+	bool html_all_traces;
 	int progress; /* -1 auto, 0 quiet, 1 progress */
 };
 
@@ -348,6 +353,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_ECHO:
 			a->runner.echo_console = true;
+			break;
+		case OPT_HTML_TRACES:
+			if (!cli_parse_html_traces(optarg, &a->html_all_traces)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -788,6 +798,7 @@ static bool write_reports(const struct run_args *a, const struct strbuf *doc,
 		.junit = a->junit,
 		.markdown = a->markdown,
 		.html = a->html,
+		.html_all_traces = a->html_all_traces,
 	};
 	char *owned[4] = {NULL, NULL, NULL, NULL};
 	const char *json_path = a->json;
