@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "common/version.h"
 #include "harness/session.h"
+#include "harness/symbols.h"
 #include "models/agent.h"
 
 #define TOOL_VERSION FFA_HARNESS_VERSION
@@ -117,6 +118,36 @@ static void finding_json(const struct scenario *sc, const struct finding *fd,
 	jsonw_end_object(j);
 }
 
+/*
+ * Adds "pc_sym" and "lr_sym" (function+offset) to one serialized event
+ * object, before its closing brace; the event's own fields stay as
+ * common/trace.c writes them.
+ */
+static void name_event(const struct symbols *sy, const struct trace_event *e,
+		       struct strbuf *ev)
+{
+	static const char *const keys[] = {"pc_sym", "lr_sym"};
+	const uint64_t addrs[] = {e->pc, e->lr};
+	struct strbuf name = STRBUF_INIT;
+
+	if (e->kind != TRACE_SMC || ev->len == 0 ||
+	    ev->data[ev->len - 1] != '}') {
+		return;
+	}
+	ev->len--;
+	for (size_t k = 0; k < 2; k++) {
+		strbuf_reset(&name);
+		if (addrs[k] != 0 && symbols_name(sy, e->pc, addrs[k], &name)) {
+			strbuf_printf(ev, ",\"%s\":\"", keys[k]);
+			jsonw_escape(ev, name.data, name.len);
+			strbuf_putc(ev, '"');
+		}
+	}
+	strbuf_putc(ev, '}');
+	ev->data[ev->len] = '\0';
+	strbuf_free(&name);
+}
+
 static void stop_json(const struct scenario_run *run, struct jsonw *j)
 {
 	const struct machine_fault *f = machine_fault(run->session->machine);
@@ -192,14 +223,24 @@ void run_json_scenario(const struct scenario_run *run, struct strbuf *out)
 	jsonw_begin_array(&j);
 	if (run->session != NULL) {
 		struct strbuf ev = STRBUF_INIT;
+		struct symbols sy;
+		bool named = symbols_init(
+			&sy,
+			run->session->image_loaded ? &run->session->image : NULL,
+			run->firmware_path, &run->session->trace);
 
 		for (size_t i = 0; i < run->session->trace.count; i++) {
 			strbuf_reset(&ev);
 			trace_event_to_json(&run->session->trace.events[i], &ev,
 					    true);
+			if (named) {
+				name_event(&sy, &run->session->trace.events[i],
+					   &ev);
+			}
 			jsonw_raw(&j, ev.data, ev.len);
 		}
 		strbuf_free(&ev);
+		symbols_free(&sy);
 	}
 	jsonw_end_array(&j);
 	if (run->session != NULL) {

@@ -965,6 +965,15 @@ static void trace_table(struct strbuf *out, const json_t *sc, size_t index)
 		}
 		strbuf_puts(out, "</td><td>");
 		esc_member(out, ev, "summary");
+		if (results_str(ev, "pc_sym", NULL) != NULL) {
+			strbuf_puts(out, " <span class=\"muted\">at ");
+			esc(out, results_str(ev, "pc_sym", ""));
+			if (results_str(ev, "lr_sym", NULL) != NULL) {
+				strbuf_puts(out, ", from ");
+				esc(out, results_str(ev, "lr_sym", ""));
+			}
+			strbuf_puts(out, "</span>");
+		}
 		strbuf_puts(out, "</td></tr>\n");
 	}
 	strbuf_puts(out, "</table></div></details>\n");

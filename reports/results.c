@@ -254,6 +254,7 @@ static const struct vfield event_fields[] = {
     {"result", V_STRING, false, NULL},	{"in", V_NUMBERS, false, NULL},
     {"out", V_NUMBERS, false, NULL},	{"summary", V_STRING, false, NULL},
     {"mm", V_OBJECT, false, &mm_shape},
+    {"pc_sym", V_STRING, false, NULL},	{"lr_sym", V_STRING, false, NULL},
 };
 static const struct vshape event_shape = SHAPE(event_fields);
 
@@ -1121,6 +1122,14 @@ void results_append_event(struct strbuf *sb, const json_t *ev)
 	if (len > 0) {
 		strbuf_puts(sb, "  ");
 		strbuf_append(sb, summary, len);
+	}
+	if (results_str(ev, "pc_sym", NULL) != NULL) {
+		strbuf_printf(sb, "  [at %s", results_str(ev, "pc_sym", ""));
+		if (results_str(ev, "lr_sym", NULL) != NULL) {
+			strbuf_printf(sb, ", from %s",
+				      results_str(ev, "lr_sym", ""));
+		}
+		strbuf_putc(sb, ']');
 	}
 }
 
