@@ -853,9 +853,10 @@ static void print_summary(const struct job *jobs, size_t count)
 		worst = verdict_worst(worst, jobs[i].verdict);
 		if (jobs[i].verdict != VERDICT_PASS) {
 			json_t *o = json_loads(jobs[i].object, 0, NULL);
-			const char *msg = o != NULL ? json_string_value(json_object_get(o, "message")) : NULL;
-
-			const char *again = o != NULL ? json_string_value(json_object_get(o, "reproduce")) : NULL;
+			const char *msg =
+				json_string_value(json_object_get(o, "message"));
+			const char *again = json_string_value(
+				json_object_get(o, "reproduce"));
 
 			printf("%s: %s (%s:%d): %s\n",
 			       verdict_name(jobs[i].verdict), jobs[i].sc->name,

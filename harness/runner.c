@@ -39,7 +39,7 @@ const char *runner_default_firmware_dir(void)
 	if (env != NULL && env[0] != '\0') {
 		return env;
 	}
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 40);
 	if (n <= 0) {
 		return "build/firmware";
 	}

@@ -6,9 +6,13 @@
 # examples publish: the JUnit path (valid XML) and the HTML report.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# The link needs an absolute target ($FFAH may be relative to the top).
+ffah=$(cd "$(dirname "$FFAH")" && pwd)/$(basename "$FFAH")
+FFAH_FW_DIR=$(cd "$FFAH_FW_DIR" && pwd)
+export FFAH_FW_DIR
 prefix=$WORK/prefix
 mkdir -p "$prefix/bin" "$prefix/share/ffa-harness"
-ln -s "$FFAH" "$prefix/bin/ffa-harness"
+ln -s "$ffah" "$prefix/bin/ffa-harness"
 ln -s "$top/scenarios" "$prefix/share/ffa-harness/scenarios"
 PATH=$prefix/bin:$PATH
 export PATH

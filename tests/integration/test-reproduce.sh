@@ -5,8 +5,10 @@
 # just that scenario, with the same verdict, and echoes the console.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# The link needs an absolute target ($FFAH may be relative to the top).
+ffah=$(cd "$(dirname "$FFAH")" && pwd)/$(basename "$FFAH")
 mkdir -p "$WORK/bin"
-ln -s "$FFAH" "$WORK/bin/ffa-harness"
+ln -s "$ffah" "$WORK/bin/ffa-harness"
 PATH=$WORK/bin:$PATH
 export PATH
 cd "$top"
