@@ -7,6 +7,13 @@
 
 /* "smc #0": the SMC Calling Convention's conduit (Arm DEN 0028, 2.5). */
 #define INSN_SMC0 UINT32_C(0xd4000003)
+/*
+ * Bounds on learning offsets, so that an ELF full of smc instructions or
+ * a storm of SMCs costs little: candidates tried per offset, and events
+ * each candidate is scored on.
+ */
+#define MAX_CANDIDATES 64u
+#define MAX_SCORED 256u
 /* A function symbol without a size names at most this many bytes. */
 #define UNSIZED_SPAN 0x1000u
 
@@ -66,7 +73,7 @@ static void learn_offsets(struct symbols *sy, const struct trace *t)
 	sy->offsets[sy->offset_count++] = 0;
 	for (size_t e = 0; e < t->count; e++) {
 		uint64_t pc = t->events[e].pc, best = 0, known;
-		size_t best_hits = 0;
+		size_t best_hits = 0, tried = 0;
 
 		if (t->events[e].kind != TRACE_SMC || offset_of(sy, pc, &known)) {
 			continue;
@@ -78,7 +85,8 @@ static void learn_offsets(struct symbols *sy, const struct trace *t)
 			const struct image_segment *s = &img->segments[g];
 
 			for (uint64_t off = 0;
-			     (s->flags & PF_X) != 0 && off + 4 <= s->file_size;
+			     (s->flags & PF_X) != 0 && off + 4 <= s->file_size &&
+			     tried < MAX_CANDIDATES;
 			     off += 4) {
 				uint32_t insn;
 				uint64_t candidate = pc - (s->addr + off);
@@ -88,8 +96,9 @@ static void learn_offsets(struct symbols *sy, const struct trace *t)
 				if (insn != INSN_SMC0) {
 					continue;
 				}
-				for (size_t i = e; i < t->count && hits < 64;
-				     i++) {
+				tried++;
+				for (size_t i = e;
+				     i < t->count && i < e + MAX_SCORED; i++) {
 					hits += t->events[i].kind == TRACE_SMC &&
 						is_smc(img, t->events[i].pc -
 								    candidate);
