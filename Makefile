@@ -67,8 +67,7 @@ SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
 .PHONY: all run check check-san unit integration mutation mutation-uboot bench \
-	fuzz uboot-ffa \
-	firmware clean help
+	fuzz uboot-ffa firmware clean help man install
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -113,6 +112,34 @@ unit: $(TEST_BIN) firmware
 # Tests that run the real binary (tests/integration/*.sh).
 integration: $(BIN) firmware
 	$(Q)FFAH=$(BIN) FFAH_FW_DIR=$(FW_OUT) tests/integration/run.sh
+
+# The man page, from the --help texts (help2man, Debian's help2man).
+MAN := $(OUT)/ffa-harness.1
+man: $(MAN)
+$(MAN): $(BIN) scripts/man-include.sh
+	@echo "  MAN     $@"
+	$(Q)scripts/man-include.sh $(BIN) > $(OUT)/man-include.h2m
+	$(Q)help2man --no-info --no-discard-stderr \
+		--include=$(OUT)/man-include.h2m --output=$@ $(BIN)
+
+# make install PREFIX=/usr/local (DESTDIR for staging): the binary, the
+# firmware it runs, the scenario library, the man page, bash completion.
+PREFIX ?= /usr/local
+install: all $(MAN)
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/lib/ffa-harness/firmware \
+		$(DESTDIR)$(PREFIX)/share/ffa-harness \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	$(Q)install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ffa-harness
+	$(Q)cd $(FW_OUT) && find . -type f \( -name '*.elf' -o -name '*.efi' \) \
+		! -path './.o-*' ! -path '*/obj/*' -exec install -D -m 644 {} \
+		$(DESTDIR)$(PREFIX)/lib/ffa-harness/firmware/{} \;
+	$(Q)cp -R scenarios $(DESTDIR)$(PREFIX)/share/ffa-harness/
+	$(Q)install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/ffa-harness.1
+	$(Q)install -m 644 scripts/completion/ffa-harness.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ffa-harness
+	@echo "installed in $(DESTDIR)$(PREFIX)"
 
 run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)

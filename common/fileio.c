@@ -20,7 +20,8 @@ bool file_write_atomic(const char *path, const void *data, size_t len,
 	fd = open(strbuf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		  0644);
 	if (fd < 0) {
-		error_setf(err, "%s: %s", strbuf_str(&tmp), strerror(errno));
+		/* Name the file asked for, not our temporary beside it. */
+		error_setf(err, "cannot write %s: %s", path, strerror(errno));
 		strbuf_free(&tmp);
 		return false;
 	}

@@ -218,6 +218,14 @@ void jsonw_int(struct jsonw *j, int64_t v)
 void jsonw_uint(struct jsonw *j, uint64_t v)
 {
 	before_value(j);
+	/*
+	 * Above INT64_MAX, readers such as jansson reject the number (RFC
+	 * 8259 section 6 leaves the range to them): such values are hex text.
+	 */
+	if (v > (uint64_t)INT64_MAX) {
+		strbuf_printf(j->out, "\"0x%" PRIx64 "\"", v);
+		return;
+	}
 	strbuf_printf(j->out, "%" PRIu64, v);
 }
 

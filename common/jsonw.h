@@ -32,6 +32,7 @@ void jsonw_key(struct jsonw *j, const char *key);
 void jsonw_string(struct jsonw *j, const char *s);
 void jsonw_string_n(struct jsonw *j, const char *s, size_t len);
 void jsonw_int(struct jsonw *j, int64_t v);
+/* A number; above INT64_MAX, "0x..." text (what readers can take). */
 void jsonw_uint(struct jsonw *j, uint64_t v);
 void jsonw_bool(struct jsonw *j, bool v);
 void jsonw_null(struct jsonw *j);

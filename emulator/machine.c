@@ -988,6 +988,12 @@ bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
 	return true;
 }
 
+void machine_begin_step(struct machine *m)
+{
+	m->guard.report_count = 0;
+	m->cache.setway_runtime_reported = false;
+}
+
 void machine_guard_checks(struct machine *m, unsigned checks)
 {
 	m->guard.checks = checks;

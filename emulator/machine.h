@@ -174,6 +174,13 @@ bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
 			   size_t name_count, struct error *err);
 /* Which of the guard's checks run (GUARD_CHECK_*, all by default). */
 void machine_guard_checks(struct machine *m, unsigned checks);
+/*
+ * A scenario step begins: findings reported once (a runtime violation per
+ * PC, set/way maintenance at runtime) may be reported again, so that each
+ * step's expected findings are found in that step even when an earlier
+ * step already hit the same instruction.
+ */
+void machine_begin_step(struct machine *m);
 const struct cache_model *machine_cache(const struct machine *m);
 
 #endif /* EMULATOR_MACHINE_H */

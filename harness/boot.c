@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/console_text.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "harness/cli.h"
@@ -306,7 +307,26 @@ static bool answer_agent(struct session *s)
 	return machine_set_smc_return(s->machine, &regs, 2);
 }
 
-/* Runs until a final stop, typing lines at each idle prompt. */
+/* The first --expect text the console has not shown yet, or NULL. */
+static const char *first_unseen(struct session *s, const struct boot_args *a)
+{
+	const char *out = pl011_output(machine_uart(s->machine));
+
+	for (size_t i = 0; i < a->expect_count; i++) {
+		if (strstr(out, a->expects[i]) == NULL) {
+			return a->expects[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Runs until a final stop, typing lines at each idle prompt.  Once every
+ * line is typed, an idle console ends the run only when every --expect
+ * text has appeared: firmware that polls for a key with a timeout (U-Boot's
+ * `bootefi selftest`, lib/efi_selftest/efi_selftest.c) looks idle while it
+ * still works, so the run waits for the missing text instead.
+ */
 static enum machine_stop drive(struct session *s, const struct boot_args *a)
 {
 	struct machine_run_opts opts = {.stop_on_idle = true};
@@ -318,7 +338,12 @@ static enum machine_stop drive(struct session *s, const struct boot_args *a)
 		switch (stop) {
 		case MACHINE_STOP_CONSOLE_IDLE:
 			if (next_line == a->line_count) {
-				return stop;
+				opts.wait_text = first_unseen(s, a);
+				if (opts.wait_text == NULL) {
+					return stop;
+				}
+				opts.stop_on_idle = false;
+				break;
 			}
 			pl011_feed(machine_uart(s->machine),
 				   a->lines[next_line],
@@ -332,6 +357,9 @@ static enum machine_stop drive(struct session *s, const struct boot_args *a)
 			}
 			break;
 		case MACHINE_STOP_CONSOLE_MATCH:
+			opts.wait_text = first_unseen(s, a);
+			opts.stop_on_idle = opts.wait_text == NULL;
+			break;
 		case MACHINE_STOP_STEP_BUDGET:
 			break;
 		default:
@@ -425,6 +453,17 @@ int boot_main(int argc, char **argv)
 
 		printf("expect \"%s\": %s\n", a.expects[i],
 		       seen ? "seen" : "NOT SEEN");
+		if (!seen) {
+			struct pl011 *u = machine_uart(s.machine);
+			struct strbuf tail = STRBUF_INIT;
+
+			console_quote_tail(&tail, pl011_output(u),
+					   pl011_output_len(u), 5);
+			printf("  awaited until the run ended (%s); the last "
+			       "console lines: %s\n",
+			       machine_stop_name(stop), strbuf_str(&tail));
+			strbuf_free(&tail);
+		}
 		expects_ok = expects_ok && seen;
 	}
 	if (!write_outputs(&s, &a)) {

@@ -30,6 +30,18 @@ bool cli_parse_size(const char *option, const char *value, uint64_t *out)
 	return true;
 }
 
+bool cli_parse_html_traces(const char *value, bool *all)
+{
+	if (strcmp(value, "all") == 0 || strcmp(value, "failures") == 0) {
+		*all = strcmp(value, "all") == 0;
+		return true;
+	}
+	fprintf(stderr, "ffa-harness: --html-traces: failures or all, got "
+			"'%s'\n",
+		value);
+	return false;
+}
+
 bool cli_parse_range(const char *option, const char *value, uint64_t *addr,
 		     uint64_t *size)
 {

@@ -19,6 +19,8 @@ enum cli_exit {
 bool cli_parse_u64(const char *option, const char *value, uint64_t *out);
 bool cli_parse_size(const char *option, const char *value, uint64_t *out);
 /* "ADDR:SIZE" (SIZE may have K/M suffix). */
+/* --html-traces failures|all; prints the error. */
+bool cli_parse_html_traces(const char *value, bool *all);
 bool cli_parse_range(const char *option, const char *value, uint64_t *addr,
 		     uint64_t *size);
 /* "1.0", "1.1", "1.2" -> FF-A version word. */

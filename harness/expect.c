@@ -7,6 +7,7 @@
 
 #include "abi/mm.h"
 #include "common/abi_names.h"
+#include "common/console_text.h"
 #include "common/strbuf.h"
 #include "common/text.h"
 #include "models/smc_router.h"
@@ -416,35 +417,56 @@ static void check_mm(const struct scenario_expect_mm *m, struct step_run *sr,
 static void check_console(const struct scenario_expect *e,
 			  struct step_run *sr, const char *out, size_t len)
 {
-	char *slice = xstrndup(out + sr->console_first,
-			       sr->console_end - sr->console_first);
+	size_t slice_len = sr->console_end - sr->console_first;
+	char *slice = xstrndup(out + sr->console_first, slice_len);
+	struct strbuf seen = STRBUF_INIT;
 	(void)len;
 
+	slice_len = strlen(slice); /* the console may hold a NUL */
 	if (e->console.value != NULL) {
-		expect_add_check(sr, "console", e->console.mark,
-				 strstr(slice, e->console.value) != NULL,
-				 e->console.value,
-				 "not in the step's console output");
+		const char *hit = strstr(slice, e->console.value);
+
+		console_seen_text(&seen, slice, slice_len, hit,
+			     "not in the step's console output");
+		expect_add_check(sr, "console", e->console.mark, hit != NULL,
+				 e->console.value, strbuf_str(&seen));
+		strbuf_reset(&seen);
 	}
 	if (e->console_absent.value != NULL) {
-		bool absent = strstr(slice, e->console_absent.value) == NULL;
+		const char *hit = strstr(slice, e->console_absent.value);
+
+		if (hit == NULL) {
+			strbuf_puts(&seen, "absent from the step's output");
+		} else {
+			strbuf_puts(&seen, "present, in line ");
+			console_quote_line(&seen, slice, slice_len,
+					   (size_t)(hit - slice));
+		}
 		expect_add_check(sr, "console_absent", e->console_absent.mark,
-				 absent, e->console_absent.value,
-				 absent ? "absent" : "present");
+				 hit == NULL, e->console_absent.value,
+				 strbuf_str(&seen));
+		strbuf_reset(&seen);
 	}
 	if (e->console_regex.value != NULL) {
 		regex_t re;
-		bool ok = false;
+		regmatch_t m[1];
+		const char *hit = NULL;
 
 		if (regcomp(&re, e->console_regex.value,
-			    REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0) {
-			ok = regexec(&re, slice, 0, NULL, 0) == 0;
+			    REG_EXTENDED | REG_NEWLINE) == 0) {
+			if (regexec(&re, slice, 1, m, 0) == 0) {
+				hit = slice + m[0].rm_so;
+			}
 			regfree(&re);
 		}
-		expect_add_check(sr, "console_regex", e->console_regex.mark, ok,
-				 e->console_regex.value,
-				 ok ? "matched" : "no match in the step's output");
+		console_seen_text(&seen, slice, slice_len, hit,
+			     "no match in the step's output");
+		expect_add_check(sr, "console_regex", e->console_regex.mark,
+				 hit != NULL, e->console_regex.value,
+				 strbuf_str(&seen));
+		strbuf_reset(&seen);
 	}
+	strbuf_free(&seen);
 	free(slice);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/version.h"
 #include "harness/boot.h"
 #include "harness/cli.h"
 #include "harness/diff_cmd.h"
@@ -27,12 +28,18 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: ffa-harness COMMAND [options]\n\ncommands:\n");
+	fprintf(out, "usage: ffa-harness COMMAND [options]\n"
+		     "       ffa-harness --version | --help\n\n"
+		     "Runs AArch64 firmware on an emulated CPU against an "
+		     "emulated FF-A SPMC\nand MM secure partition, replays "
+		     "YAML scenarios and writes reports.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		fprintf(out, "  %-10s %s\n", commands[i].name,
 			commands[i].summary);
 	}
-	fprintf(out, "\n`ffa-harness COMMAND --help` documents each command.\n");
+	fprintf(out, "\n`ffa-harness COMMAND --help` documents each command.\n"
+		     "\nExit status of every command: 0 pass, 1 fail, 2 "
+		     "invalid input, 3 internal\nerror.\n");
 }
 
 int main(int argc, char **argv)
@@ -44,6 +51,11 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return CLI_EXIT_PASS;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("ffa-harness %s\n", FFA_HARNESS_VERSION);
 		return CLI_EXIT_PASS;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -33,6 +33,8 @@ static const char report_usage[] =
     "  --markdown FILE   summary for a pull-request comment\n"
     "  --html FILE       one self-contained page: steps, sequence\n"
     "                    diagrams, MM buffers, findings, console\n"
+    "  --html-traces failures|all   diagrams, buffers and traces of\n"
+    "                    failed scenarios only (default), or of all\n"
     "  -h, --help        this text\n"
     "\n"
     "Exit status: 0 reports written, 2 invalid input (options, unreadable\n"
@@ -56,9 +58,12 @@ static const struct option report_options[] = {
     {"junit", required_argument, NULL, 'j'},
     {"markdown", required_argument, NULL, 'm'},
     {"html", required_argument, NULL, 'w'},
+    {"html-traces", required_argument, NULL, 't'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+static struct html_options html_opts;
 
 static void render(enum report_kind kind, const json_t *doc, struct strbuf *out)
 {
@@ -70,7 +75,7 @@ static void render(enum report_kind kind, const json_t *doc, struct strbuf *out)
 		markdown_render(doc, out);
 		break;
 	case REPORT_HTML:
-		html_render(doc, out);
+		html_render_with(doc, &html_opts, out);
 		break;
 	case REPORT_KIND_COUNT:
 		break;
@@ -125,6 +130,12 @@ int report_main(int argc, char **argv)
 			break;
 		case 'w':
 			paths[REPORT_HTML] = optarg;
+			break;
+		case 't':
+			if (!cli_parse_html_traces(optarg,
+						   &html_opts.all_traces)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
 			break;
 		case 'h':
 			fputs(report_usage, stdout);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -54,12 +55,16 @@ static const char run_usage[] =
 	"  --junit FILE          JUnit XML (GitLab, GitHub, Jenkins)\n"
 	"  --markdown FILE       summary for a pull-request comment\n"
 	"  --html FILE           self-contained HTML report\n"
+	"  --html-traces failures|all   diagrams and traces in the HTML of\n"
+	"                        failed scenarios only (default), or all\n"
 	"  --report-dir DIR      all of the above in DIR (results.json,\n"
 	"                        junit.xml, summary.md, report.html)\n"
 	"  --filter GLOB         only scenarios whose name matches GLOB\n"
 	"  --shard I/N           only the I-th of N equal shares (1 <= I <= N)\n"
 	"  -j N                  run N scenarios at a time (default 1)\n"
 	"  --trace               print each scenario's SMC trace\n"
+	"  --echo                copy each scenario's console to stdout as\n"
+	"                        it runs (with --filter NAME for one)\n"
 	"  --max-insns N         instruction budget per scenario\n"
 	"  --no-fork             run in this process (for debugging)\n"
 	"  --quiet / --progress  force quiet (CI) or per-scenario output\n"
@@ -84,6 +89,8 @@ enum {
 	OPT_NO_FORK,
 	OPT_QUIET,
 	OPT_PROGRESS,
+	OPT_ECHO,
+	OPT_HTML_TRACES,
 };
 
 static const struct option run_options[] = {
@@ -105,6 +112,8 @@ static const struct option run_options[] = {
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
+	{"echo", no_argument, NULL, OPT_ECHO},
+	{"html-traces", required_argument, NULL, OPT_HTML_TRACES},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -117,6 +126,7 @@ struct run_args {
 	unsigned jobs;
 	bool trace;
 	bool no_fork;
+	bool html_all_traces;
 	int progress; /* -1 auto, 0 quiet, 1 progress */
 };
 
@@ -341,6 +351,14 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_PROGRESS:
 			a->progress = 1;
 			break;
+		case OPT_ECHO:
+			a->runner.echo_console = true;
+			break;
+		case OPT_HTML_TRACES:
+			if (!cli_parse_html_traces(optarg, &a->html_all_traces)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return CLI_EXIT_PASS;
@@ -351,6 +369,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "ffa-harness run: no scenario given\n");
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (a->no_fork && a->jobs > 1) {
+		fprintf(stderr, "ffa-harness run: --no-fork runs the scenarios "
+				"one at a time in this process; it cannot be "
+				"combined with -j %u\n",
+			a->jobs);
 		return CLI_EXIT_INVALID_INPUT;
 	}
 	if (a->progress < 0) {
@@ -497,17 +522,91 @@ static void print_progress(const struct job *job, const struct run_args *a)
 	}
 }
 
+/*
+ * The live status line on a terminal (issue 16, item 12): scenarios done
+ * of all, time since the run began, and the ones running now.  Rewritten
+ * in place ("\r", then ECMA-48 EL to clear the rest of the line) and
+ * cleared before each result line is printed.
+ */
+struct live_status {
+	bool on;
+	size_t done;
+	struct timespec started;
+	unsigned width;
+	char last[512]; /* what the line shows now: redrawn only on change */
+};
+
+static void live_init(struct live_status *ls, const struct run_args *a)
+{
+	struct winsize ws;
+
+	memset(ls, 0, sizeof(*ls));
+	ls->on = a->progress && !a->runner.echo_console &&
+		 isatty(STDOUT_FILENO);
+	ls->width = 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) {
+		ls->width = ws.ws_col;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ls->started);
+}
+
+static void live_clear(struct live_status *ls)
+{
+	if (ls->on) {
+		fputs("\r\033[K", stdout);
+		ls->last[0] = '\0';
+	}
+}
+
+static void live_show(struct live_status *ls, const struct job *jobs,
+		      size_t count)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t shown = 0;
+
+	if (!ls->on) {
+		return;
+	}
+	strbuf_printf(&sb, "[%zu/%zu] %.0f s  running:", ls->done, count,
+		      since(&ls->started));
+	for (size_t i = 0; i < count; i++) {
+		if (jobs[i].pid > 0 && jobs[i].object == NULL) {
+			strbuf_printf(&sb, "%s %s", shown++ == 0 ? "" : ",",
+				      jobs[i].sc->name);
+		}
+	}
+	if (sb.len >= ls->width || sb.len >= sizeof(ls->last)) {
+		sb.len = (ls->width < sizeof(ls->last) ? ls->width
+						       : sizeof(ls->last)) -
+			 4;
+		strbuf_puts(&sb, "...");
+	}
+	if (strcmp(ls->last, strbuf_str(&sb)) != 0) {
+		printf("\r\033[K%s", strbuf_str(&sb));
+		fflush(stdout);
+		snprintf(ls->last, sizeof(ls->last), "%s", strbuf_str(&sb));
+	}
+	strbuf_free(&sb);
+}
+
 static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 {
+	struct live_status ls;
 	char dir_template[] = "/tmp/ffa-harness-XXXXXX";
 	const char *dir;
 	size_t next = 0, running = 0;
 
+	live_init(&ls, a);
 	if (a->no_fork) {
 		for (size_t i = 0; i < count; i++) {
 			clock_gettime(CLOCK_MONOTONIC, &jobs[i].started);
+			jobs[i].pid = 1; /* running, for the status line */
+			live_show(&ls, jobs, count);
 			run_here(&jobs[i], a);
+			jobs[i].pid = 0;
 			jobs[i].seconds = since(&jobs[i].started);
+			live_clear(&ls);
+			ls.done++;
 			print_progress(&jobs[i], a);
 		}
 		return;
@@ -533,7 +632,15 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 			}
 			next++;
 		}
-		pid = wait(&status);
+		live_show(&ls, jobs, count);
+		pid = waitpid(-1, &status, ls.on ? WNOHANG : 0);
+		if (pid == 0) {
+			/* Nothing ended: refresh the elapsed time 4 times a second. */
+			struct timespec quarter = {0, 250000000};
+
+			nanosleep(&quarter, NULL);
+			continue;
+		}
 		if (pid < 0) {
 			break;
 		}
@@ -541,12 +648,126 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 			if (jobs[i].pid == pid && jobs[i].object == NULL) {
 				finish_worker(&jobs[i], status);
 				running--;
+				live_clear(&ls);
+				ls.done++;
 				print_progress(&jobs[i], a);
 				break;
 			}
 		}
 	}
+	live_clear(&ls);
 	rmdir(dir);
+}
+
+/* --- Reproducing a scenario ---------------------------------------------- */
+
+/* Appends arg for a POSIX shell: as it is when safe, else single-quoted. */
+static void shell_word(struct strbuf *sb, const char *arg)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				   "_./:=@%+,-";
+
+	strbuf_putc(sb, ' ');
+	if (arg[0] != '\0' && strspn(arg, safe) == strlen(arg)) {
+		strbuf_puts(sb, arg);
+		return;
+	}
+	strbuf_putc(sb, '\'');
+	for (const char *p = arg; *p != '\0'; p++) {
+		if (*p == '\'') {
+			strbuf_puts(sb, "'\\''");
+		} else {
+			strbuf_putc(sb, *p);
+		}
+	}
+	strbuf_putc(sb, '\'');
+}
+
+/* The scenario's name as a --filter glob that matches only it (fnmatch). */
+static void exact_glob(struct strbuf *sb, const char *name)
+{
+	for (const char *p = name; *p != '\0'; p++) {
+		if (strchr("*?[\\", *p) != NULL) {
+			strbuf_putc(sb, '\\');
+		}
+		strbuf_putc(sb, *p);
+	}
+}
+
+/*
+ * The command line that reruns just this scenario with the options that
+ * change its outcome, its console echoed (issue 16, item 7).
+ */
+static char *reproduce_line(const struct run_args *a,
+			    const struct scenario *sc)
+{
+	const struct runner_options *o = &a->runner;
+	struct strbuf sb = STRBUF_INIT, glob = STRBUF_INIT;
+	char num[64];
+
+	strbuf_puts(&sb, "ffa-harness run --echo --filter");
+	exact_glob(&glob, sc->name);
+	shell_word(&sb, strbuf_str(&glob));
+	strbuf_free(&glob);
+	if (o->image != NULL) {
+		shell_word(&sb, "--image");
+		shell_word(&sb, o->image);
+	}
+	if (o->format != IMAGE_FORMAT_AUTO) {
+		shell_word(&sb, "--format");
+		shell_word(&sb, o->format == IMAGE_FORMAT_ELF ? "elf" : "raw");
+	}
+	if (o->has_load_addr) {
+		snprintf(num, sizeof(num), "0x%llx",
+			 (unsigned long long)o->load_addr);
+		shell_word(&sb, "--load-addr");
+		shell_word(&sb, num);
+	}
+	if (o->platform != NULL) {
+		shell_word(&sb, "--platform");
+		shell_word(&sb, o->platform);
+	}
+	if (o->has_shared_buffer) {
+		snprintf(num, sizeof(num), "0x%llx:0x%llx",
+			 (unsigned long long)o->shared_buf_addr,
+			 (unsigned long long)o->shared_buf_size);
+		shell_word(&sb, "--shared-buffer");
+		shell_word(&sb, num);
+	}
+	if (o->firmware_dir != NULL) {
+		shell_word(&sb, "--firmware-dir");
+		shell_word(&sb, o->firmware_dir);
+	}
+	if (o->max_insns != 0) {
+		snprintf(num, sizeof(num), "%llu",
+			 (unsigned long long)o->max_insns);
+		shell_word(&sb, "--max-insns");
+		shell_word(&sb, num);
+	}
+	shell_word(&sb, sc->file);
+	return strbuf_steal(&sb);
+}
+
+/* Puts "reproduce" first in a SCENARIO object the worker wrote. */
+static void add_reproduce(struct job *job, const struct run_args *a)
+{
+	char *line = reproduce_line(a, job->sc);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (job->object == NULL || job->object[0] != '{') {
+		free(line);
+		return;
+	}
+	strbuf_puts(&sb, "{\"reproduce\":");
+	strbuf_putc(&sb, '"');
+	jsonw_escape(&sb, line, strlen(line));
+	strbuf_putc(&sb, '"');
+	strbuf_putc(&sb, job->object[1] == '}' ? ' ' : ',');
+	strbuf_puts(&sb, job->object + 1);
+	free(job->object);
+	job->object = strbuf_steal(&sb);
+	free(line);
 }
 
 /* --- Reports ------------------------------------------------------------- */
@@ -577,6 +798,7 @@ static bool write_reports(const struct run_args *a, const struct strbuf *doc,
 		.junit = a->junit,
 		.markdown = a->markdown,
 		.html = a->html,
+		.html_all_traces = a->html_all_traces,
 	};
 	char *owned[4] = {NULL, NULL, NULL, NULL};
 	const char *json_path = a->json;
@@ -631,12 +853,18 @@ static void print_summary(const struct job *jobs, size_t count)
 		worst = verdict_worst(worst, jobs[i].verdict);
 		if (jobs[i].verdict != VERDICT_PASS) {
 			json_t *o = json_loads(jobs[i].object, 0, NULL);
-			const char *msg = o != NULL ? json_string_value(json_object_get(o, "message")) : NULL;
+			const char *msg =
+				json_string_value(json_object_get(o, "message"));
+			const char *again = json_string_value(
+				json_object_get(o, "reproduce"));
 
 			printf("%s: %s (%s:%d): %s\n",
 			       verdict_name(jobs[i].verdict), jobs[i].sc->name,
 			       jobs[i].sc->file, jobs[i].sc->mark.line,
 			       msg != NULL ? msg : "");
+			if (again != NULL) {
+				printf("  reproduce: %s\n", again);
+			}
 			json_decref(o);
 		}
 	}
@@ -668,6 +896,36 @@ static size_t select_scenarios(const struct scenario_set *set,
 	return n;
 }
 
+/*
+ * A shard with nothing to run (more shards than scenarios, as a fixed CI
+ * matrix may have): a pass with a notice, and reports that say so.
+ */
+static int run_empty_shard(const struct run_args *a,
+			   const struct scenario_set *set)
+{
+	struct strbuf notice = STRBUF_INIT, doc = STRBUF_INIT;
+	size_t matched = 0;
+	bool ok;
+
+	for (size_t i = 0; i < set->count; i++) {
+		if (a->filter == NULL ||
+		    fnmatch(a->filter, set->items[i].name, 0) == 0) {
+			matched++;
+		}
+	}
+	strbuf_printf(&notice,
+		      "shard %u/%u is empty: %zu scenario%s selected for %u "
+		      "shards",
+		      a->shard_index, a->shard_count, matched,
+		      matched == 1 ? "" : "s", a->shard_count);
+	printf("notice: %s\n", strbuf_str(&notice));
+	run_json_empty_document(strbuf_str(&notice), &doc);
+	ok = write_reports(a, &doc, NULL, 0);
+	strbuf_free(&notice);
+	strbuf_free(&doc);
+	return ok ? CLI_EXIT_PASS : CLI_EXIT_INTERNAL;
+}
+
 int run_main(int argc, char **argv)
 {
 	struct run_args a;
@@ -689,6 +947,12 @@ int run_main(int argc, char **argv)
 	}
 	jobs = xcalloc(set.count != 0 ? set.count : 1, sizeof(*jobs));
 	count = select_scenarios(&set, &a, jobs);
+	if (count == 0 && a.shard_count != 0 && set.count != 0) {
+		rc = run_empty_shard(&a, &set);
+		free(jobs);
+		scenario_set_free(&set);
+		return rc;
+	}
 	if (count == 0) {
 		fprintf(stderr, "ffa-harness run: no scenario selected (%zu "
 				"loaded from %zu files)\n",
@@ -698,6 +962,9 @@ int run_main(int argc, char **argv)
 		return CLI_EXIT_INVALID_INPUT;
 	}
 	run_jobs(jobs, count, &a);
+	for (size_t i = 0; i < count; i++) {
+		add_reproduce(&jobs[i], &a);
+	}
 	objects = xcalloc(count, sizeof(*objects));
 	verdicts = xcalloc(count, sizeof(*verdicts));
 	for (size_t i = 0; i < count; i++) {

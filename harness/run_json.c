@@ -7,10 +7,12 @@
 #include "common/abi_names.h"
 #include "common/jsonw.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "harness/session.h"
+#include "harness/symbols.h"
 #include "models/agent.h"
 
-#define TOOL_VERSION "0.1.0"
+#define TOOL_VERSION FFA_HARNESS_VERSION
 
 static void result_json(const struct step_run *sr, struct jsonw *j)
 {
@@ -63,7 +65,7 @@ static void step_json(const struct step_run *sr, size_t index,
 	jsonw_kv_int(j, "column", sr->step->mark.column);
 	jsonw_kv_string(j, "verdict", sr->ran || sr->message != NULL
 					     ? verdict_name(sr->verdict)
-					     : "not-run");
+					     : VERDICT_NOT_RUN_NAME);
 	jsonw_kv_string(j, "message", sr->message != NULL ? sr->message : "");
 	jsonw_kv_uint(j, "trace_first", sr->trace_first);
 	jsonw_kv_uint(j, "trace_end", sr->trace_end);
@@ -114,6 +116,36 @@ static void finding_json(const struct scenario *sc, const struct finding *fd,
 	jsonw_kv_int(j, "column", fd->column);
 	jsonw_kv_bool(j, "expected", runner_finding_expected(sc, fd));
 	jsonw_end_object(j);
+}
+
+/*
+ * Adds "pc_sym" and "lr_sym" (function+offset) to one serialized event
+ * object, before its closing brace; the event's own fields stay as
+ * common/trace.c writes them.
+ */
+static void name_event(const struct symbols *sy, const struct trace_event *e,
+		       struct strbuf *ev)
+{
+	static const char *const keys[] = {"pc_sym", "lr_sym"};
+	const uint64_t addrs[] = {e->pc, e->lr};
+	struct strbuf name = STRBUF_INIT;
+
+	if (e->kind != TRACE_SMC || ev->len == 0 ||
+	    ev->data[ev->len - 1] != '}') {
+		return;
+	}
+	ev->len--;
+	for (size_t k = 0; k < 2; k++) {
+		strbuf_reset(&name);
+		if (addrs[k] != 0 && symbols_name(sy, e->pc, addrs[k], &name)) {
+			strbuf_printf(ev, ",\"%s\":\"", keys[k]);
+			jsonw_escape(ev, name.data, name.len);
+			strbuf_putc(ev, '"');
+		}
+	}
+	strbuf_putc(ev, '}');
+	ev->data[ev->len] = '\0';
+	strbuf_free(&name);
 }
 
 static void stop_json(const struct scenario_run *run, struct jsonw *j)
@@ -191,14 +223,24 @@ void run_json_scenario(const struct scenario_run *run, struct strbuf *out)
 	jsonw_begin_array(&j);
 	if (run->session != NULL) {
 		struct strbuf ev = STRBUF_INIT;
+		struct symbols sy;
+		bool named = symbols_init(
+			&sy,
+			run->session->image_loaded ? &run->session->image : NULL,
+			run->firmware_path, &run->session->trace);
 
 		for (size_t i = 0; i < run->session->trace.count; i++) {
 			strbuf_reset(&ev);
 			trace_event_to_json(&run->session->trace.events[i], &ev,
 					    true);
+			if (named) {
+				name_event(&sy, &run->session->trace.events[i],
+					   &ev);
+			}
 			jsonw_raw(&j, ev.data, ev.len);
 		}
 		strbuf_free(&ev);
+		symbols_free(&sy);
 	}
 	jsonw_end_array(&j);
 	if (run->session != NULL) {
@@ -208,6 +250,22 @@ void run_json_scenario(const struct scenario_run *run, struct strbuf *out)
 		jsonw_string_n(&j, pl011_output(u), pl011_output_len(u));
 	}
 	jsonw_end_object(&j);
+}
+
+void run_json_empty_document(const char *notice, struct strbuf *out)
+{
+	struct jsonw j;
+
+	strbuf_printf(out,
+		      "{\"format\":\"ffa-harness-results\",\"version\":1,"
+		      "\"tool\":{\"name\":\"ffa-harness\",\"version\":\"%s\"},"
+		      "\"summary\":{\"total\":0,\"pass\":0,\"fail\":0,"
+		      "\"firmware\":0,\"not_implemented\":0,\"error\":0,"
+		      "\"verdict\":\"pass\",\"notice\":",
+		      TOOL_VERSION);
+	jsonw_init(&j, out, false);
+	jsonw_string(&j, notice);
+	strbuf_puts(out, "},\"scenarios\":[]}\n");
 }
 
 void run_json_document(const char *const *scenario_objects,

@@ -22,4 +22,10 @@ void run_json_document(const char *const *scenario_objects,
 		       const enum verdict *verdicts, size_t count,
 		       struct strbuf *out);
 
+/*
+ * Appends a document without scenarios that passes, with a notice that
+ * says why (an empty --shard of a fixed CI matrix).
+ */
+void run_json_empty_document(const char *notice, struct strbuf *out);
+
 #endif /* HARNESS_RUN_JSON_H */

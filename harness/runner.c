@@ -20,45 +20,18 @@
 #include "abi/agent.h"
 #include "abi/mm.h"
 #include "common/abi_names.h"
+#include "common/console_text.h"
 #include "common/fileio.h"
 #include "common/text.h"
 #include "harness/expect.h"
 #include "harness/session.h"
 #include "harness/exit_watch.h"
+#include "harness/runtime_regions.h"
 #include "models/inject.h"
 #include "models/smc_router.h"
 
 #define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 #define DEFAULT_BUFFER_SIZE 1024u
-
-static const char *const verdict_names[VERDICT_COUNT] = {
-	[VERDICT_PASS] = "pass",
-	[VERDICT_NOT_IMPLEMENTED] = "not-implemented",
-	[VERDICT_FAIL] = "fail",
-	[VERDICT_FIRMWARE] = "firmware",
-	[VERDICT_ERROR] = "error",
-};
-
-const char *verdict_name(enum verdict v)
-{
-	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
-}
-
-bool verdict_parse(const char *s, enum verdict *out)
-{
-	for (int v = 0; v < VERDICT_COUNT; v++) {
-		if (strcmp(verdict_names[v], s) == 0) {
-			*out = (enum verdict)v;
-			return true;
-		}
-	}
-	return false;
-}
-
-enum verdict verdict_worst(enum verdict a, enum verdict b)
-{
-	return a > b ? a : b;
-}
 
 const char *runner_default_firmware_dir(void)
 {
@@ -69,12 +42,17 @@ const char *runner_default_firmware_dir(void)
 	if (env != NULL && env[0] != '\0') {
 		return env;
 	}
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 40);
 	if (n <= 0) {
 		return "build/firmware";
 	}
 	dir[n] = '\0';
 	snprintf(dir + strlen(dirname(dir)), 16, "/firmware");
+	if (access(dir, F_OK) != 0) {
+		/* Installed (make install): PREFIX/bin and PREFIX/lib. */
+		snprintf(dir + strlen(dirname(dir)), 32,
+			 "/../lib/ffa-harness/firmware");
+	}
 	return dir;
 }
 
@@ -313,6 +291,9 @@ static bool make_config(const struct scenario *sc,
 	} else if (sc->max_insns.present) {
 		cfg->machine.max_insns = sc->max_insns.value;
 	}
+	if (o->echo_console) {
+		cfg->machine.console_echo = stdout;
+	}
 	if (sc->timeout_seconds.present) {
 		cfg->machine.wall_timeout_ms = sc->timeout_seconds.value * 1000;
 	}
@@ -508,218 +489,27 @@ static bool give_step(struct stepper *p, const struct agent_step *as,
 	return true;
 }
 
-static const char *const efi_memory_type_names[EFI_MEMORY_TYPE_COUNT] = {
-	"EfiReservedMemoryType", "EfiLoaderCode", "EfiLoaderData",
-	"EfiBootServicesCode", "EfiBootServicesData",
-	"EfiRuntimeServicesCode", "EfiRuntimeServicesData",
-	"EfiConventionalMemory", "EfiUnusableMemory", "EfiACPIReclaimMemory",
-	"EfiACPIMemoryNVS", "EfiMemoryMappedIO",
-	"EfiMemoryMappedIOPortSpace", "EfiPalCode", "EfiPersistentMemory",
-};
-
-static void add_name(struct scenario_run *run, uint64_t base, uint64_t size,
-		     const char *name)
-{
-	run->names = xrealloc(run->names,
-			      (run->name_count + 1) * sizeof(*run->names));
-	run->names[run->name_count++] =
-		(struct runtime_region){base, size, 0, name};
-}
-
-static void add_region(struct scenario_run *run, uint64_t base,
-		       uint64_t size, uint32_t kind, const char *name)
-{
-	run->regions = xrealloc(run->regions,
-				(run->region_count + 1) * sizeof(*run->regions));
-	run->regions[run->region_count++] =
-		(struct runtime_region){base, size, kind, name};
-}
-
-/*
- * The UEFI memory map an EFI firmware handed the agent at
- * ExitBootServices: runtime code and data, runtime MMIO, and the loader's
- * own memory (the OS-like caller) stay usable; every descriptor also names
- * its range for findings.
- */
-static void learn_memory_map(struct stepper *p, const uint8_t *map,
-			     size_t map_len, uint64_t stride)
-{
-	struct scenario_run *run = p->run;
-
-	if (stride < sizeof(struct efi_memory_descriptor)) {
-		step_error(p, "the memory map's descriptor size %llu is too "
-			      "small",
-			   (unsigned long long)stride);
-		return;
-	}
-	for (uint64_t off = 0; off + sizeof(struct efi_memory_descriptor) <=
-			       map_len;
-	     off += stride) {
-		struct efi_memory_descriptor d;
-		uint32_t kind = 0;
-		uint64_t size;
-
-		memcpy(&d, map + off, sizeof(d));
-		size = d.number_of_pages * EFI_PAGE_SIZE;
-		if (d.type >= EFI_MEMORY_TYPE_COUNT || size == 0 ||
-		    d.number_of_pages > (UINT64_MAX >> 12)) {
-			continue;
-		}
-		switch (d.type) {
-		case EFI_RUNTIME_SERVICES_CODE:
-			kind = AGENT_REGION_RUNTIME_CODE;
-			break;
-		case EFI_RUNTIME_SERVICES_DATA:
-			kind = AGENT_REGION_RUNTIME_DATA;
-			break;
-		case EFI_MEMORY_MAPPED_IO:
-			if ((d.attribute & EFI_MEMORY_RUNTIME) != 0) {
-				kind = AGENT_REGION_RUNTIME_MMIO;
-			}
-			break;
-		case EFI_LOADER_CODE:
-		case EFI_LOADER_DATA:
-			kind = AGENT_REGION_OS;
-			break;
-		default:
-			break;
-		}
-		add_name(run, d.physical_start, size,
-			 efi_memory_type_names[d.type]);
-		if (kind != 0) {
-			add_region(run, d.physical_start, size, kind,
-				   efi_memory_type_names[d.type]);
-		}
-	}
-	if (secure_world_agent(p->s->world)->image_size != 0) {
-		const struct agent *a = secure_world_agent(p->s->world);
-
-		add_region(run, a->image_base, a->image_size,
-			   AGENT_REGION_OS, "the EFI agent's image");
-	}
-}
-
 /* Learns the runtime regions from the ExitBootServices report. */
 static void learn_regions(struct stepper *p)
 {
-	const struct step_run *sr = p->sr;
+	struct error err = {0};
 
-	if (sr->result.flags == AGENT_RESULT_PAYLOAD_EFI_MEMMAP) {
-		learn_memory_map(p, sr->payload, sr->payload_len,
-				 sr->result.value[0]);
-		return;
+	if (!regions_from_report(p->run, p->s, p->sr, &err)) {
+		step_error(p, "%s", err.message);
 	}
-	if (sr->result.flags != AGENT_RESULT_PAYLOAD_REGIONS) {
-		return;
-	}
-	for (size_t i = 0; i + sizeof(struct agent_region) <= sr->payload_len;
-	     i += sizeof(struct agent_region)) {
-		struct agent_region r;
-
-		memcpy(&r, sr->payload + i, sizeof(r));
-		add_region(p->run, r.base, r.size, r.kind, NULL);
-	}
-}
-
-/* Names of the image's sections, so that findings say what was touched. */
-static size_t section_names(const struct session *s, struct guard_range *out,
-			    size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; s->image_loaded && i < s->image.section_count &&
-			   n < max;
-	     i++) {
-		const struct image_section *sec = &s->image.sections[i];
-
-		if (sec->size == 0) {
-			continue;
-		}
-		out[n++] = (struct guard_range){sec->addr, sec->size, 0,
-						sec->name};
-	}
-	return n;
 }
 
 /*
- * ExitBootServices reported success: from now on only the runtime regions
- * it named (plus the shared buffer) may be used, set/way maintenance is a
- * finding, and RX/TX must be unmapped if the scenario says so.
+ * ExitBootServices has returned: from now on only the runtime regions (plus
+ * the shared buffer) may be used.
  */
 static void enter_runtime(struct stepper *p)
 {
-	static const char *const kinds[] = {"runtime", "runtime code",
-					    "runtime data", "runtime MMIO",
-					    "OS memory"};
-	struct scenario_run *run = p->run;
-	struct session *s = p->s;
-	struct guard_range *allowed, *names;
-	size_t n = 0, name_count;
 	struct error err = {0};
 
-	if (run->region_count == 0) {
-		return; /* no regions reported: nothing to police */
-	}
-	allowed = xcalloc(run->region_count + 1, sizeof(*allowed));
-	for (size_t i = 0; i < run->region_count; i++) {
-		const struct runtime_region *r = &run->regions[i];
-		unsigned access = GUARD_DATA;
-
-		if (r->kind == AGENT_REGION_RUNTIME_CODE) {
-			access = GUARD_EXEC | GUARD_DATA;
-		} else if (r->kind == AGENT_REGION_OS) {
-			access = GUARD_EXEC | GUARD_DATA;
-		}
-		allowed[n++] = (struct guard_range){
-			r->base, r->size, access,
-			r->name != NULL ? r->name
-			: r->kind < 5	? kinds[r->kind]
-					: "runtime"};
-	}
-	allowed[n++] = (struct guard_range){s->cfg.shared_buf_addr,
-					    s->cfg.shared_buf_size, GUARD_DATA,
-					    "MM shared buffer"};
-	names = xcalloc(run->name_count + 64, sizeof(*names));
-	name_count = section_names(s, names, 64);
-	for (size_t i = 0; i < run->name_count; i++) {
-		names[name_count++] = (struct guard_range){
-			run->names[i].base, run->names[i].size, 0,
-			run->names[i].name};
-	}
-	if (!machine_guard_runtime(s->machine, allowed, n, names, name_count,
-				   &err)) {
+	if (!regions_arm_guard(p->run, p->s, &err)) {
 		step_error(p, "%s", err.message);
 	}
-	free(allowed);
-	free(names);
-}
-
-/*
- * The reference client's runtime regions from its link symbols (the same
- * three it reports to the agent: runtime code, runtime data, the console).
- */
-static void learn_symbol_regions(struct stepper *p)
-{
-	static const struct {
-		const char *start, *end;
-		uint32_t kind;
-	} rows[] = {
-		{"__rt_text_start", "__rt_text_end", AGENT_REGION_RUNTIME_CODE},
-		{"__rt_data_start", "__rt_data_end", AGENT_REGION_RUNTIME_DATA},
-	};
-	const struct platform *pf = p->s->cfg.platform;
-	uint64_t start, end;
-
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (image_symbol(&p->s->image, rows[i].start, &start) &&
-		    image_symbol(&p->s->image, rows[i].end, &end) &&
-		    end > start) {
-			add_region(p->run, start, end - start, rows[i].kind,
-				   NULL);
-		}
-	}
-	add_region(p->run, pf->uart_base, 0x1000, AGENT_REGION_RUNTIME_MMIO,
-		   NULL);
 }
 
 /*
@@ -735,6 +525,7 @@ static void on_phase(void *ctx, enum lifecycle_phase from,
 	const uint8_t *map;
 	size_t len;
 	uint64_t stride;
+	struct error err = {0};
 
 	if (from >= LIFECYCLE_RUNTIME || to < LIFECYCLE_RUNTIME ||
 	    why != EVIDENCE_FIRMWARE_EXIT_RETURNED || p == NULL ||
@@ -742,12 +533,13 @@ static void on_phase(void *ctx, enum lifecycle_phase from,
 		return;
 	}
 	if (exit_watch_by_symbol(run->exit_watch)) {
-		learn_symbol_regions(p);
+		regions_from_symbols(run, p->s);
 		enter_runtime(p);
 		return;
 	}
-	if (exit_watch_memory_map(run->exit_watch, &map, &len, &stride)) {
-		learn_memory_map(p, map, len, stride);
+	if (exit_watch_memory_map(run->exit_watch, &map, &len, &stride) &&
+	    !regions_from_memory_map(run, p->s, map, len, stride, &err)) {
+		step_error(p, "%s", err.message);
 	}
 	enter_runtime(p);
 	/* No agent: the caller is not known to be outside the image. */
@@ -936,12 +728,25 @@ static void boot_step(struct stepper *p)
 	if (b->prompt.value != NULL) {
 		struct pl011 *u = machine_uart(p->s->machine);
 		const char *out = pl011_output(u) + p->sr->console_first;
+		const char *hit = strstr(out, b->prompt.value);
+		struct strbuf seen = STRBUF_INIT;
 
+		console_seen_text(&seen, out, strlen(out), hit,
+				  "not printed before the firmware waited "
+				  "for input");
 		expect_add_check(p->sr, "boot.prompt", b->prompt.mark,
-				 strstr(out, b->prompt.value) != NULL,
-				 b->prompt.value, "not printed before the "
-						  "firmware waited for input");
+				 hit != NULL, b->prompt.value,
+				 strbuf_str(&seen));
+		strbuf_free(&seen);
 	}
+}
+
+/* Where an awaited text that matched is (the end if a NUL hid it). */
+static const char *wait_hit(const char *out, const char *text)
+{
+	const char *hit = strstr(out, text);
+
+	return hit != NULL ? hit : out + strlen(out);
 }
 
 /* Instructions a console step waits for its text unless it says. */
@@ -989,12 +794,21 @@ static void console_step(struct stepper *p)
 		}
 	}
 	if (c->wait.value != NULL) {
-		expect_add_check(p->sr, "console.wait", c->wait.mark,
-				 p->stop == MACHINE_STOP_CONSOLE_MATCH,
-				 c->wait.value,
-				 p->stop == MACHINE_STOP_CONSOLE_MATCH
-					 ? c->wait.value
-					 : stop_text(p));
+		const char *out = pl011_output(u) + opts.output_mark;
+		bool seen_it = p->stop == MACHINE_STOP_CONSOLE_MATCH;
+		struct strbuf seen = STRBUF_INIT, why = STRBUF_INIT;
+
+		strbuf_printf(&why, "not printed within %llu instructions "
+				    "(%s)",
+			      (unsigned long long)opts.max_insns, stop_text(p));
+		console_seen_text(&seen, out,
+				  pl011_output_len(u) - opts.output_mark,
+				  seen_it ? wait_hit(out, c->wait.value) : NULL,
+				  strbuf_str(&why));
+		expect_add_check(p->sr, "console.wait", c->wait.mark, seen_it,
+				 c->wait.value, strbuf_str(&seen));
+		strbuf_free(&seen);
+		strbuf_free(&why);
 	}
 	if (machine_stop_is_final(p->stop) &&
 	    p->st->expect.stop.value == NULL &&
@@ -1078,6 +892,72 @@ static void run_step(struct stepper *p)
 }
 
 /* --- Verdicts --------------------------------------------------------------- */
+
+/* What an inject rule waited for, for the check that says it never came. */
+static void describe_rule(const struct scenario_inject *in,
+			  struct strbuf *sb)
+{
+	static const char *const kinds[INJECT_KIND_COUNT] = {
+		[INJECT_FFA_ERROR] = "FF-A error", [INJECT_MM_RETURN] = "MM "
+								 "return code",
+		[INJECT_EFI_STATUS] = "EFI status", [INJECT_REPLY] = "reply fault",
+		[INJECT_RX_BUSY] = "RX busy",
+	};
+	const char *mm = in->mm_function.present
+				 ? mm_function_name(in->mm_function.value)
+				 : NULL;
+
+	strbuf_printf(sb, "the %s rule never fired: no ", kinds[in->kind]);
+	if (in->on.value != NULL) {
+		strbuf_puts(sb, in->on.value);
+	} else {
+		strbuf_puts(sb, in->kind == INJECT_RX_BUSY
+					? "FFA_PARTITION_INFO_GET"
+					: "MM request (FFA_MSG_SEND_DIRECT_REQ)");
+	}
+	if (in->mm_function.present) {
+		strbuf_printf(sb, " carrying %s", mm != NULL ? mm : "?");
+	}
+	if (in->after_exit_boot_services) {
+		strbuf_puts(sb, " after ExitBootServices");
+	}
+	strbuf_puts(sb, " reached the secure side from this step to the end "
+			"of the run (may_not_fire: true if that is intended)");
+}
+
+/*
+ * An inject rule that never matched tested nothing (issue 16, defect 2):
+ * its step fails unless it says may_not_fire.  Rules are added in step
+ * order, one per inject step that did not fail; a run cut short by an
+ * error is not judged, the error says more.
+ */
+static void check_injects(struct scenario_run *run)
+{
+	const struct injector *inj = secure_world_injector(run->session->world);
+	size_t rule = 0;
+
+	for (size_t i = 0; i < run->step_count; i++) {
+		if (!run->steps[i].ran || run->steps[i].verdict == VERDICT_ERROR) {
+			return;
+		}
+	}
+	for (size_t i = 0; i < run->step_count && rule < inj->count; i++) {
+		struct step_run *sr = &run->steps[i];
+		const struct scenario_inject *in = &sr->step->inject;
+		struct strbuf why = STRBUF_INIT;
+
+		if (sr->step->kind != STEP_INJECT || sr->message != NULL) {
+			continue;
+		}
+		if (inj->rules[rule++].hits != 0 || in->may_not_fire) {
+			continue;
+		}
+		describe_rule(in, &why);
+		expect_add_check(sr, "inject", sr->step->mark, false,
+				 "at least one matching call", strbuf_str(&why));
+		strbuf_free(&why);
+	}
+}
 
 bool runner_finding_expected(const struct scenario *sc,
 			     const struct finding *fd)
@@ -1187,6 +1067,57 @@ static void finding_verdicts(struct scenario_run *run)
 	}
 }
 
+/*
+ * The headline names the first cause (issue 16, defect 4): the earliest
+ * unexpected firmware finding, unless a step failed or stopped the run
+ * before it happened; what that finding broke later (a status, a missing
+ * call) is a consequence, listed in its step.
+ */
+static void lead_with_first_finding(struct scenario_run *run)
+{
+	const struct findings *f = &run->session->findings;
+	size_t first_bad_step = run->step_count;
+
+	for (size_t i = 0; i < run->step_count; i++) {
+		if (run->steps[i].message != NULL ||
+		    run->steps[i].verdict >= VERDICT_FAIL) {
+			first_bad_step = i;
+			break;
+		}
+		for (size_t k = 0; k < run->steps[i].check_count; k++) {
+			if (!run->steps[i].checks[k].ok) {
+				first_bad_step = i;
+				break;
+			}
+		}
+		if (first_bad_step != run->step_count) {
+			break;
+		}
+	}
+	for (size_t i = 0; i < f->count; i++) {
+		const struct finding *fd = &f->items[i];
+
+		if (fd->kind != FINDING_FIRMWARE ||
+		    runner_finding_expected(run->sc, fd)) {
+			continue;
+		}
+		if (fd->step >= 0 && (size_t)fd->step < run->step_count) {
+			if ((size_t)fd->step > first_bad_step) {
+				return;
+			}
+			set_message(&run->message, "step %d (%s, line %d): %s: %s",
+				    fd->step + 1,
+				    scenario_step_kind_name(
+					run->steps[fd->step].step->kind),
+				    fd->line, fd->code, fd->message);
+		} else {
+			set_message(&run->message, "%s: %s", fd->code,
+				    fd->message);
+		}
+		return;
+	}
+}
+
 /* Finds a finding's scenario line from its step. */
 static void place_findings(struct scenario_run *run)
 {
@@ -1223,6 +1154,7 @@ static void run_steps(struct scenario_run *run)
 
 		s->trace.current_step = (int)i;
 		s->findings.current_step = (int)i;
+		machine_begin_step(s->machine);
 		mark = trace_append(&s->trace, TRACE_STEP);
 		trace_event_set_summary(mark, "step %zu: %s (line %d)", i + 1,
 					scenario_step_kind_name(sr->step->kind),
@@ -1334,7 +1266,9 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	if (!session_save_store(run->session, &err)) {
 		set_message(&run->setup_error, "%s", err.message);
 	}
+	check_injects(run);
 	place_findings(run);
+	lead_with_first_finding(run);
 	step_verdicts(run);
 	finding_verdicts(run);
 	check_expected_findings(run);

@@ -15,23 +15,10 @@
 
 #include "abi/agent.h"
 #include "common/strbuf.h"
+#include "common/verdict.h"
 #include "emulator/loader.h"
 #include "emulator/machine.h"
 #include "harness/scenario.h"
-
-/* Worst first: a scenario's verdict is the worst of its parts. */
-enum verdict {
-	VERDICT_PASS,
-	VERDICT_NOT_IMPLEMENTED,
-	VERDICT_FAIL,
-	VERDICT_FIRMWARE,
-	VERDICT_ERROR,
-	VERDICT_COUNT
-};
-
-const char *verdict_name(enum verdict v);
-bool verdict_parse(const char *s, enum verdict *out);
-enum verdict verdict_worst(enum verdict a, enum verdict b);
 
 /* One expectation as checked: what, expected, seen. */
 struct check {
@@ -81,6 +68,7 @@ struct runner_options {
 	uint64_t shared_buf_size;
 	uint64_t max_insns;       /* 0: the scenario's or the default */
 	bool print_trace;         /* text trace on stdout as steps end */
+	bool echo_console;        /* copy the console to stdout live */
 };
 
 struct exit_watch;

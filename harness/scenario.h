@@ -208,6 +208,7 @@ struct scenario_inject {
 	struct scenario_u64 nth;
 	struct scenario_u64 skip;
 	bool after_exit_boot_services;
+	bool may_not_fire;            /* never firing is not a failure */
 };
 
 /* One register expectation of an SMC. */

@@ -146,13 +146,15 @@ static const struct field inject_fields[] = {
 	{ROW("skip", FIELD_U64, struct scenario_inject, skip)},
 	{ROW("after_exit_boot_services", FIELD_FLAG, struct scenario_inject,
 	     after_exit_boot_services)},
+	{ROW("may_not_fire", FIELD_FLAG, struct scenario_inject,
+	     may_not_fire)},
 };
 
 /* Documented in harness/scenario_schema.h. */
 const struct schema scenario_inject_schema = {
 	.what = "a mapping {ffa_error | mm_return | efi_status | reply | "
 		"rx_busy, on, mm_function, count, nth, skip, "
-		"after_exit_boot_services}",
+		"after_exit_boot_services, may_not_fire}",
 	.fields = inject_fields,
 	.field_count = ARRAY_SIZE(inject_fields),
 	.null_is_empty = true,

@@ -15,6 +15,7 @@
 
 #include "abi/ffa.h"
 #include "common/abi_names.h"
+#include "common/console_text.h"
 #include "common/text.h"
 #include "reports/results.h"
 
@@ -42,7 +43,10 @@ static const char page_css[] =
     "vertical-align:top}\n"
     "th{background:#f6f8fa}\n"
     "pre{background:#f6f8fa;border:1px solid #d0d7de;padding:6px;"
-    "overflow:auto;max-height:480px;font-size:12px;margin:4px 0}\n"
+    "overflow:auto;max-height:480px;font-size:12px;margin:4px 0;"
+    "white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    "td,dd,p,summary{overflow-wrap:anywhere}\n"
+    "section{max-width:100%}\n"
     "code,pre,.mono{font-family:ui-monospace,'DejaVu Sans Mono',"
     "monospace}\n"
     ".v{display:inline-block;padding:0 6px;border-radius:4px;"
@@ -53,11 +57,13 @@ static const char page_css[] =
     ".bad{color:#cf222e;font-weight:600}.ok{color:#1a7f37}\n"
     ".muted{color:#57606a}.note{color:#57606a;font-style:italic}\n"
     ".scroll{max-height:480px;overflow:auto}\n"
-    ".diagram{overflow-x:auto;border:1px solid #d0d7de;"
-    "background:#fff}\n"
+    ".diagram{overflow-x:auto;max-width:100%;border:1px solid "
+    "#d0d7de;background:#fff}\n"
     "dl.meta{display:grid;grid-template-columns:max-content auto;"
     "gap:2px 12px;margin:6px 0}dl.meta dt{color:#57606a}"
-    "dl.meta dd{margin:0}\n"
+    "dl.meta dd{margin:0;min-width:0}\n"
+    "details.scenario>summary{list-style-position:outside;"
+    "margin-left:18px}details.scenario>summary h2{display:inline}\n"
     "details{margin:4px 0}summary{cursor:pointer}\n"
     "table.trace td{font-family:ui-monospace,monospace;font-size:12px;"
     "white-space:nowrap}\n";
@@ -110,6 +116,10 @@ static void summary(struct strbuf *out, const json_t *doc)
 	strbuf_puts(out, "</h1>\n<p>");
 	if (n == 0) {
 		strbuf_puts(out, "No scenario ran.");
+		if (results_notice(doc) != NULL) {
+			strbuf_putc(out, ' ');
+			esc(out, results_notice(doc));
+		}
 	} else {
 		strbuf_printf(out, "%zu of %zu scenarios passed.",
 			      counts[RESULTS_PASS], n);
@@ -167,7 +177,8 @@ static void meta_row(struct strbuf *out, const char *label, const char *s)
 	strbuf_puts(out, "</dd>");
 }
 
-static void scenario_head(struct strbuf *out, const json_t *sc, size_t i)
+static void scenario_head(struct strbuf *out, const json_t *sc, size_t i,
+			  bool open)
 {
 	struct strbuf where = STRBUF_INIT;
 	const json_t *fw = results_obj(sc, "firmware");
@@ -175,11 +186,15 @@ static void scenario_head(struct strbuf *out, const json_t *sc, size_t i)
 	long long insns = results_int(sc, "instructions", -1);
 	size_t len;
 
-	strbuf_printf(out, "<section id=\"sc-%zu\">\n<h2>", i);
+	/* Failures open, passes folded: <details> needs no script. */
+	strbuf_printf(out,
+		      "<section id=\"sc-%zu\">\n<details class=\"scenario\"%s>"
+		      "<summary><h2>",
+		      i, open ? " open" : "");
 	esc(out, results_str(sc, "name", "?"));
 	strbuf_putc(out, ' ');
 	verdict_badge(out, results_verdict_of(sc));
-	strbuf_puts(out, "</h2>\n");
+	strbuf_puts(out, "</h2></summary>\n");
 	results_text(sc, "description", &len);
 	if (len > 0) {
 		strbuf_puts(out, "<p>");
@@ -199,6 +214,11 @@ static void scenario_head(struct strbuf *out, const json_t *sc, size_t i)
 	results_append_location(&where, sc, results_where(sc));
 	if (results_verdict_of(sc) != RESULTS_PASS) {
 		meta_row(out, "Look at", where.data);
+		if (results_str(sc, "reproduce", NULL) != NULL) {
+			strbuf_puts(out, "<dt>Reproduce</dt><dd><code>");
+			esc(out, results_str(sc, "reproduce", ""));
+			strbuf_puts(out, "</code></dd>");
+		}
 	}
 	meta_row(out, "Firmware", results_str(fw, "name", NULL));
 	meta_row(out, "Image", results_str(fw, "path", NULL));
@@ -428,6 +448,21 @@ static void return_label(struct strbuf *label, const json_t *ev)
 
 	if (strcmp(result, "not-implemented") == 0) {
 		strbuf_puts(label, "not implemented by the model");
+		return;
+	}
+	if (strcmp(results_str(ev, "name", ""), "AGENT_NEXT") == 0) {
+		/*
+		 * The machine stops at every AGENT_NEXT to give the agent its
+		 * step (docs/agent-protocol.md): that is the answer, not the
+		 * end of the run.
+		 */
+		const char *given = results_str(ev, "summary", NULL);
+
+		if (given != NULL && strncmp(given, "-> ", 3) == 0) {
+			strbuf_printf(label, "next step: %s", given + 3);
+		} else {
+			strbuf_puts(label, "no further step");
+		}
 		return;
 	}
 	if (strcmp(result, "stop") == 0) {
@@ -929,13 +964,23 @@ static void trace_table(struct strbuf *out, const json_t *sc, size_t index)
 		}
 		strbuf_puts(out, "</td><td>");
 		esc_member(out, ev, "summary");
+		if (results_str(ev, "pc_sym", NULL) != NULL) {
+			strbuf_puts(out, " <span class=\"muted\">at ");
+			esc(out, results_str(ev, "pc_sym", ""));
+			if (results_str(ev, "lr_sym", NULL) != NULL) {
+				strbuf_puts(out, ", from ");
+				esc(out, results_str(ev, "lr_sym", ""));
+			}
+			strbuf_puts(out, "</span>");
+		}
 		strbuf_puts(out, "</td></tr>\n");
 	}
 	strbuf_puts(out, "</table></div></details>\n");
 }
 
-static void console(struct strbuf *out, const json_t *sc)
+static void console(struct strbuf *out, const json_t *sc, bool collapsed)
 {
+	struct strbuf plain = STRBUF_INIT;
 	size_t len;
 	const char *text = results_text(sc, "console", &len);
 
@@ -945,10 +990,44 @@ static void console(struct strbuf *out, const json_t *sc)
 		strbuf_puts(out, "<p class=\"note\">No console output.</p>\n");
 		return;
 	}
-	pre_block(out, "console", text, len);
+	/* U-Boot colours and clears with escape sequences: text only. */
+	console_strip_escapes(&plain, text, len);
+	if (collapsed) {
+		strbuf_puts(out, "<details class=\"console\"><summary>Show "
+				 "the console</summary>\n");
+	}
+	pre_block(out, "console", plain.data != NULL ? plain.data : "",
+		  plain.len);
+	if (collapsed) {
+		strbuf_puts(out, "</details>\n");
+	}
+	strbuf_free(&plain);
 }
 
 void html_render(const json_t *doc, struct strbuf *out)
+{
+	static const struct html_options defaults = {.all_traces = false};
+
+	html_render_with(doc, &defaults, out);
+}
+
+/*
+ * A scenario that passed shows its steps and findings, folded; its
+ * diagram, buffers and trace only when asked (they are most of the page,
+ * and results.json keeps them).
+ */
+static void passing_note(struct strbuf *out, const json_t *sc)
+{
+	strbuf_printf(out,
+		      "<p class=\"note\">Sequence diagram, MM buffers and "
+		      "trace (%zu events) left out for a passing scenario: "
+		      "<code>ffa-harness report --html-traces all</code> "
+		      "includes them; results.json has them.</p>\n",
+		      results_len(sc, "trace"));
+}
+
+void html_render_with(const json_t *doc, const struct html_options *o,
+		      struct strbuf *out)
 {
 	enum results_verdict run = results_run_verdict(doc);
 	size_t n = results_scenario_count(doc);
@@ -968,14 +1047,22 @@ void html_render(const json_t *doc, struct strbuf *out)
 	for (size_t i = 0; i < n; i++) {
 		const json_t *sc = results_scenario(doc, i);
 
-		scenario_head(out, sc, i);
+		bool passed = results_verdict_of(sc) <= RESULTS_NOT_IMPLEMENTED;
+
+		scenario_head(out, sc, i, !passed || o->all_traces);
 		steps(out, sc);
-		diagram(out, sc, i);
-		doorbells(out, sc);
+		if (passed && !o->all_traces) {
+			passing_note(out, sc);
+		} else {
+			diagram(out, sc, i);
+			doorbells(out, sc);
+		}
 		findings(out, sc, i);
-		trace_table(out, sc, i);
-		console(out, sc);
-		strbuf_puts(out, "</section>\n");
+		if (!passed || o->all_traces) {
+			trace_table(out, sc, i);
+		}
+		console(out, sc, passed);
+		strbuf_puts(out, "</details>\n</section>\n");
 	}
 	strbuf_puts(out, "</body>\n</html>\n");
 }

@@ -23,6 +23,7 @@
 #define REPORTS_HTML_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "common/strbuf.h"
 
@@ -45,5 +46,13 @@
  * @out: receives the page, UTF-8.
  */
 void html_render(const json_t *doc, struct strbuf *out);
+
+struct html_options {
+	bool all_traces; /* diagrams and traces of passing scenarios too */
+};
+
+/* html_render() with options; html_render() leaves passes folded. */
+void html_render_with(const json_t *doc, const struct html_options *o,
+		      struct strbuf *out);
 
 #endif /* REPORTS_HTML_H */

@@ -228,6 +228,10 @@ static void failure_text(struct strbuf *text, const json_t *sc)
 	strbuf_puts(text, " at ");
 	results_append_location(text, sc, results_where(sc));
 	strbuf_putc(text, '\n');
+	if (results_str(sc, "reproduce", NULL) != NULL) {
+		strbuf_printf(text, "reproduce: %s\n",
+			      results_str(sc, "reproduce", ""));
+	}
 	for (size_t i = 0; i < results_len(sc, "steps"); i++) {
 		const json_t *st = results_at(sc, "steps", i);
 

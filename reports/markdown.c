@@ -81,8 +81,14 @@ static void headline(struct strbuf *out, const json_t *doc,
 	size_t n = results_scenario_count(doc);
 
 	if (n == 0) {
+		const char *notice = results_notice(doc);
+
 		strbuf_printf(out, "## ffa-harness: %s - no scenario ran\n\n",
 			      upper);
+		if (notice != NULL) {
+			md_escape_str(out, notice);
+			strbuf_puts(out, "\n\n");
+		}
 		return;
 	}
 	strbuf_printf(out,
@@ -161,6 +167,36 @@ static void table(struct strbuf *out, const json_t *doc)
 		strbuf_puts(out, "_\n");
 	}
 	strbuf_putc(out, '\n');
+}
+
+/*
+ * The command that reruns each scenario that did not pass, in one code
+ * block a reader can copy (lines that could close the block are left out).
+ */
+static void reproduce(struct strbuf *out, const json_t *doc)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < results_scenario_count(doc); i++) {
+		const json_t *sc = results_scenario(doc, i);
+		const char *line = results_str(sc, "reproduce", NULL);
+
+		if (results_verdict_of(sc) < RESULTS_FAIL || line == NULL ||
+		    strpbrk(line, "`\r\n") != NULL) {
+			continue;
+		}
+		if (shown == MARKDOWN_MAX_ROWS) {
+			strbuf_puts(out, "# ... more in results.json\n");
+			break;
+		}
+		if (shown++ == 0) {
+			strbuf_puts(out, "### Reproduce\n\n```sh\n");
+		}
+		strbuf_printf(out, "%s\n", line);
+	}
+	if (shown > 0) {
+		strbuf_puts(out, "```\n\n");
+	}
 }
 
 static void finding_item(struct strbuf *out, const json_t *sc, const json_t *fd)
@@ -243,4 +279,5 @@ void markdown_render(const json_t *doc, struct strbuf *out)
 	headline(out, doc, counts);
 	table(out, doc);
 	findings(out, doc);
+	reproduce(out, doc);
 }

@@ -36,7 +36,9 @@ bool reports_write(const char *doc, size_t len, const double *seconds,
 		strbuf_reset(&text);
 	}
 	if (ok && out->html != NULL) {
-		html_render(root, &text);
+		struct html_options ho = {.all_traces = out->html_all_traces};
+
+		html_render_with(root, &ho, &text);
 		ok = write_one(out->html, &text, err);
 	}
 	strbuf_free(&text);

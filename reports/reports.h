@@ -14,6 +14,7 @@ struct report_outputs {
 	const char *junit;    /* NULL: not written */
 	const char *markdown;
 	const char *html;
+	bool html_all_traces; /* diagrams and traces of passes too */
 };
 
 /*

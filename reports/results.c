@@ -12,6 +12,7 @@
 #include "reports/results.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,18 +20,17 @@
 
 #include "common/fileio.h"
 #include "common/text.h"
+#include "common/verdict.h"
 
-static const char *const verdict_names[RESULTS_VERDICT_COUNT] = {
-    [RESULTS_PASS] = "pass",   [RESULTS_NOT_IMPLEMENTED] = "not-implemented",
-    [RESULTS_FAIL] = "fail",   [RESULTS_FIRMWARE] = "firmware",
-    [RESULTS_ERROR] = "error",
-};
-
-static const char *const verdict_labels[RESULTS_VERDICT_COUNT] = {
-    [RESULTS_PASS] = "PASS",   [RESULTS_NOT_IMPLEMENTED] = "NOT-IMPLEMENTED",
-    [RESULTS_FAIL] = "FAIL",   [RESULTS_FIRMWARE] = "FIRMWARE",
-    [RESULTS_ERROR] = "ERROR",
-};
+/* The names are the runner's (common/verdict.h): one table, both sides. */
+_Static_assert((int)RESULTS_PASS == (int)VERDICT_PASS &&
+		       (int)RESULTS_NOT_IMPLEMENTED ==
+			   (int)VERDICT_NOT_IMPLEMENTED &&
+		       (int)RESULTS_FAIL == (int)VERDICT_FAIL &&
+		       (int)RESULTS_FIRMWARE == (int)VERDICT_FIRMWARE &&
+		       (int)RESULTS_ERROR == (int)VERDICT_ERROR &&
+		       (int)RESULTS_VERDICT_COUNT == (int)VERDICT_COUNT,
+	       "results_verdict follows enum verdict");
 
 static const char *const event_types[] = {"smc", "step", "stop", "note",
 					  "phase"};
@@ -145,6 +145,7 @@ enum vtype {
 	V_HEX_BYTES, /* "0a1b..." */
 	V_SCALAR,    /* string, number, boolean or null */
 	V_VERDICT,
+	V_STEP_VERDICT, /* a verdict, or not-run */
 	V_EVENT_TYPE,
 	V_FINDING_KIND,
 };
@@ -202,7 +203,7 @@ static const struct vfield step_fields[] = {
     {"kind", V_STRING, false, NULL},
     {"line", V_INT, false, NULL},
     {"column", V_INT, false, NULL},
-    {"verdict", V_VERDICT, false, NULL},
+    {"verdict", V_STEP_VERDICT, false, NULL},
     {"message", V_STRING, false, NULL},
     {"trace_first", V_INT, false, NULL},
     {"trace_end", V_INT, false, NULL},
@@ -257,6 +258,7 @@ static const struct vfield event_fields[] = {
     {"el", V_INT, false, NULL},		{"service", V_STRING, false, NULL},
     {"from", V_STRING, false, NULL},	{"to", V_STRING, false, NULL},
     {"evidence", V_STRING, false, NULL}, {"returned", V_STRING, false, NULL},
+    {"pc_sym", V_STRING, false, NULL},	{"lr_sym", V_STRING, false, NULL},
 };
 static const struct vshape event_shape = SHAPE(event_fields);
 
@@ -279,6 +281,7 @@ static const struct vshape firmware_shape = SHAPE(firmware_fields);
 
 static const struct vfield scenario_fields[] = {
     {"name", V_STRING, true, NULL},
+    {"reproduce", V_STRING, false, NULL},
     {"description", V_STRING, false, NULL},
     {"file", V_STRING, true, NULL},
     {"line", V_INT, false, NULL},
@@ -304,6 +307,7 @@ static const struct vfield summary_fields[] = {
     {"not_implemented", V_INT, false, NULL},
     {"error", V_INT, false, NULL},
     {"verdict", V_VERDICT, false, NULL},
+    {"notice", V_STRING, false, NULL},
 };
 static const struct vshape summary_shape = SHAPE(summary_fields);
 
@@ -442,6 +446,8 @@ static bool check_object(const json_t *obj, const struct vshape *shape,
 static bool check_value(const json_t *v, const struct vfield *f,
 			const struct vpath *p, struct error *err)
 {
+	uint64_t big;
+
 	switch (f->type) {
 	case V_STRING:
 		if (json_is_string(v)) {
@@ -450,7 +456,11 @@ static bool check_value(const json_t *v, const struct vfield *f,
 		return vfail(err, p, "expected a string, got %s",
 			     json_type_name(v));
 	case V_INT:
-		if (json_is_integer(v)) {
+		/* Counts above INT64_MAX come as "0x..." (common/jsonw.h). */
+		if (json_is_integer(v) ||
+		    (json_is_string(v) &&
+		     text_parse_u64(json_string_value(v), &big) &&
+		     big > (uint64_t)INT64_MAX)) {
 			return true;
 		}
 		return vfail(err, p, "expected an integer, got %s",
@@ -514,8 +524,10 @@ static bool check_value(const json_t *v, const struct vfield *f,
 		}
 		return true;
 	case V_VERDICT:
-		return check_enum(v, p, verdict_names, RESULTS_VERDICT_COUNT,
-				  err);
+		return check_enum(v, p, verdict_step_names, VERDICT_COUNT, err);
+	case V_STEP_VERDICT:
+		return check_enum(v, p, verdict_step_names,
+				  VERDICT_STEP_NAME_COUNT, err);
 	case V_EVENT_TYPE:
 		return check_enum(v, p, event_types,
 				  sizeof(event_types) / sizeof(event_types[0]),
@@ -677,7 +689,7 @@ const char *results_verdict_name(enum results_verdict v)
 	if ((unsigned)v >= RESULTS_VERDICT_COUNT) {
 		return "?";
 	}
-	return verdict_names[v];
+	return verdict_name((enum verdict)v);
 }
 
 const char *results_verdict_label(enum results_verdict v)
@@ -685,18 +697,18 @@ const char *results_verdict_label(enum results_verdict v)
 	if ((unsigned)v >= RESULTS_VERDICT_COUNT) {
 		return "?";
 	}
-	return verdict_labels[v];
+	return verdict_label((enum verdict)v);
 }
 
 bool results_verdict_parse(const char *s, enum results_verdict *out)
 {
-	for (size_t v = 0; s != NULL && v < RESULTS_VERDICT_COUNT; v++) {
-		if (strcmp(s, verdict_names[v]) == 0) {
-			*out = (enum results_verdict)v;
-			return true;
-		}
+	enum verdict v;
+
+	if (!verdict_parse(s, &v)) {
+		return false;
 	}
-	return false;
+	*out = (enum results_verdict)v;
+	return true;
 }
 
 enum results_verdict results_verdict_of(const json_t *obj)
@@ -717,6 +729,11 @@ void results_count(const json_t *doc, size_t counts[RESULTS_VERDICT_COUNT])
 	}
 }
 
+const char *results_notice(const json_t *doc)
+{
+	return results_str(results_obj(doc, "summary"), "notice", NULL);
+}
+
 enum results_verdict results_run_verdict(const json_t *doc)
 {
 	enum results_verdict worst = RESULTS_PASS;
@@ -724,7 +741,10 @@ enum results_verdict results_run_verdict(const json_t *doc)
 	size_t n = results_scenario_count(doc);
 
 	if (n == 0) {
-		return RESULTS_ERROR;
+		/* Nothing ran: an error, unless the runner says why (an empty
+		 * shard passes with a notice). */
+		return results_notice(doc) != NULL ? RESULTS_PASS
+						    : RESULTS_ERROR;
 	}
 	for (size_t i = 0; i < n; i++) {
 		enum results_verdict v =
@@ -769,6 +789,11 @@ long long results_int(const json_t *obj, const char *key, long long def)
 {
 	const json_t *v = json_object_get(obj, key);
 
+	uint64_t big;
+
+	if (json_is_string(v) && text_parse_u64(json_string_value(v), &big)) {
+		return big > (uint64_t)LLONG_MAX ? LLONG_MAX : (long long)big;
+	}
 	return json_is_integer(v) ? (long long)json_integer_value(v) : def;
 }
 
@@ -1101,6 +1126,14 @@ void results_append_event(struct strbuf *sb, const json_t *ev)
 	if (len > 0) {
 		strbuf_puts(sb, "  ");
 		strbuf_append(sb, summary, len);
+	}
+	if (results_str(ev, "pc_sym", NULL) != NULL) {
+		strbuf_printf(sb, "  [at %s", results_str(ev, "pc_sym", ""));
+		if (results_str(ev, "lr_sym", NULL) != NULL) {
+			strbuf_printf(sb, ", from %s",
+				      results_str(ev, "lr_sym", ""));
+		}
+		strbuf_putc(sb, ']');
 	}
 }
 

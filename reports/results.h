@@ -86,6 +86,11 @@ void results_count(const json_t *doc, size_t counts[RESULTS_VERDICT_COUNT]);
  * summary.verdict.  A run with no scenario is an error: nothing passed.
  */
 enum results_verdict results_run_verdict(const json_t *doc);
+/*
+ * summary.notice: why a run has no scenario and still passes (an empty
+ * shard); NULL if absent.
+ */
+const char *results_notice(const json_t *doc);
 
 /* Typed members; the default when absent or of another type. */
 const char *results_str(const json_t *obj, const char *key, const char *def);

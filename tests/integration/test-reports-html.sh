@@ -36,7 +36,9 @@ probe() {
 		fail "screenshot $1 is ${width}x$height, not 1200x2000"
 }
 
-run_expect_rc 0 "$FFAH" report "$data/pass.json" --html "$WORK/pass.html"
+# Passing scenarios show their diagrams when asked (--html-traces all).
+run_expect_rc 0 "$FFAH" report "$data/pass.json" --html "$WORK/pass.html" \
+	--html-traces all
 page="$WORK/pass.html"
 grep -q '<svg' "$page" || fail "no <svg> in the page"
 ! grep -qi '<script' "$page" || fail "the page has a script"

@@ -39,6 +39,6 @@ a=$(jq .summary.total "$WORK/s1.json")
 b=$(jq .summary.total "$WORK/s2.json")
 all=$("$FFAH" check scenarios/refclient | sed 's/.*, \([0-9]*\) scenarios.*/\1/')
 [ $((a + b)) -eq "$all" ] || fail "shards $a + $b != $all"
-run_expect_rc 2 "$FFAH" run --shard 3/2 scenarios/refclient
+run_expect_rc 2 "$FFAH" run --shard 3/2 scenarios/refclient # I > N
 run_expect_rc 2 "$FFAH" run --filter 'no-such-*' scenarios/refclient
 echo "exit codes, messages, check, filter and shards behave"

@@ -1,0 +1,28 @@
+# Progress on a terminal (issue 16, item 12): under a pseudo-terminal
+# (script(1), util-linux) `run` keeps one status line with the count of
+# scenarios done, the elapsed time and the names running now, and clears
+# it before each result line; with its output in a file there is no status
+# line and no escape sequence at all.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+esc=$(printf '\033')
+suite="$top/scenarios/uboot/boot-version-poweroff.yaml $top/scenarios/refclient/agent"
+
+CI='' script -qec "'$FFAH' run -j 2 $suite" /dev/null >"$WORK/tty.raw" 2>&1 ||
+	{ cat -v "$WORK/tty.raw"; fail "run under a terminal failed"; }
+tr '\r' '\n' <"$WORK/tty.raw" | sed "s/$esc\\[K//g" >"$WORK/tty.txt"
+grep -qE '^\[0/5\] [0-9]+ s  running: uboot-boot-to-prompt, uboot-version$' "$WORK/tty.txt" ||
+	{ cat "$WORK/tty.txt"; fail "no status line naming the first two scenarios"; }
+grep -qE '^\[4/5\] [0-9]+ s  running: [a-z-]+$' "$WORK/tty.txt" ||
+	{ cat "$WORK/tty.txt"; fail "the counter did not reach 4/5 with one running"; }
+# The elapsed time moves while a U-Boot scenario runs (seconds each).
+n=$(grep -oE '^\[[0-9]/5\] [0-9]+ s' "$WORK/tty.txt" | awk '{print $2}' | sort -u | wc -l)
+[ "$n" -ge 2 ] || fail "the elapsed time never changed"
+grep -q '^PASS  agent-print  (' "$WORK/tty.txt" || fail "no result line"
+grep -q "$esc\\[K" "$WORK/tty.raw" || fail "the status line is never cleared"
+
+CI='' "$FFAH" run -j 2 --progress $suite >"$WORK/file.txt" 2>&1
+! grep -q "$esc" "$WORK/file.txt" || fail "escape sequences in a file"
+! grep -q 'running:' "$WORK/file.txt" || fail "a status line in a file"
+[ "$(grep -c '^PASS ' "$WORK/file.txt")" -eq 5 ] || fail "not one result line per scenario"
+echo "a live status line on a terminal only: counter, elapsed time, running scenarios"
