@@ -563,6 +563,14 @@ static void print_summary(struct qemu_machine *q, const struct qemu_world *w,
 		printf("host time per SMC: %.1f us (handler and mailbox)\n",
 		       (double)st->host_ns / 1e3 / (double)st->smcs);
 	}
+	if (st->smcs > 1) {
+		/* For back-to-back SMCs (a storm), the relay round trip. */
+		printf("mean time between SMCs: %.1f us; first SMC after "
+		       "%.0f ms\n",
+		       (double)(st->last_smc_ns - st->first_smc_ns) / 1e3 /
+			       (double)(st->smcs - 1),
+		       ms_between(st->started_ns, st->first_smc_ns));
+	}
 	if (stop == QEMU_STOP_FAULT) {
 		const struct qemu_fault *f = qemu_fault(q);
 
@@ -641,6 +649,8 @@ int qemu_boot_main(int argc, char **argv)
 		goto free_world;
 	}
 	w.mem = qemu_guest_mem(q);
+	printf("qemu: pid %d\n", (int)qemu_pid(q));
+	fflush(stdout);
 	steps_ok = drive(q, &a, &stop);
 	print_summary(q, &w, stop);
 	if (!write_outputs(q, &w, &a)) {
