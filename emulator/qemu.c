@@ -310,7 +310,13 @@ static void add_machine_args(const struct qemu_machine *m, const char **argv,
 	argv[(*n)++] = mem;
 }
 
-/* QEMU's own device tree for this machine (-machine dumpdtb). */
+/*
+ * QEMU's own device tree for this machine (-machine dumpdtb).  Both runs
+ * use acpi=off: with firmware and ACPI, virt replaces the non-secure PL061
+ * by an ACPI GED (hw/arm/virt.c `machvirt_init()`), and a tree dumped
+ * without firmware would still list the PL061 (Linux then takes an external
+ * abort reading its ID registers).
+ */
 static bool dump_dtb(struct qemu_machine *m, struct strbuf *dtb,
 		     struct error *err)
 {
@@ -326,7 +332,8 @@ static bool dump_dtb(struct qemu_machine *m, struct strbuf *dtb,
 
 	snprintf(path, sizeof(path), "%s/qemu.dtb", m->dir);
 	snprintf(machine, sizeof(machine),
-		 "virt,secure=on,virtualization=on,gic-version=3,dumpdtb=%s",
+		 "virt,secure=on,virtualization=on,gic-version=3,acpi=off,"
+		 "dumpdtb=%s",
 		 path);
 	argv[n++] = m->cfg.qemu;
 	argv[n++] = "-nodefaults";
@@ -621,7 +628,7 @@ static bool launch(struct qemu_machine *m, struct error *err)
 	argv[n++] = "-display";
 	argv[n++] = "none";
 	argv[n++] = "-M";
-	argv[n++] = "virt,secure=on,virtualization=on,gic-version=3,"
+	argv[n++] = "virt,secure=on,virtualization=on,gic-version=3,acpi=off,"
 		    "memory-backend=ram";
 	add_machine_args(m, argv, &n, bufs, sizeof(bufs));
 	argv[n++] = "-object";
