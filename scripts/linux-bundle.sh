@@ -20,8 +20,10 @@ mkdir -p "$out" "$cache"
 out=$(cd "$out" && pwd)
 cache=$(cd "$cache" && pwd)
 
-command -v aarch64-linux-gnu-gcc >/dev/null ||
-	{ echo "linux-bundle: no aarch64-linux-gnu-gcc: run scripts/install-deps.sh"; exit 1; }
+for tool in aarch64-linux-gnu-gcc cpio xz pahole; do
+	command -v $tool >/dev/null ||
+		{ echo "linux-bundle: no $tool: run scripts/install-deps.sh"; exit 1; }
+done
 
 # A private apt state for arm64: the host's sources, lists and status are
 # left alone.
@@ -88,8 +90,11 @@ image=$kdir/root/boot/vmlinuz-$release
 # The arm_ffa driver out of tree: a kernel tree prepared from Debian's
 # source with the image's configuration, its release string and its
 # Module.symvers (a newer source minor version is tolerated: the driver's
-# imports are checked by modversions at insmod).
-mod_dir=$kdir/arm_ffa
+# imports are checked by modversions at insmod).  pahole must be there:
+# without it Kconfig drops DEBUG_INFO_BTF_MODULES, which changes the layout
+# of struct module, and the kernel refuses the module.  The directory name
+# carries the recipe's revision.
+mod_dir=$kdir/arm_ffa-r2
 if [ ! -f "$mod_dir/ffa-module.ko" ]; then
 	src_deb=$(ls "$kdir"/debs/linux-source-6.12_*.deb)
 	srcx=$kdir/srcx
@@ -105,8 +110,7 @@ if [ ! -f "$mod_dir/ffa-module.ko" ]; then
 	hdr=$kdir/root/usr/src/linux-headers-$release
 	cp "$kdir/root/boot/config-$release" "$tree/.config"
 	cp "$hdr/Module.symvers" "$tree/Module.symvers"
-	"$tree/scripts/config" --file "$tree/.config" \
-		-d DEBUG_INFO_BTF -d DEBUG_INFO_BTF_MODULES -d MODULE_SIG_ALL \
+	"$tree/scripts/config" --file "$tree/.config" -d MODULE_SIG_ALL \
 		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
 		--set-str MODULE_SIG_KEY ""
 	kmake="make -C $tree ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -s"
@@ -126,6 +130,11 @@ obj-m := ffa-core.o ffa-module.o
 ffa-core-y := bus.o
 ffa-module-y := driver.o smccc.o
 KB
+	for opt in DEBUG_INFO_BTF_MODULES MODVERSIONS MODULE_SIG; do
+		grep -q "^CONFIG_$opt=y" "$tree/.config" ||
+			grep -q "^# CONFIG_$opt is not set" "$kdir/root/boot/config-$release" ||
+			{ echo "linux-bundle: CONFIG_$opt differs from the image's"; exit 1; }
+	done
 	nice -n 10 $kmake -j2 M="$mod_dir" modules
 	[ -f "$mod_dir/ffa-module.ko" ] || { echo "linux-bundle: arm_ffa did not build"; exit 1; }
 	aarch64-linux-gnu-strip --strip-debug "$mod_dir"/*.ko
@@ -133,7 +142,8 @@ fi
 
 # The initramfs: busybox, the modules, efivarfs, and the init script.
 initrd=$kdir/initrd.cpio.gz
-if [ ! -f "$initrd" ] || [ "$here/linux-init.sh" -nt "$initrd" ]; then
+if [ ! -s "$initrd" ] || [ "$(wc -c <"$initrd")" -lt 100000 ] ||
+	[ "$here/linux-init.sh" -nt "$initrd" ]; then
 	ir=$kdir/initramfs
 	rm -rf "$ir"
 	mkdir -p "$ir/bin" "$ir/lib/modules" "$ir/proc" "$ir/sys" "$ir/dev" "$ir/tmp"
@@ -147,12 +157,20 @@ if [ ! -f "$initrd" ] || [ "$here/linux-init.sh" -nt "$initrd" ]; then
 	*.ko) cp "$efi" "$ir/lib/modules/efivarfs.ko" ;;
 	*) echo "linux-bundle: warning: no efivarfs module" ;;
 	esac
-	(cd "$ir" && find . | cpio -o -H newc --quiet | gzip -9) >"$initrd.tmp"
+	(cd "$ir" && find . | cpio -o -H newc --quiet >"$initrd.cpio")
+	gzip -9 <"$initrd.cpio" >"$initrd.tmp"
+	rm -f "$initrd.cpio"
+	gzip -dc "$initrd.tmp" | cpio -t --quiet 2>/dev/null | grep -qx init ||
+		{ echo "linux-bundle: the initramfs has no /init"; exit 1; }
 	mv "$initrd.tmp" "$initrd"
 fi
 
-cp "$image" "$out/Image.gz"
-gzip -dc "$image" >"$out/Image" 2>/dev/null || cp "$image" "$out/Image"
+# Debian's arm64 vmlinuz is an uncompressed Image (with an EFI stub).
+if gzip -t "$image" 2>/dev/null; then
+	gzip -dc "$image" >"$out/Image"
+else
+	cp "$image" "$out/Image"
+fi
 cp "$initrd" "$out/initrd.cpio.gz"
 cp "$mod_dir"/ffa-core.ko "$mod_dir"/ffa-module.ko "$out/"
 echo "$release" >"$out/release"
