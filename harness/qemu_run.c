@@ -226,6 +226,7 @@ static const char qemu_boot_usage[] =
 	"  --image FILE          normal-world image CPU 0 enters at EL2\n"
 	"  --load-addr ADDR      where a raw image goes (default 0x40200000)\n"
 	"  --entry ADDR          entry point (default: ELF entry or load addr)\n"
+	"  --load FILE@ADDR      one more image (a kernel for U-Boot), up to 3\n"
 	"  --initrd FILE         initramfs, at 0x48000000 in /chosen\n"
 	"  --append ARGS         /chosen/bootargs (a kernel booted directly)\n"
 	"  --el1                 enter the image at EL1, not EL2\n"
@@ -275,6 +276,7 @@ enum {
 	OPT_EXPECT,
 	OPT_TYPE,
 	OPT_QEMU_ARG,
+	OPT_LOAD,
 };
 
 static const struct option qemu_boot_options[] = {
@@ -301,6 +303,7 @@ static const struct option qemu_boot_options[] = {
 	{"expect", required_argument, NULL, OPT_EXPECT},
 	{"type", required_argument, NULL, OPT_TYPE},
 	{"qemu-arg", required_argument, NULL, OPT_QEMU_ARG},
+	{"load", required_argument, NULL, OPT_LOAD},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -347,6 +350,33 @@ static char *default_relay(void)
 	return strbuf_steal(&sb);
 }
 
+/* --load FILE@ADDR: one more image (images[0] is --image). */
+static bool parse_load(char *value, struct qemu_config *q)
+{
+	char *at = strrchr(value, '@');
+
+	if (at == NULL || at == value) {
+		fprintf(stderr, "ffa-harness: --load: expected FILE@ADDR, got "
+				"'%s'\n",
+			value);
+		return false;
+	}
+	if (q->image_count == QEMU_MAX_IMAGES) {
+		fprintf(stderr, "ffa-harness: --load: at most %u images\n",
+			QEMU_MAX_IMAGES - 1);
+		return false;
+	}
+	if (q->image_count == 0) {
+		q->image_count = 1; /* slot 0 stays for --image */
+	}
+	if (!cli_parse_u64("--load", at + 1, &q->images[q->image_count].addr)) {
+		return false;
+	}
+	*at = '\0';
+	q->images[q->image_count++].path = value;
+	return true;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 {
@@ -373,7 +403,6 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 		switch (c) {
 		case OPT_IMAGE:
 			a->qemu.images[0].path = optarg;
-			a->qemu.image_count = 1;
 			break;
 		case OPT_LOAD_ADDR:
 			if (!cli_parse_u64("--load-addr", optarg,
@@ -465,6 +494,11 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 			a->steps[a->step_count++] = (struct qemu_step){
 				.type = c == OPT_TYPE, .text = optarg};
 			break;
+		case OPT_LOAD:
+			if (!parse_load(optarg, &a->qemu)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
 		case OPT_QEMU_ARG:
 			a->extra[a->qemu.extra_count++] = optarg;
 			break;
@@ -482,7 +516,7 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 			argv[optind]);
 		return CLI_EXIT_INVALID_INPUT;
 	}
-	if (a->qemu.image_count == 0) {
+	if (a->qemu.images[0].path == NULL) {
 		fprintf(stderr, "ffa-harness qemu-boot: --image FILE is "
 				"required\n");
 		return CLI_EXIT_INVALID_INPUT;
@@ -490,6 +524,9 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 	if (a->qemu.relay == NULL) {
 		a->relay_default = default_relay();
 		a->qemu.relay = a->relay_default;
+	}
+	if (a->qemu.image_count == 0) {
+		a->qemu.image_count = 1;
 	}
 	a->qemu.console_echo = a->echo ? stdout : NULL;
 	return -1;

@@ -14,12 +14,16 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 for m in ffa-core ffa-module efivarfs; do
 	[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
 done
-mkdir -p /sys/firmware/efi/efivars
-mount -t efivarfs efivarfs /sys/firmware/efi/efivars 2>/dev/null
+if [ -d /sys/firmware/efi/efivars ]; then
+	mount -t efivarfs efivarfs /sys/firmware/efi/efivars ||
+		echo "init: efivarfs could not be mounted"
+fi
 stty -echo 2>/dev/null
+cr=$(printf '\r')
 echo "@@READY"
 while read -r tag seq cmd; do
 	[ "$tag" = "@@CMD" ] || continue
+	cmd=${cmd%"$cr"} # a terminal's Enter may arrive as CR
 	if [ "$cmd" = "poweroff" ]; then
 		echo "@@BEGIN $seq"
 		echo "@@END $seq 0"
