@@ -21,6 +21,7 @@ out=$(cd "$out" && pwd)
 cache=$(cd "$cache" && pwd)
 
 for tool in aarch64-linux-gnu-gcc cpio xz pahole; do
+	: # libelf-dev too: resolve_btfids, built by modules_prepare with BTF on
 	command -v $tool >/dev/null ||
 		{ echo "linux-bundle: no $tool: run scripts/install-deps.sh"; exit 1; }
 done
