@@ -27,7 +27,7 @@ run_expect_rc 0 "$FFAH" qemu-boot --image "$bundle/Image" \
 	--trace "$WORK/t.jsonl" --console "$WORK/console.txt" --log-smcs
 assert_out_contains "run ended: power off"
 assert_out_contains "PSCI_CPU_ON_64 (0xc4000003) x1=0x1 -> x0=0x0"
-sed -n '/^@@BEGIN 1/,/^@@END 1/p' "$WORK/console.txt" | grep -qx 2 ||
+tr -d "\r" <"$WORK/console.txt" | sed -n '/^@@BEGIN 1/,/^@@END 1/p' | grep -qx 2 ||
 	fail "Linux does not see 2 CPUs"
 sed -n '/^@@BEGIN 2/,/^@@END 2/p' "$WORK/console.txt" | grep -qi "$mm_uuid" ||
 	{ cat "$WORK/console.txt"; fail "our partition is not under /sys/bus/arm_ffa"; }
