@@ -20,8 +20,9 @@ mkdir -p "$out" "$cache"
 out=$(cd "$out" && pwd)
 cache=$(cd "$cache" && pwd)
 
+# pahole and libelf-dev (not checked here) keep the image's BTF options:
+# modules_prepare then builds resolve_btfids.
 for tool in aarch64-linux-gnu-gcc cpio xz pahole; do
-	: # libelf-dev too: resolve_btfids, built by modules_prepare with BTF on
 	command -v $tool >/dev/null ||
 		{ echo "linux-bundle: no $tool: run scripts/install-deps.sh"; exit 1; }
 done
