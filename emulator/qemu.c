@@ -865,11 +865,14 @@ static void serve(struct qemu_machine *m, unsigned cpu)
 	for (unsigned i = 0; i < 18; i++) {
 		s->x[i] = regs.x[i];
 	}
-	if (ans.action == QEMU_SMC_CPU_ON && !start_cpu(m, &ans)) {
-		/* The model said on; the relay cannot: a harness bug. */
-		answer(s, RELAY_ACTION_HALT);
-		end_run(m, QEMU_STOP_HANDLER);
-		return;
+	if (ans.action == QEMU_SMC_CPU_ON) {
+		if (!start_cpu(m, &ans)) {
+			/* The model said on; the relay cannot: a harness bug. */
+			answer(s, RELAY_ACTION_HALT);
+			end_run(m, QEMU_STOP_HANDLER);
+			return;
+		}
+		s->wake = ans.target + 1; /* the caller's relay sends the SGI */
 	}
 	if (ans.action == QEMU_SMC_POWER_OFF || ans.action == QEMU_SMC_RESET) {
 		m->stop_requested = true;

@@ -62,6 +62,10 @@
 #define GICR_WAKER_SLEEP (UINT32_C(1) << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (UINT32_C(1) << 2)
 #define GICR_SGI_IGROUPR0 (0x10000u + 0x0080u)
+#define GICR_SGI_ISENABLER0 (0x10000u + 0x0100u)
+#define GICR_SGI_ICENABLER0 (0x10000u + 0x0180u)
+#define GICR_SGI_IPRIORITYR (0x10000u + 0x0400u)
+#define GICD_CTLR_GRP0 (UINT32_C(1) << 0)
 
 /* PL011 (DDI 0183) and PL061 (DDI 0190) registers. */
 #define UART_DR 0x000u
@@ -152,7 +156,11 @@ static void el3_setup(void)
 	isb();
 }
 
-/* This CPU's redistributor: awake, its SGIs and PPIs non-secure group 1. */
+/*
+ * This CPU's redistributor: awake, its SGIs and PPIs non-secure group 1,
+ * except RELAY_WAKE_SGI, which is group 0, enabled and of the highest
+ * priority while the CPU is parked.
+ */
 static void gic_cpu_setup(uint64_t cpu)
 {
 	uint64_t rd = RELAY_GICR + cpu * RELAY_GICR_STRIDE;
@@ -160,7 +168,22 @@ static void gic_cpu_setup(uint64_t cpu)
 	MMIO32(rd + GICR_WAKER) &= ~GICR_WAKER_SLEEP;
 	while ((MMIO32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) != 0) {
 	}
-	MMIO32(rd + GICR_SGI_IGROUPR0) = 0xffffffffu;
+	MMIO32(rd + GICR_SGI_IGROUPR0) = ~(UINT32_C(1) << RELAY_WAKE_SGI);
+	*(volatile uint8_t *)(uintptr_t)(rd + GICR_SGI_IPRIORITYR +
+					 RELAY_WAKE_SGI) = 0;
+	MMIO32(rd + GICR_SGI_ISENABLER0) = UINT32_C(1) << RELAY_WAKE_SGI;
+	SYSREG_WRITE("S3_0_C4_C6_0", 0xff);  /* ICC_PMR_EL1: let all in */
+	SYSREG_WRITE("S3_0_C12_C12_6", 1);   /* ICC_IGRPEN0_EL1 */
+	isb();
+}
+
+/* Wakes a parked CPU with RELAY_WAKE_SGI (ICC_SGI0R_EL1, Aff0 list). */
+static void wake_cpu(uint64_t cpu)
+{
+	dsb();
+	SYSREG_WRITE("S3_0_C12_C11_7", ((uint64_t)RELAY_WAKE_SGI << 24) |
+					       (UINT64_C(1) << cpu));
+	isb();
 }
 
 /* The distributor: affinity routing, every SPI non-secure group 1. */
@@ -168,8 +191,8 @@ static void gic_dist_setup(void)
 {
 	uint32_t lines = ((MMIO32(RELAY_GICD + GICD_TYPER) & 0x1f) + 1) * 32;
 
-	MMIO32(RELAY_GICD + GICD_CTLR) =
-		GICD_CTLR_ARE_S | GICD_CTLR_ARE_NS | GICD_CTLR_GRP1NS;
+	MMIO32(RELAY_GICD + GICD_CTLR) = GICD_CTLR_ARE_S | GICD_CTLR_ARE_NS |
+					 GICD_CTLR_GRP1NS | GICD_CTLR_GRP0;
 	while ((MMIO32(RELAY_GICD + GICD_CTLR) & GICD_CTLR_RWP) != 0) {
 	}
 	for (uint32_t i = 1; i < lines / 32; i++) {
@@ -213,8 +236,17 @@ static __attribute__((noreturn)) void park_until_start(uint64_t cpu)
 	uint64_t context;
 	uint64_t el;
 
-	while (s->state != RELAY_STATE_START) {
-		__asm__ volatile("yield");
+	/*
+	 * WFI returns when RELAY_WAKE_SGI is pending (it is not taken: all of
+	 * DAIF is masked at EL3); acknowledging it clears it.  A wake-up that
+	 * is not for a START (a spurious one) just waits again.
+	 */
+	while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) !=
+	       RELAY_STATE_START) {
+		__asm__ volatile("wfi");
+		if (SYSREG_READ("S3_0_C12_C8_0") == RELAY_WAKE_SGI) {
+			SYSREG_WRITE("S3_0_C12_C8_1", RELAY_WAKE_SGI);
+		}
 	}
 	dsb();
 	entry = s->entry;
@@ -282,6 +314,12 @@ static uint32_t relay_to_host(uint64_t *frame, uint64_t x0)
 		frame[i] = s->x[i];
 	}
 	action = s->action;
+	if (s->wake != 0) {
+		uint64_t target = s->wake - 1;
+
+		s->wake = 0;
+		wake_cpu(target);
+	}
 	s->state = RELAY_STATE_IDLE;
 	dsb();
 	return action;

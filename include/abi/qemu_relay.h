@@ -10,9 +10,11 @@
  *   host:  reads the doorbell byte, reads the slot, answers: x[], action
  *          (and target/entry/context for START); writes state = ANSWER.
  *   relay: reads the answer, writes state = IDLE, performs the action.
- * A parked secondary CPU polls its slot for state = START (written by the
- * host when another CPU's PSCI CPU_ON is answered) and enters the normal
- * world at `entry` with x0 = `context` (PSCI 1.1 section 5.6 CPU_ON).
+ * A parked secondary CPU waits in WFI for state = START (written by the
+ * host when another CPU's PSCI CPU_ON is answered; the host also sets
+ * `wake` in the caller's slot, and the caller's relay sends the parked CPU
+ * SGI RELAY_WAKE_SGI) and enters the normal world at `entry` with x0 =
+ * `context` (PSCI 1.1 section 5.6 CPU_ON).
  *
  * Freestanding: shared by the host program and the relay firmware.  The
  * layout is pinned below; both sides access each field with its natural
@@ -35,6 +37,12 @@
 #define RELAY_GICR_STRIDE UINT64_C(0x20000) /* per CPU, GICv3 */
 
 #define RELAY_MAX_CPUS 8u
+/*
+ * The SGI that wakes a parked CPU: a secure group 0 SGI, from the range
+ * Linux leaves to the secure world (it uses SGIs 0..7 for IPIs,
+ * arch/arm64/kernel/smp.c).
+ */
+#define RELAY_WAKE_SGI 15u
 #define RELAY_SLOT_SIZE 512u
 /*
  * The mailbox is the top RELAY_MAILBOX_RESERVE bytes of guest RAM; the
@@ -116,7 +124,8 @@ struct relay_slot {
 	uint64_t start_el; /* START: 1 or 2 */
 	uint64_t esr;    /* ESR_EL3 of the trap (EC 0x17: SMC64) */
 	uint64_t far;    /* FAR_EL3, for a fault */
-	uint8_t pad[RELAY_SLOT_SIZE - 232];
+	uint64_t wake;   /* ANSWER: 1 + a CPU the relay must wake, or 0 */
+	uint8_t pad[RELAY_SLOT_SIZE - 240];
 };
 
 _Static_assert(sizeof(struct relay_params) == 64, "relay_params layout");
@@ -132,6 +141,7 @@ _Static_assert(offsetof(struct relay_slot, x) == 48, "x");
 _Static_assert(offsetof(struct relay_slot, entry) == 192, "entry");
 _Static_assert(offsetof(struct relay_slot, start_el) == 208, "start_el");
 _Static_assert(offsetof(struct relay_slot, far) == 224, "far");
+_Static_assert(offsetof(struct relay_slot, wake) == 232, "wake");
 _Static_assert(RELAY_MAX_CPUS * RELAY_SLOT_SIZE <= RELAY_DTB_OFFSET,
 	       "mailbox fits its reserve");
 
