@@ -156,11 +156,7 @@ static void el3_setup(void)
 	isb();
 }
 
-/*
- * This CPU's redistributor: awake, its SGIs and PPIs non-secure group 1,
- * except RELAY_WAKE_SGI, which is group 0, enabled and of the highest
- * priority while the CPU is parked.
- */
+/* This CPU's redistributor: awake, its SGIs and PPIs non-secure group 1. */
 static void gic_cpu_setup(uint64_t cpu)
 {
 	uint64_t rd = RELAY_GICR + cpu * RELAY_GICR_STRIDE;
@@ -168,12 +164,34 @@ static void gic_cpu_setup(uint64_t cpu)
 	MMIO32(rd + GICR_WAKER) &= ~GICR_WAKER_SLEEP;
 	while ((MMIO32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP) != 0) {
 	}
-	MMIO32(rd + GICR_SGI_IGROUPR0) = ~(UINT32_C(1) << RELAY_WAKE_SGI);
+	MMIO32(rd + GICR_SGI_IGROUPR0) = 0xffffffffu;
+}
+
+/*
+ * Before a CPU parks (at reset, or after CPU_OFF, when Linux has made
+ * every SGI non-secure group 1): RELAY_WAKE_SGI becomes group 0, enabled,
+ * of the highest priority, and the CPU interface lets it signal.
+ */
+static void gic_park_setup(uint64_t cpu)
+{
+	uint64_t rd = RELAY_GICR + cpu * RELAY_GICR_STRIDE;
+
+	MMIO32(rd + GICR_SGI_IGROUPR0) &= ~(UINT32_C(1) << RELAY_WAKE_SGI);
 	*(volatile uint8_t *)(uintptr_t)(rd + GICR_SGI_IPRIORITYR +
 					 RELAY_WAKE_SGI) = 0;
 	MMIO32(rd + GICR_SGI_ISENABLER0) = UINT32_C(1) << RELAY_WAKE_SGI;
-	SYSREG_WRITE("S3_0_C4_C6_0", 0xff);  /* ICC_PMR_EL1: let all in */
-	SYSREG_WRITE("S3_0_C12_C12_6", 1);   /* ICC_IGRPEN0_EL1 */
+	SYSREG_WRITE("S3_0_C4_C6_0", 0xff); /* ICC_PMR_EL1: let all in */
+	SYSREG_WRITE("S3_0_C12_C12_6", 1);  /* ICC_IGRPEN0_EL1 */
+	isb();
+}
+
+/* After the wake-up: the SGI goes back to the normal world's group 1. */
+static void gic_unpark(uint64_t cpu)
+{
+	uint64_t rd = RELAY_GICR + cpu * RELAY_GICR_STRIDE;
+
+	SYSREG_WRITE("S3_0_C12_C12_6", 0); /* ICC_IGRPEN0_EL1 */
+	MMIO32(rd + GICR_SGI_IGROUPR0) |= UINT32_C(1) << RELAY_WAKE_SGI;
 	isb();
 }
 
@@ -241,6 +259,7 @@ static __attribute__((noreturn)) void park_until_start(uint64_t cpu)
 	 * DAIF is masked at EL3); acknowledging it clears it.  A wake-up that
 	 * is not for a START (a spurious one) just waits again.
 	 */
+	gic_park_setup(cpu);
 	while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) !=
 	       RELAY_STATE_START) {
 		__asm__ volatile("wfi");
@@ -254,6 +273,7 @@ static __attribute__((noreturn)) void park_until_start(uint64_t cpu)
 	el = s->start_el;
 	s->state = RELAY_STATE_IDLE;
 	dsb();
+	gic_unpark(cpu);
 	enter_normal_world(entry, context, el);
 }
 
