@@ -129,3 +129,13 @@ $(EL3_RELAY): $(FW_OUT)/el3-relay.elf
 	$(Q)llvm-objcopy -O binary $< $@
 
 firmware: $(EL3_RELAY)
+
+# The relay's fault-path test image (an SMC from AArch32 EL1).
+$(FW_OUT)/el3-relay/aarch32-smc.elf: firmware/el3-relay/aarch32-smc.S \
+		firmware/hostile/hostile.ld
+	@mkdir -p $(dir $@)
+	@echo "  FW      $@"
+	$(Q)$(FW_CC) $(FW_CFLAGS) -c $< -o $@.o
+	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/hostile/hostile.ld -o $@ $@.o
+
+firmware: $(FW_OUT)/el3-relay/aarch32-smc.elf

@@ -299,6 +299,20 @@ void relay_main(uint64_t cpu)
 }
 
 /*
+ * The caller's EL from SPSR_EL3 (Arm ARM C5.2.19): M[3:2] for AArch64; for
+ * AArch32 (M[4] set) User mode is EL0, Hyp mode EL2, the others EL1.
+ */
+static uint32_t caller_el(uint64_t spsr)
+{
+	uint64_t mode = spsr & 0x1f;
+
+	if ((spsr & 0x10) == 0) {
+		return (uint32_t)((spsr >> 2) & 3);
+	}
+	return mode == 0x10 ? 0 : mode == 0x1a ? 2 : 1;
+}
+
+/*
  * Hands the trap to the host and waits for its answer; returns the action.
  * frame[0..17] are the caller's x0..x17 and receive the answer.
  */
@@ -311,7 +325,7 @@ static uint32_t relay_to_host(uint64_t *frame, uint64_t x0)
 	uint32_t action;
 
 	s->cpu = (uint32_t)cpu;
-	s->el = (uint32_t)((spsr >> 2) & 3);
+	s->el = caller_el(spsr);
 	s->seq = s->seq + 1;
 	s->mpidr = mpidr;
 	s->elr = SYSREG_READ("elr_el3");

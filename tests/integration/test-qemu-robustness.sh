@@ -1,7 +1,8 @@
 # QEMU backend: every way a run can go wrong ends in a verdict, with QEMU
 # reaped and no file left behind: a firmware that never calls, an SMC
 # storm (which also measures the relay's round trip), QEMU killed mid-run,
-# a missing QEMU binary, and a file that is not the relay.
+# a trap the relay does not serve, a missing QEMU binary, and a file that
+# is not the relay.
 . "$(dirname "$0")/lib.sh"
 require_qemu
 relay="$FFAH_FW_DIR/el3-relay.bin"
@@ -50,13 +51,21 @@ assert_out_contains "NOT SEEN (QEMU exited on its own)"
 assert_out_contains "QEMU wait status 9"
 assert_qemu_cleaned_up
 
-# 4. No QEMU binary: a clear error, no run.
+# 4. A trap the relay does not serve (an SMC from AArch32 EL1): a fault
+#    verdict with ESR_EL3 (EC 0x13), not a hang.
+run_expect_rc 1 "$FFAH" qemu-boot --image "$FFAH_FW_DIR/el3-relay/aarch32-smc.elf" \
+	--relay "$relay" --timeout 30
+assert_out_contains "run ended: fault trapped at EL3"
+assert_out_contains "fault: CPU 0 EL1 ESR_EL3 0x4e000000"
+assert_qemu_cleaned_up
+
+# 5. No QEMU binary: a clear error, no run.
 run_expect_rc 2 "$FFAH" qemu-boot --image "$hang" --relay "$relay" \
 	--qemu /nonexistent/qemu-system-aarch64
 assert_out_contains "cannot start QEMU"
 assert_out_contains "verdict: ERROR"
 
-# 5. A relay file that is not the relay.
+# 6. A relay file that is not the relay.
 run_expect_rc 2 "$FFAH" qemu-boot --image "$hang" --relay "$hang"
 assert_out_contains "is not an EL3 relay"
-echo "timeout, storm ($smcs SMCs in 3 s), QEMU killed, no QEMU, bad relay: each a verdict, QEMU reaped"
+echo "timeout, storm ($smcs SMCs in 3 s), QEMU killed, EL3 fault, no QEMU, bad relay: each a verdict, QEMU reaped"
