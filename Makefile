@@ -67,7 +67,7 @@ SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
 .PHONY: all run check check-san unit integration mutation mutation-uboot bench \
-	fuzz uboot-ffa firmware clean help man install
+	fuzz uboot-ffa linux-bundle firmware clean help man install
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -163,6 +163,12 @@ bench: $(BIN) firmware
 # the U-Boot suites against it (docs/uboot.md).
 uboot-ffa: $(BIN) firmware
 	$(Q)scripts/uboot-ffa.sh $(BIN) $(OUT)/uboot-ffa
+
+# The QEMU backend's Linux bundle (docs/qemu-backend.md): Debian's arm64
+# kernel, arm_ffa built out of tree, a busybox initramfs; cached under
+# FFA_LINUX_CACHE (default ~/.cache/ffa-harness/linux).
+linux-bundle:
+	$(Q)scripts/linux-bundle.sh $(OUT)/linux
 
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware

@@ -128,3 +128,34 @@ firmware: $(EFI_AGENT)
 # images (owned by their directories).
 -include firmware/hostile/hostile.mk
 -include firmware/bench/bench.mk
+
+# The EL3 relay for the QEMU backend (docs/qemu-backend.md): a raw binary
+# for -bios; emulator/qemu.c patches its parameter block per run.
+RELAY_SRCS := firmware/el3-relay/start.S firmware/el3-relay/relay.c
+EL3_RELAY := $(FW_OUT)/el3-relay.bin
+
+$(FW_OUT)/el3-relay.elf: $(RELAY_SRCS) firmware/el3-relay/relay.ld \
+		include/abi/qemu_relay.h firmware/firmware.mk
+	@mkdir -p $(FW_OUT)/el3-relay
+	@echo "  FW      $@"
+	$(Q)for src in $(RELAY_SRCS); do \
+		$(FW_CC) $(FW_CFLAGS) -c $$src \
+			-o $(FW_OUT)/el3-relay/$$(basename $$src).o || exit 1; \
+	done
+	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/el3-relay/relay.ld -o $@ \
+		$(FW_OUT)/el3-relay/start.S.o $(FW_OUT)/el3-relay/relay.c.o
+
+$(EL3_RELAY): $(FW_OUT)/el3-relay.elf
+	$(Q)llvm-objcopy -O binary $< $@
+
+firmware: $(EL3_RELAY)
+
+# The relay's fault-path test image (an SMC from AArch32 EL1).
+$(FW_OUT)/el3-relay/aarch32-smc.elf: firmware/el3-relay/aarch32-smc.S \
+		firmware/hostile/hostile.ld
+	@mkdir -p $(dir $@)
+	@echo "  FW      $@"
+	$(Q)$(FW_CC) $(FW_CFLAGS) -c $< -o $@.o
+	$(Q)$(FW_LD) $(FW_LDFLAGS) -T firmware/hostile/hostile.ld -o $@ $@.o
+
+firmware: $(FW_OUT)/el3-relay/aarch32-smc.elf

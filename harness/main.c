@@ -9,6 +9,7 @@
 #include "harness/boot.h"
 #include "harness/cli.h"
 #include "harness/diff_cmd.h"
+#include "harness/qemu_run.h"
 #include "harness/report_cmd.h"
 #include "harness/run_cmd.h"
 
@@ -24,6 +25,8 @@ static const struct command commands[] = {
 	{"diff", diff_main, "what changed between two result files"},
 	{"report", report_main, "write JUnit, Markdown or HTML from a result file"},
 	{"boot", boot_main, "boot an image, type at its console, check output"},
+	{"qemu-boot", qemu_boot_main,
+	 "the same on qemu-system-aarch64 with the EL3 relay"},
 };
 
 static void usage(FILE *out)

@@ -41,20 +41,94 @@ static void psci_version(struct psci *p, struct smc_call *call)
 
 static void psci_features(struct psci *p, struct smc_call *call);
 
-/* Only CPU 0 exists (MPIDR affinity 0). */
-static void psci_cpu_on(struct psci *p, struct smc_call *call)
+/*
+ * The CPU index of a target MPIDR (x1 of CPU_ON and AFFINITY_INFO), or -1
+ * for a CPU the machine does not have.  Only Aff0 may be non-zero (bits
+ * 7:0); the SMC32 forms pass the low 32 bits (PSCI 1.1 section 5.1.4).
+ */
+static int target_cpu(const struct psci *p, const struct smc_call *call)
 {
-	(void)p;
-	set_x0(call, call->in.x[1] == 0 ? PSCI_RET_ALREADY_ON
-					: PSCI_RET_INVALID_PARAMS);
+	uint64_t mpidr = call->in.x[1];
+
+	if (!smccc_is_64((uint32_t)call->in.x[0])) {
+		mpidr &= UINT32_MAX;
+	}
+	if ((mpidr & ~UINT64_C(0xff)) != 0 || mpidr >= p->cpu_count) {
+		return -1;
+	}
+	return (int)mpidr;
 }
 
+/*
+ * CPU_ON (PSCI 1.1 section 5.6): INVALID_PARAMS for a CPU the machine does
+ * not have, ALREADY_ON for a running one; otherwise the CPU is on from now
+ * (the backend starts it at x2 with x0 = x3: psci_take_effect()).  The
+ * entry point is not checked against RAM: a bad one is the caller's fault
+ * and shows as that CPU faulting.
+ */
+static void psci_cpu_on(struct psci *p, struct smc_call *call)
+{
+	int cpu = target_cpu(p, call);
+
+	if (cpu < 0) {
+		set_x0(call, PSCI_RET_INVALID_PARAMS);
+		return;
+	}
+	if (p->cpu_state[cpu] == PSCI_CPU_STATE_ON) {
+		set_x0(call, PSCI_RET_ALREADY_ON);
+		return;
+	}
+	p->cpu_state[cpu] = PSCI_CPU_STATE_ON;
+	p->effect = (struct psci_effect){
+		.kind = PSCI_EFFECT_CPU_ON,
+		.cpu = (unsigned)cpu,
+		.entry = call->in.x[2],
+		.context = call->in.x[3],
+	};
+	set_x0(call, PSCI_RET_SUCCESS);
+	trace_event_set_summary(call->event, "(cpu %d, entry 0x%llx) -> on",
+				cpu, (unsigned long long)call->in.x[2]);
+}
+
+/*
+ * CPU_OFF (PSCI 1.1 section 5.5): does not return on success.  On a
+ * one-CPU machine it stays unimplemented, as before CPUs were counted:
+ * turning off the last CPU is a system power-off the Unicorn machine does
+ * not model.
+ */
+static void psci_cpu_off(struct psci *p, struct smc_call *call)
+{
+	if (p->cpu_count == 1) {
+		set_x0(call, PSCI_RET_NOT_SUPPORTED);
+		call->disposition = SMC_DISP_UNIMPLEMENTED;
+		findings_add(p->findings, FINDING_UNIMPLEMENTED,
+			     "model.unimplemented-smc",
+			     "PSCI_CPU_OFF (0x%08x) is not implemented by the "
+			     "model on a one-CPU machine",
+			     PSCI_CPU_OFF);
+		return;
+	}
+	p->cpu_state[p->caller] = PSCI_CPU_STATE_OFF;
+	p->effect = (struct psci_effect){
+		.kind = PSCI_EFFECT_CPU_OFF,
+		.cpu = p->caller,
+	};
+	call->disposition = SMC_DISP_OK;
+	trace_event_set_summary(call->event, "cpu %u off", p->caller);
+}
+
+/* AFFINITY_INFO (PSCI 1.1 section 5.7): level 0 only, as TF-A. */
 static void psci_affinity_info(struct psci *p, struct smc_call *call)
 {
-	(void)p;
-	set_x0(call, call->in.x[1] == 0 && call->in.x[2] == 0
+	int cpu = target_cpu(p, call);
+
+	if (cpu < 0 || (uint32_t)call->in.x[2] != 0) {
+		set_x0(call, PSCI_RET_INVALID_PARAMS);
+		return;
+	}
+	set_x0(call, p->cpu_state[cpu] == PSCI_CPU_STATE_ON
 			     ? PSCI_AFFINITY_ON
-			     : PSCI_RET_INVALID_PARAMS);
+			     : PSCI_AFFINITY_OFF);
 }
 
 static void psci_migrate_info_type(struct psci *p, struct smc_call *call)
@@ -93,7 +167,7 @@ static const struct psci_fn_desc psci_table[] = {
 	{PSCI_VERSION, "PSCI_VERSION", psci_version, true},
 	{PSCI_CPU_SUSPEND_32, "PSCI_CPU_SUSPEND_32", NULL, false},
 	{PSCI_CPU_SUSPEND_64, "PSCI_CPU_SUSPEND_64", NULL, false},
-	{PSCI_CPU_OFF, "PSCI_CPU_OFF", NULL, false},
+	{PSCI_CPU_OFF, "PSCI_CPU_OFF", psci_cpu_off, false},
 	{PSCI_CPU_ON_32, "PSCI_CPU_ON_32", psci_cpu_on, true},
 	{PSCI_CPU_ON_64, "PSCI_CPU_ON_64", psci_cpu_on, true},
 	{PSCI_AFFINITY_INFO_32, "PSCI_AFFINITY_INFO_32", psci_affinity_info,
@@ -214,6 +288,40 @@ void psci_init(struct psci *p, struct findings *findings)
 	p->psci_version = PSCI_VERSION_1_1;
 	p->smccc_version = SMCCC_VERSION_1_2;
 	p->calls = 0;
+	p->cpu_count = 1;
+	p->caller = 0;
+	for (unsigned i = 0; i < PSCI_MAX_CPUS; i++) {
+		p->cpu_state[i] = PSCI_CPU_STATE_OFF;
+	}
+	p->cpu_state[0] = PSCI_CPU_STATE_ON;
+	p->effect = (struct psci_effect){.kind = PSCI_EFFECT_NONE};
+}
+
+bool psci_set_cpu_count(struct psci *p, unsigned count)
+{
+	if (count == 0 || count > PSCI_MAX_CPUS) {
+		return false;
+	}
+	p->cpu_count = count;
+	return true;
+}
+
+void psci_set_caller(struct psci *p, unsigned cpu)
+{
+	p->caller = cpu < p->cpu_count ? cpu : 0;
+}
+
+struct psci_effect psci_take_effect(struct psci *p)
+{
+	struct psci_effect e = p->effect;
+
+	p->effect = (struct psci_effect){.kind = PSCI_EFFECT_NONE};
+	return e;
+}
+
+enum psci_cpu_state psci_cpu_state(const struct psci *p, unsigned cpu)
+{
+	return cpu < p->cpu_count ? p->cpu_state[cpu] : PSCI_CPU_STATE_OFF;
 }
 
 /*

@@ -114,6 +114,12 @@ struct secure_world *secure_world_new(const struct secure_world_config *cfg,
 	inject_init(&w->inject);
 	w->inject.lifecycle = &w->lifecycle;
 	psci_init(&w->psci, findings);
+	if (cfg->cpus > 1 && !psci_set_cpu_count(&w->psci, cfg->cpus)) {
+		error_setf(err, "%u CPUs: PSCI models 1..%u", cfg->cpus,
+			   PSCI_MAX_CPUS);
+		secure_world_free(w);
+		return NULL;
+	}
 	spmc_init(&w->spmc, &cfg->spmc, ports->secure, findings, &w->inject);
 	lifecycle_listen(&w->lifecycle, spmc_phase_changed, &w->spmc);
 	agent_init(&w->agent, ports->cpu, findings);
@@ -168,7 +174,15 @@ enum smc_action secure_world_call(void *world, const struct sw_caller *caller,
 {
 	struct secure_world *w = world;
 
+	if (caller != NULL) {
+		psci_set_caller(&w->psci, caller->cpu);
+	}
 	return smc_router_dispatch(&w->router, caller, in, pc, lr, insns, out);
+}
+
+struct psci_effect secure_world_psci_effect(struct secure_world *w)
+{
+	return psci_take_effect(&w->psci);
 }
 
 void secure_world_observe(struct secure_world *w,

@@ -20,6 +20,7 @@
 #include "models/guest_mem.h"
 #include "models/inject.h"
 #include "models/lifecycle.h"
+#include "models/psci.h"
 #include "models/secure_port.h"
 #include "models/spmc.h"
 #include "models/varstore.h"
@@ -32,6 +33,7 @@ struct secure_world_config {
 	const char *store_file;   /* NV variables persist here (may be NULL) */
 	const char *preload_file; /* initial variables (may be NULL) */
 	bool optee;               /* an OP-TEE with the StMM pseudo-TA */
+	unsigned cpus;            /* cores PSCI manages (0: one) */
 };
 
 void secure_world_config_default(struct secure_world_config *cfg);
@@ -58,6 +60,11 @@ enum smc_action secure_world_call(void *world, const struct sw_caller *caller,
 				  const struct smccc_regs *in, uint64_t pc,
 				  uint64_t lr, uint64_t insns,
 				  struct smccc_regs *out);
+/*
+ * What the last call asked of the other CPUs (PSCI CPU_ON/CPU_OFF), for a
+ * backend with several cores; taking it clears it.
+ */
+struct psci_effect secure_world_psci_effect(struct secure_world *w);
 /* Where doorbells are announced (the backend's cache model). */
 void secure_world_observe(struct secure_world *w,
 			  const struct sw_observer *obs);

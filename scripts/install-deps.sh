@@ -14,6 +14,7 @@ u-boot-qemu qemu-system-arm
 libxml2-utils chromium jq help2man
 libclang-rt-14-dev
 gcc-aarch64-linux-gnu bison flex bc libssl-dev libgnutls28-dev uuid-dev
+cpio xz-utils dwarves libelf-dev
 "
 
 missing=""

@@ -67,3 +67,10 @@ fi
 set -- $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff)
 "$bin" run --image "$src/u-boot.bin" --platform qemu-virt-ffa \
 	--report-dir "$work/report" scenarios/uboot-ffa "$@"
+
+# The same image on the QEMU backend (docs/qemu-backend.md), if QEMU is here.
+UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware" \
+	sh tests/integration/test-qemu-uboot-ffa.sh || {
+	rc=$?
+	[ "$rc" -eq 77 ] || exit "$rc"
+}

@@ -300,6 +300,107 @@ START_TEST(trng_is_absent_by_design)
 }
 END_TEST
 
+
+/* Multi-CPU machine (the QEMU backend): CPU index = MPIDR Aff0. */
+START_TEST(cpu_count_out_of_range_is_refused)
+{
+	ck_assert(!psci_set_cpu_count(&psci, 0));
+	ck_assert(!psci_set_cpu_count(&psci, PSCI_MAX_CPUS + 1));
+	ck_assert(psci_set_cpu_count(&psci, PSCI_MAX_CPUS));
+}
+END_TEST
+
+START_TEST(cpu_on_starts_a_present_cpu_once)
+{
+	struct smc_call c;
+	struct psci_effect e;
+
+	ck_assert(psci_set_cpu_count(&psci, 4));
+	ck_assert_int_eq(psci_cpu_state(&psci, 2), PSCI_CPU_STATE_OFF);
+	c = PSCI(PSCI_CPU_ON_64, 2, 0x40280000, 0x1234);
+	ASSERT_X0(c, PSCI_RET_SUCCESS);
+	e = psci_take_effect(&psci);
+	ck_assert_int_eq(e.kind, PSCI_EFFECT_CPU_ON);
+	ck_assert_uint_eq(e.cpu, 2);
+	ck_assert_uint_eq(e.entry, 0x40280000);
+	ck_assert_uint_eq(e.context, 0x1234);
+	ck_assert_int_eq(psci_take_effect(&psci).kind, PSCI_EFFECT_NONE);
+	ck_assert_int_eq(psci_cpu_state(&psci, 2), PSCI_CPU_STATE_ON);
+	c = PSCI(PSCI_CPU_ON_64, 2, 0x40280000, 0);
+	ASSERT_X0(c, PSCI_RET_ALREADY_ON);
+	ck_assert_int_eq(psci_take_effect(&psci).kind, PSCI_EFFECT_NONE);
+	ck_assert_uint_eq(findings.count, 0);
+}
+END_TEST
+
+START_TEST(cpu_on_of_a_cpu_the_machine_lacks_is_invalid_params)
+{
+	static const uint64_t targets[] = {4, 0xff, 0x100, 0x10000,
+					   UINT64_C(0x100000000)};
+
+	ck_assert(psci_set_cpu_count(&psci, 4));
+	for (size_t i = 0; i < ARRAY_COUNT(targets); i++) {
+		struct smc_call c = PSCI(PSCI_CPU_ON_64, targets[i], 0x40000000);
+
+		ASSERT_X0(c, PSCI_RET_INVALID_PARAMS);
+		ck_assert_int_eq(psci_take_effect(&psci).kind,
+				 PSCI_EFFECT_NONE);
+	}
+}
+END_TEST
+
+START_TEST(cpu_on_32_uses_the_low_32_bits_of_the_target)
+{
+	struct smc_call c;
+
+	ck_assert(psci_set_cpu_count(&psci, 2));
+	c = PSCI(PSCI_CPU_ON_32, UINT64_C(0xffffffff00000001), 0x40000000);
+	ASSERT_X0(c, PSCI_RET_SUCCESS);
+	ck_assert_uint_eq(psci_take_effect(&psci).cpu, 1);
+}
+END_TEST
+
+START_TEST(affinity_info_follows_each_cpu)
+{
+	struct smc_call c;
+
+	ck_assert(psci_set_cpu_count(&psci, 3));
+	c = PSCI(PSCI_AFFINITY_INFO_64, 0, 0);
+	ASSERT_X0(c, PSCI_AFFINITY_ON);
+	c = PSCI(PSCI_AFFINITY_INFO_64, 1, 0);
+	ASSERT_X0(c, PSCI_AFFINITY_OFF);
+	c = PSCI(PSCI_AFFINITY_INFO_64, 3, 0);
+	ASSERT_X0(c, PSCI_RET_INVALID_PARAMS);
+	c = PSCI(PSCI_AFFINITY_INFO_64, 1, 1);
+	ASSERT_X0(c, PSCI_RET_INVALID_PARAMS);
+	c = PSCI(PSCI_CPU_ON_64, 1, 0x40000000);
+	c = PSCI(PSCI_AFFINITY_INFO_64, 1, 0);
+	ASSERT_X0(c, PSCI_AFFINITY_ON);
+}
+END_TEST
+
+START_TEST(cpu_off_stops_the_caller_on_a_multi_cpu_machine)
+{
+	struct smc_call c;
+	struct psci_effect e;
+
+	ck_assert(psci_set_cpu_count(&psci, 2));
+	c = PSCI(PSCI_CPU_ON_64, 1, 0x40000000);
+	(void)psci_take_effect(&psci);
+	psci_set_caller(&psci, 1);
+	c = PSCI(PSCI_CPU_OFF);
+	ck_assert_int_eq(c.disposition, SMC_DISP_OK);
+	e = psci_take_effect(&psci);
+	ck_assert_int_eq(e.kind, PSCI_EFFECT_CPU_OFF);
+	ck_assert_uint_eq(e.cpu, 1);
+	ck_assert_int_eq(psci_cpu_state(&psci, 1), PSCI_CPU_STATE_OFF);
+	/* Off again: it may be started again. */
+	c = PSCI(PSCI_CPU_ON_64, 1, 0x40000000);
+	ASSERT_X0(c, PSCI_RET_SUCCESS);
+	ck_assert_uint_eq(findings.count, 0);
+}
+END_TEST
+
 static const uint32_t psci_unimplemented[] = {
 	PSCI_CPU_SUSPEND_32,    PSCI_CPU_SUSPEND_64,    PSCI_CPU_OFF,
 	PSCI_SYSTEM_SUSPEND_32, PSCI_SYSTEM_SUSPEND_64,
@@ -380,6 +481,12 @@ Suite *psci_suite(void)
 	tcase_add_test(tc,
 		       affinity_info_of_other_cpu_or_level_is_invalid_params);
 	tcase_add_test(tc, migrate_info_type_says_no_trusted_os_to_migrate);
+	tcase_add_test(tc, cpu_count_out_of_range_is_refused);
+	tcase_add_test(tc, cpu_on_starts_a_present_cpu_once);
+	tcase_add_test(tc, cpu_on_of_a_cpu_the_machine_lacks_is_invalid_params);
+	tcase_add_test(tc, cpu_on_32_uses_the_low_32_bits_of_the_target);
+	tcase_add_test(tc, affinity_info_follows_each_cpu);
+	tcase_add_test(tc, cpu_off_stops_the_caller_on_a_multi_cpu_machine);
 	tcase_add_loop_test(
 		tc, unimplemented_psci_row_is_not_supported_and_recorded, 0,
 		(int)ARRAY_COUNT(psci_unimplemented));

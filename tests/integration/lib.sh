@@ -33,3 +33,29 @@ run_expect_rc() {
 assert_out_contains() {
 	grep -q -- "$1" "$WORK/out" || { cat "$WORK/out"; fail "output lacks: $1"; }
 }
+
+# The QEMU backend's tests need qemu-system-aarch64; without it they say
+# so and exit 77, which run.sh counts as skipped, never as passed.
+require_qemu() {
+	if ! command -v qemu-system-aarch64 >/dev/null 2>&1; then
+		echo "SKIP: qemu-system-aarch64 is not installed"
+		exit 77
+	fi
+}
+
+# The QEMU pid a `qemu-boot` run printed in $WORK/out.
+qemu_pid_of_run() {
+	sed -n 's/^qemu: pid \([0-9]*\)$/\1/p' "$WORK/out" | head -1
+}
+
+# After a qemu-boot run: its QEMU is gone and its channel directory too.
+assert_qemu_cleaned_up() {
+	pid=$(qemu_pid_of_run)
+	[ -n "$pid" ] || { cat "$WORK/out"; fail "no QEMU pid in the output"; }
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "QEMU $pid is still running after ffa-harness exited"
+	fi
+	dir=$(sed -n 's/.*path=\(\/tmp\/ffa-harness-qemu-[A-Za-z0-9]*\)\/con.*/\1/p' "$WORK/out" | head -1)
+	[ -n "$dir" ] || fail "no channel directory in the command line"
+	[ ! -e "$dir" ] || fail "channel directory $dir was left behind"
+}

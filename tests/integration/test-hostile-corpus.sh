@@ -25,7 +25,7 @@ wfi 1 fail hang wfi -
 doorbell-unknown-partition 1 firmware power-off - firmware:ffa.direct-req-unknown-partition,firmware:ffa.direct-req-wrong-sender
 ffa-register-garbage 1 firmware power-off - firmware:ffa.direct-req-flags,firmware:ffa.direct-req-wrong-sender,firmware:ffa.mbz-not-zero,firmware:ffa.mem.frag-unknown-handle,firmware:ffa.mem.length,firmware:ffa.mem.retrieve-length,firmware:ffa.mem.unknown-handle,firmware:ffa.notif.bad-sender,firmware:ffa.notif.bitmap-args,firmware:ffa.notif.bitmap-missing,firmware:ffa.notif.not-receiver,firmware:ffa.rxtx-bad-page-count,firmware:ffa.rxtx-unmap-bad-id,firmware:ffa.secure-only-abi,firmware:ffa.version-mbz,not-implemented:model.unimplemented-smc
 ffa-version-renegotiation 1 firmware power-off - firmware:ffa.abi-newer-than-negotiated,firmware:ffa.version-changed-after-negotiation,firmware:ffa.version-mbz
-mm-doorbell-storm 0 pass power-off - -
+mm-doorbell-storm 0 pass power-off - warning:findings.repeats-dropped,warning:mm.message-length-too-long
 mm-message-length-near-2-64 1 firmware power-off - firmware:mm.message-length-exceeds-buffer
 mm-message-length-past-buffer 1 firmware power-off - firmware:mm.message-length-exceeds-buffer
 mm-name-not-terminated 1 firmware power-off - firmware:mm.name-not-terminated
