@@ -70,6 +70,41 @@ void trace_event_set_summary(struct trace_event *ev, const char *fmt, ...)
 	ev->summary = strbuf_steal(&sb);
 }
 
+static struct trace_field *next_field(struct trace_event *ev,
+				      const char *key)
+{
+	struct trace_field *f;
+
+	if (ev == NULL || ev->field_count == TRACE_MAX_FIELDS) {
+		return NULL;
+	}
+	f = &ev->fields[ev->field_count++];
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	return f;
+}
+
+void trace_event_field(struct trace_event *ev, const char *key,
+		       uint64_t value)
+{
+	struct trace_field *f = next_field(ev, key);
+
+	if (f != NULL) {
+		f->value = value;
+	}
+}
+
+void trace_event_field_text(struct trace_event *ev, const char *key,
+			    const char *text)
+{
+	struct trace_field *f = next_field(ev, key);
+
+	if (f != NULL) {
+		f->is_text = true;
+		snprintf(f->text, sizeof(f->text), "%s", text);
+	}
+}
+
 struct trace_mm *trace_event_mm(struct trace_event *ev)
 {
 	if (ev->mm == NULL) {
@@ -183,6 +218,9 @@ void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
 		if (ev->el != 0) {
 			jsonw_kv_uint(&j, "el", ev->el);
 		}
+		if (ev->has_endpoint) {
+			jsonw_kv_uint(&j, "endpoint", ev->endpoint);
+		}
 		if (ev->service != NULL) {
 			jsonw_kv_string(&j, "service", ev->service);
 		}
@@ -203,6 +241,20 @@ void trace_event_to_json(const struct trace_event *ev, struct strbuf *out,
 			jsonw_hex(&j, ev->out[i]);
 		}
 		jsonw_end_array(&j);
+	}
+	if (ev->field_count != 0) {
+		jsonw_key(&j, "fields");
+		jsonw_begin_object(&j);
+		for (size_t i = 0; i < ev->field_count; i++) {
+			const struct trace_field *f = &ev->fields[i];
+
+			if (f->is_text) {
+				jsonw_kv_string(&j, f->key, f->text);
+			} else {
+				jsonw_kv_hex(&j, f->key, f->value);
+			}
+		}
+		jsonw_end_object(&j);
 	}
 	if (ev->kind == TRACE_PHASE) {
 		jsonw_kv_string(&j, "from", ev->phase_from);

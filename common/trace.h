@@ -52,6 +52,21 @@ struct trace_mm {
 	size_t response_len;
 };
 
+/*
+ * A decoded argument or result of a call, typed: what the SPMC read from
+ * the registers (tx, rx, pages, uuid, sender, receiver, ...), so that a
+ * report reads fields, not the summary's prose.
+ */
+#define TRACE_MAX_FIELDS 6
+#define TRACE_FIELD_TEXT_MAX 40
+
+struct trace_field {
+	const char *key; /* static */
+	bool is_text;
+	uint64_t value;
+	char text[TRACE_FIELD_TEXT_MAX];
+};
+
 struct trace_event {
 	uint32_t seq;
 	enum trace_kind kind;
@@ -61,6 +76,8 @@ struct trace_event {
 	uint64_t insns;
 	uint32_t cpu;    /* the calling core */
 	uint8_t el;      /* the caller's exception level (0: not known) */
+	bool has_endpoint;
+	uint16_t endpoint; /* the caller's FF-A endpoint ID */
 	uint32_t fid;
 	const char *name;    /* static string */
 	const char *service; /* static: the SMCCC service that answered */
@@ -73,6 +90,8 @@ struct trace_event {
 	bool injected; /* the answer came from a scenario's inject rule */
 	char *summary;
 	struct trace_mm *mm;
+	struct trace_field fields[TRACE_MAX_FIELDS];
+	uint8_t field_count;
 };
 
 struct trace {
@@ -88,6 +107,14 @@ struct trace_event *trace_append(struct trace *t, enum trace_kind kind);
 /* No-op when ev is NULL (calls made without a trace, as in unit tests). */
 void trace_event_set_summary(struct trace_event *ev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Typed fields; no-ops when ev is NULL or already holds TRACE_MAX_FIELDS
+ * (text is cut to TRACE_FIELD_TEXT_MAX - 1 bytes).
+ */
+void trace_event_field(struct trace_event *ev, const char *key,
+		       uint64_t value);
+void trace_event_field_text(struct trace_event *ev, const char *key,
+			    const char *text);
 /* Allocates ev->mm (zeroed) if not there yet. */
 struct trace_mm *trace_event_mm(struct trace_event *ev);
 /*

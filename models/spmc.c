@@ -460,6 +460,8 @@ static struct smccc_regs ffa_version_handler(struct spmc *s,
 
 	version_text(requested, rq, sizeof(rq));
 	version_text(own, ow, sizeof(ow));
+	trace_event_field_text(call->event, "requested", rq);
+	trace_event_field_text(call->event, "spmc_version", ow);
 	if ((requested & FFA_VERSION_MBZ) != 0) {
 		findings_add(s->findings, FINDING_FIRMWARE, "ffa.version-mbz",
 			     "FFA_VERSION: bit 31 of the requested version "
@@ -508,6 +510,7 @@ static struct smccc_regs ffa_id_get_handler(struct spmc *s,
 {
 	(void)in;
 	trace_event_set_summary(call->event, "-> id 0x%04x", s->cfg.nwd_id);
+	trace_event_field(call->event, "id", s->cfg.nwd_id);
 	return ffa_success(s->cfg.nwd_id, 0);
 }
 
@@ -518,6 +521,7 @@ static struct smccc_regs ffa_spm_id_get_handler(struct spmc *s,
 {
 	(void)in;
 	trace_event_set_summary(call->event, "-> id 0x%04x", s->cfg.spmc_id);
+	trace_event_field(call->event, "id", s->cfg.spmc_id);
 	return ffa_success(s->cfg.spmc_id, 0);
 }
 
@@ -569,6 +573,9 @@ static struct smccc_regs ffa_features_handler(struct spmc *s,
 	const char *name = spmc_function_name(id);
 	uint32_t w2;
 
+	trace_event_field_text(call->event, "function",
+			       name != NULL ? name : "?");
+	trace_event_field(call->event, "id", id);
 	if ((id & SMCCC_FAST_CALL) == 0 && input_props == 0 &&
 	    s->negotiated_version >= FFA_VERSION_1_1 &&
 	    ffa_notif_feature(s->notif, id, &w2)) {
@@ -630,6 +637,9 @@ static struct smccc_regs ffa_rxtx_map_handler(struct spmc *s,
 				"(tx=0x%llx rx=0x%llx pages=%u)",
 				(unsigned long long)tx, (unsigned long long)rx,
 				pages);
+	trace_event_field(call->event, "tx", tx);
+	trace_event_field(call->event, "rx", rx);
+	trace_event_field(call->event, "pages", pages);
 	if (s->rxtx.mapped) {
 		return firmware_error(s, FFA_RET_DENIED,
 				      "ffa.rxtx-already-mapped",
@@ -692,6 +702,7 @@ static struct smccc_regs ffa_rxtx_unmap_handler(struct spmc *s,
 	uint16_t id = (uint16_t)(w1 >> 16);
 
 	trace_event_set_summary(call->event, "(id 0x%04x)", id);
+	trace_event_field(call->event, "id", id);
 	if ((w1 & 0xffffu) != 0 || id != s->cfg.nwd_id) {
 		return firmware_error(s, FFA_RET_INVALID_PARAMETERS,
 				      "ffa.rxtx-unmap-bad-id",
@@ -788,6 +799,8 @@ static struct smccc_regs ffa_partition_info_get_handler(
 	char text[TEXT_GUID_LEN + 1];
 
 	text_format_ffa_uuid(&uuid, text);
+	trace_event_field_text(call->event, "uuid", text);
+	trace_event_field(call->event, "flags", flags);
 	if ((v1_0 && flags != 0) ||
 	    (flags & ~FFA_PARTITION_INFO_GET_COUNT_ONLY) != 0) {
 		trace_event_set_summary(call->event, "(%s flags=0x%x) -> "
@@ -1087,6 +1100,9 @@ static struct smccc_regs ffa_direct_req_handler(struct spmc *s,
 	trace_event_set_summary(call->event, "0x%04x -> 0x%04x x3=0x%llx",
 				ffa_sender(in->x[1]), ffa_receiver(in->x[1]),
 				(unsigned long long)in->x[3]);
+	trace_event_field(call->event, "sender", ffa_sender(in->x[1]));
+	trace_event_field(call->event, "receiver", ffa_receiver(in->x[1]));
+	trace_event_field(call->event, "x3", in->x[3]);
 	if (flags != 0) {
 		return firmware_error(
 			s, FFA_RET_INVALID_PARAMETERS, "ffa.direct-req-flags",
@@ -1143,6 +1159,8 @@ static struct smccc_regs ffa_direct_req2_handler(struct spmc *s,
 
 	trace_event_set_summary(call->event, "0x%04x -> 0x%04x",
 				ffa_sender(in->x[1]), ffa_receiver(in->x[1]));
+	trace_event_field(call->event, "sender", ffa_sender(in->x[1]));
+	trace_event_field(call->event, "receiver", ffa_receiver(in->x[1]));
 	index = check_direct_endpoints(s, "FFA_MSG_SEND_DIRECT_REQ2",
 				       in->x[1], FFA_PART_PROP_DIRECT_REQ2_RECV,
 				       &out);
@@ -1278,6 +1296,11 @@ void spmc_handle(struct spmc *s, struct smc_call *call)
 
 static void handle_call(struct spmc *s, struct smc_call *call)
 {
+	if (call->event != NULL) {
+		/* Every caller here is the normal world's one endpoint. */
+		call->event->has_endpoint = true;
+		call->event->endpoint = s->cfg.nwd_id;
+	}
 	uint32_t fid = (uint32_t)call->in.x[0];
 	struct smccc_regs in = call->in;
 	const struct ffa_abi_desc *d;

@@ -247,6 +247,9 @@ static const struct vfield mm_fields[] = {
 };
 static const struct vshape mm_shape = SHAPE(mm_fields);
 
+/* Members whose keys depend on the call (an event's decoded fields). */
+static const struct vshape free_form_shape = {NULL, 0};
+
 static const struct vfield event_fields[] = {
     {"seq", V_INT, true, NULL},		{"type", V_EVENT_TYPE, true, NULL},
     {"step", V_INT, false, NULL},	{"pc", V_NUMBER, false, NULL},
@@ -259,6 +262,8 @@ static const struct vfield event_fields[] = {
     {"from", V_STRING, false, NULL},	{"to", V_STRING, false, NULL},
     {"evidence", V_STRING, false, NULL}, {"returned", V_STRING, false, NULL},
     {"pc_sym", V_STRING, false, NULL},	{"lr_sym", V_STRING, false, NULL},
+    {"endpoint", V_INT, false, NULL},
+    {"fields", V_OBJECT, false, &free_form_shape},
 };
 static const struct vshape event_shape = SHAPE(event_fields);
 

@@ -151,7 +151,23 @@ START_TEST(calls_are_routed_and_traced_with_their_caller)
 	ck_assert_uint_eq(ev->el, 2);
 	ck_assert_uint_eq(ev->pc, 0x40001000);
 	ck_assert_uint_eq(secure_world_smc_count(world), 1);
+	ck_assert(ev->has_endpoint);
+	ck_assert_uint_eq(ev->endpoint, 0);
+	ck_assert_uint_eq(ev->field_count, 2);
+	ck_assert_str_eq(ev->fields[0].key, "requested");
+	ck_assert_str_eq(ev->fields[0].text, "1.1");
+	ck_assert_str_eq(ev->fields[1].text, "1.2");
+	out = CALL(FFA_RXTX_MAP_64, TX, RX, 1);
+	ev = last_of(TRACE_SMC);
+	ck_assert_uint_eq(ev->field_count, 3);
+	ck_assert_str_eq(ev->fields[0].key, "tx");
+	ck_assert_uint_eq(ev->fields[0].value, TX);
+	ck_assert_str_eq(ev->fields[1].key, "rx");
+	ck_assert_uint_eq(ev->fields[1].value, RX);
+	ck_assert_str_eq(ev->fields[2].key, "pages");
+	ck_assert_uint_eq(ev->fields[2].value, 1);
 	out = CALL(PSCI_VERSION);
+	ck_assert(!last_of(TRACE_SMC)->has_endpoint); /* not an FF-A call */
 	ck_assert_str_eq(last_of(TRACE_SMC)->service, "psci");
 }
 END_TEST
