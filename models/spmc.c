@@ -256,16 +256,33 @@ typedef int32_t sp_message_fn(struct spmc *s, size_t index, bool is_64,
 			      uint64_t *args, size_t count,
 			      struct smc_call *call);
 
+/*
+ * Sets up partition `index` once the SPMC's own models exist (NULL: the
+ * partition needs nothing, or, for the MM partition, its instance comes
+ * from the secure world, which owns the variable store: spmc_attach_mm()).
+ */
+typedef void sp_init_fn(struct spmc *s, size_t index);
+
+static sp_init_fn test_init;
 static sp_message_fn mm_variable_message, echo_message, test_message;
 
 static const struct {
 	const char *name;
+	sp_init_fn *init;
 	sp_message_fn *message;
 } sp_model_rows[SP_MODEL_COUNT] = {
-	[SP_MODEL_MM_VARIABLE] = {"mm-variable", mm_variable_message},
-	[SP_MODEL_ECHO] = {"echo", echo_message},
-	[SP_MODEL_TEST] = {"test", test_message},
+	[SP_MODEL_MM_VARIABLE] = {"mm-variable", NULL, mm_variable_message},
+	[SP_MODEL_ECHO] = {"echo", NULL, echo_message},
+	[SP_MODEL_TEST] = {"test", test_init, test_message},
 };
+
+/* The scripted test partition (models/test_sp.h) on the SPMC's models. */
+static void test_init(struct spmc *s, size_t index)
+{
+	s->test[index] = test_sp_new(s->cfg.partitions[index].id, s->memory,
+				     s->notif, s->mem, s->findings);
+	s->test_owned[index] = true;
+}
 
 bool sp_model_parse(const char *s, enum sp_model *out)
 {
@@ -285,7 +302,7 @@ const char *sp_model_name(enum sp_model m)
 
 /*
  * The memory-management and notification models know every partition as
- * an endpoint; each SP_MODEL_TEST row gets its scripted partition.
+ * an endpoint; then each partition's model row initialises it.
  */
 static void spmc_init_memory_and_notifications(struct spmc *s)
 {
@@ -309,11 +326,11 @@ static void spmc_init_memory_and_notifications(struct spmc *s)
 	s->memory = ffa_mem_new(&mc, s->mem, s->findings);
 	s->notif = ffa_notif_new(&nc, s->findings);
 	for (size_t i = 0; i < s->cfg.partition_count; i++) {
-		if (s->cfg.partitions[i].model == SP_MODEL_TEST) {
-			s->test[i] = test_sp_new(s->cfg.partitions[i].id,
-						 s->memory, s->notif, s->mem,
-						 s->findings);
-			s->test_owned[i] = true;
+		enum sp_model m = s->cfg.partitions[i].model;
+
+		if ((unsigned)m < SP_MODEL_COUNT &&
+		    sp_model_rows[m].init != NULL) {
+			sp_model_rows[m].init(s, i);
 		}
 	}
 }
