@@ -111,7 +111,9 @@ unit: $(TEST_BIN) firmware
 
 # Tests that run the real binary (tests/integration/*.sh).
 integration: $(BIN) firmware
-	$(Q)FFAH=$(BIN) FFAH_FW_DIR=$(FW_OUT) tests/integration/run.sh
+	$(Q)FFAH=$(BIN) FFAH_FW_DIR=$(FW_OUT) \
+		FFAH_SANITIZER_RERUN=$(if $(filter san,$(VARIANT)),1,0) \
+		tests/integration/run.sh
 
 # The man page, from the --help texts (help2man, Debian's help2man).
 MAN := $(OUT)/ffa-harness.1
@@ -150,6 +152,8 @@ check: unit integration check-san fuzz-regress uboot-ffa
 
 # The unit and integration tests again, built with ASan and UBSan: any
 # report fails the run (-fno-sanitize-recover, ASan aborts by default).
+# The few integration tests in tests/integration/release-only.txt (large
+# repeats of what others test) are not run a second time.
 check-san:
 ifeq ($(VARIANT),release)
 	$(Q)$(MAKE) --no-print-directory VARIANT=san SKIP_DEPS=1 unit integration
