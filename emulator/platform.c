@@ -25,24 +25,28 @@ static const struct platform_region qemu_virt_regions[] = {
 	{"high-pcie-ecam", 0x4010000000, 0x10000000, REGION_MMIO_ONES},
 };
 
+/*
+ * QEMU's virt board as the profiles share it: its memory map, 1 GiB of RAM
+ * with the device tree at its start, the PL011 and PL031, the 62.5 MHz
+ * generic timer, U-Boot's prompt, and the 16 KiB MM buffer at 0x60000000
+ * that upstream U-Boot's FFA_SHARED_MM_BUF_* defaults name.
+ */
+#define QEMU_VIRT_LAYOUT                                         \
+	.regions = qemu_virt_regions,                            \
+	.region_count = ARRAY_SIZE(qemu_virt_regions),           \
+	.ram_base = 0x40000000, .ram_size = 0x40000000,          \
+	.dtb_addr = 0x40000000, .uart_base = 0x09000000,         \
+	.rtc_base = 0x09010000, .default_load_addr = 0x00000000, \
+	.shared_buf_addr = 0x60000000, .shared_buf_size = 0x4000, \
+	.shared_buf_offset = 0, .counter_freq_hz = 62500000,     \
+	.console_prompt = "=> "
+
 static const struct platform platforms[] = {
 	{
 		.name = "qemu-virt",
 		.description = "QEMU virt (Debian's u-boot-qemu qemu_arm64); "
 			       "1 GiB RAM, 16 KiB MM buffer at 0x60000000",
-		.regions = qemu_virt_regions,
-		.region_count = ARRAY_SIZE(qemu_virt_regions),
-		.ram_base = 0x40000000,
-		.ram_size = 0x40000000,
-		.dtb_addr = 0x40000000,
-		.uart_base = 0x09000000,
-		.rtc_base = 0x09010000,
-		.default_load_addr = 0x00000000,
-		.shared_buf_addr = 0x60000000,
-		.shared_buf_size = 0x4000,
-		.shared_buf_offset = 0,
-		.counter_freq_hz = 62500000,
-		.console_prompt = "=> ",
+		QEMU_VIRT_LAYOUT,
 	},
 	{
 		/*
@@ -56,19 +60,7 @@ static const struct platform platforms[] = {
 		.description = "QEMU virt for a U-Boot built with FF-A and "
 			       "EFI_MM_COMM_TEE (shared buffer 0x60000000, "
 			       "16 KiB, offset 0)",
-		.regions = qemu_virt_regions,
-		.region_count = ARRAY_SIZE(qemu_virt_regions),
-		.ram_base = 0x40000000,
-		.ram_size = 0x40000000,
-		.dtb_addr = 0x40000000,
-		.uart_base = 0x09000000,
-		.rtc_base = 0x09010000,
-		.default_load_addr = 0x00000000,
-		.shared_buf_addr = 0x60000000,
-		.shared_buf_size = 0x4000,
-		.shared_buf_offset = 0,
-		.counter_freq_hz = 62500000,
-		.console_prompt = "=> ",
+		QEMU_VIRT_LAYOUT,
 	},
 	{
 		/*
@@ -79,19 +71,7 @@ static const struct platform platforms[] = {
 		.name = "qemu-virt-optee",
 		.description = "QEMU virt with OP-TEE (/firmware/optee): MM "
 			       "over OP-TEE's StMM pseudo-TA",
-		.regions = qemu_virt_regions,
-		.region_count = ARRAY_SIZE(qemu_virt_regions),
-		.ram_base = 0x40000000,
-		.ram_size = 0x40000000,
-		.dtb_addr = 0x40000000,
-		.uart_base = 0x09000000,
-		.rtc_base = 0x09010000,
-		.default_load_addr = 0x00000000,
-		.shared_buf_addr = 0x60000000,
-		.shared_buf_size = 0x4000,
-		.shared_buf_offset = 0,
-		.counter_freq_hz = 62500000,
-		.console_prompt = "=> ",
+		QEMU_VIRT_LAYOUT,
 		.optee = true,
 	},
 	{
@@ -104,19 +84,7 @@ static const struct platform platforms[] = {
 		.name = "qemu-virt-ffa-optee",
 		.description = "QEMU virt with FF-A and OP-TEE: MM over both, "
 			       "one variable store",
-		.regions = qemu_virt_regions,
-		.region_count = ARRAY_SIZE(qemu_virt_regions),
-		.ram_base = 0x40000000,
-		.ram_size = 0x40000000,
-		.dtb_addr = 0x40000000,
-		.uart_base = 0x09000000,
-		.rtc_base = 0x09010000,
-		.default_load_addr = 0x00000000,
-		.shared_buf_addr = 0x60000000,
-		.shared_buf_size = 0x4000,
-		.shared_buf_offset = 0,
-		.counter_freq_hz = 62500000,
-		.console_prompt = "=> ",
+		QEMU_VIRT_LAYOUT,
 		.optee = true,
 	},
 };
