@@ -1,0 +1,89 @@
+# The GDB remote stub (issue 16 item 8): gdb-multiarch attaches to
+# `boot --gdb PORT`, stops at a breakpoint in refclient_main, reads the pc
+# and memory, steps one instruction and continues to the power-off.
+. "$(dirname "$0")/lib.sh"
+if ! command -v gdb-multiarch >/dev/null 2>&1; then
+	echo "SKIP: gdb-multiarch is not installed (scripts/install-deps.sh)"
+	exit 77
+fi
+elf="$FFAH_FW_DIR/refclient.elf"
+harness_pid=""
+cleanup() {
+	[ -z "$harness_pid" ] || kill "$harness_pid" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+run_expect_rc 2 "$FFAH" boot --image "$elf" --gdb 0
+assert_out_contains "a port in 1..65535 expected"
+
+# A free port: another run may hold one, so try a few.
+port=""
+for try in 1 2 3 4 5; do
+	p=$((20000 + ($$ * 7 + try * 1013) % 40000))
+	timeout 60 "$FFAH" boot --image "$elf" --gdb "$p" >"$WORK/boot" 2>&1 &
+	harness_pid=$!
+	for _ in $(seq 50); do
+		grep -q "waiting for gdb" "$WORK/boot" && break
+		kill -0 "$harness_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if grep -q "waiting for gdb on 127.0.0.1:$p" "$WORK/boot"; then
+		port=$p
+		break
+	fi
+	wait "$harness_pid" || true
+	harness_pid=""
+done
+[ -n "$port" ] || { cat "$WORK/boot"; fail "the stub never listened"; }
+# Loopback only.
+ss -ltn 2>/dev/null | grep -q ":$port " &&
+	{ ss -ltn | grep ":$port " | grep -q "127.0.0.1:$port" ||
+		fail "the stub listens beyond loopback"; }
+
+cat >"$WORK/cmds" <<GDB
+set pagination off
+set confirm off
+target remote 127.0.0.1:$port
+break refclient_main
+continue
+info registers pc
+x/4xw \$pc
+stepi
+info registers pc
+continue
+GDB
+timeout 60 gdb-multiarch -batch -nx -x "$WORK/cmds" "$elf" >"$WORK/gdb" 2>&1 ||
+	{ cat "$WORK/gdb"; fail "gdb-multiarch failed"; }
+set +e
+wait "$harness_pid"
+rc=$?
+set -e
+harness_pid=""
+cp "$WORK/gdb" "$WORK/out"
+bp=$(sed -n 's/^Breakpoint 1 at \(0x[0-9a-f]*\): .*/\1/p' "$WORK/out")
+[ -n "$bp" ] || { cat "$WORK/out"; fail "gdb set no breakpoint"; }
+assert_out_contains "Breakpoint 1, refclient_main"
+# The pc at the stop is the breakpoint, inside refclient_main.
+pcs=$(sed -n 's/^pc  *\(0x[0-9a-f]*\) .*/\1/p' "$WORK/out")
+first=$(echo "$pcs" | sed -n 1p)
+second=$(echo "$pcs" | sed -n 2p)
+[ "$first" = "$bp" ] || fail "pc $first at the breakpoint, expected $bp"
+main=$(aarch64-linux-gnu-nm "$elf" | sed -n 's/^0*\([0-9a-f]*\) T refclient_main$/\1/p')
+[ $((bp)) -ge $((0x$main)) ] && [ $((bp)) -lt $((0x$main + 64)) ] ||
+	fail "breakpoint $bp is not in refclient_main (0x$main)"
+# Memory at pc is the instruction the ELF holds there.
+insn=$(aarch64-linux-gnu-objdump -d --start-address="$bp" \
+	--stop-address=$((bp + 4)) "$elf" | sed -n 's/^ *[0-9a-f]*:\t\([0-9a-f]\{8\}\) .*/\1/p')
+[ -n "$insn" ] || fail "objdump found no instruction at $bp"
+grep -q "^$bp <refclient_main+[0-9]*>:	0x$insn	" "$WORK/out" ||
+	{ cat "$WORK/out"; fail "x/4xw at pc does not show 0x$insn first"; }
+# stepi ran exactly one instruction (the breakpoint's is not a branch).
+[ "$(printf '0x%x' $((bp + 4)))" = "$second" ] ||
+	fail "pc $second after stepi, expected bp + 4"
+assert_out_contains "exited normally"
+cp "$WORK/boot" "$WORK/out"
+[ "$rc" -eq 0 ] || { cat "$WORK/out"; fail "boot exited $rc"; }
+assert_out_contains "run ended: power-off"
+assert_out_contains "verdict: PASS"
+echo "gdb-multiarch stopped at refclient_main ($bp), read memory, stepped once and continued to the power-off"
