@@ -96,9 +96,13 @@ bool gdb_session_open(struct gdb_session *gs, struct machine *m,
 	return true;
 }
 
+/* Drops the connection: gdb detached, went away or was told the end. */
 static void detach(struct gdb_session *gs)
 {
-	gdb_session_close(gs);
+	if (gs->fd >= 0) {
+		close(gs->fd);
+		gs->fd = -1;
+	}
 }
 
 /* A final stop: power-off or reset is an exit; anything else stops with
@@ -184,8 +188,10 @@ enum machine_stop gdb_session_run(struct gdb_session *gs,
 
 void gdb_session_close(struct gdb_session *gs)
 {
-	if (gs->fd >= 0) {
-		close(gs->fd);
-		gs->fd = -1;
+	if (gs->fd >= 0 && !gs->waiting) {
+		/* The caller ends the run while gdb awaits a stop reply
+		 * (a scenario's last step): the target is gone. */
+		gdbstub_report_exit(&gs->stub, 0);
 	}
+	detach(gs);
 }

@@ -17,31 +17,33 @@ trap cleanup EXIT
 run_expect_rc 2 "$FFAH" boot --image "$elf" --gdb 0
 assert_out_contains "a port in 1..65535 expected"
 
-# A free port: another run may hold one, so try a few.
-port=""
-for try in 1 2 3 4 5; do
-	p=$((20000 + ($$ * 7 + try * 1013) % 40000))
-	timeout 60 "$FFAH" boot --image "$elf" --gdb "$p" >"$WORK/boot" 2>&1 &
-	harness_pid=$!
-	for _ in $(seq 50); do
-		grep -q "waiting for gdb" "$WORK/boot" && break
-		kill -0 "$harness_pid" 2>/dev/null || break
-		sleep 0.1
+# start_stub CMD...: runs CMD --gdb PORT in the background on a free port
+# (another run may hold one, so a few are tried); sets port, harness_pid.
+start_stub() {
+	port=""
+	for try in 1 2 3 4 5; do
+		p=$((20000 + ($$ * 7 + try * 1013) % 40000))
+		timeout 60 "$@" --gdb "$p" >"$WORK/boot" 2>&1 &
+		harness_pid=$!
+		for _ in $(seq 50); do
+			grep -q "waiting for gdb" "$WORK/boot" && break
+			kill -0 "$harness_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if grep -q "waiting for gdb on 127.0.0.1:$p" "$WORK/boot"; then
+			port=$p
+			return 0
+		fi
+		wait "$harness_pid" || true
+		harness_pid=""
 	done
-	if grep -q "waiting for gdb on 127.0.0.1:$p" "$WORK/boot"; then
-		port=$p
-		break
-	fi
-	wait "$harness_pid" || true
-	harness_pid=""
-done
-[ -n "$port" ] || { cat "$WORK/boot"; fail "the stub never listened"; }
-# Loopback only.
-ss -ltn 2>/dev/null | grep -q ":$port " &&
-	{ ss -ltn | grep ":$port " | grep -q "127.0.0.1:$port" ||
-		fail "the stub listens beyond loopback"; }
+	cat "$WORK/boot"
+	fail "the stub never listened"
+}
 
-cat >"$WORK/cmds" <<GDB
+# write_cmds: the gdb session both runs below drive.
+write_cmds() {
+	cat >"$WORK/cmds" <<GDB
 set pagination off
 set confirm off
 target remote 127.0.0.1:$port
@@ -53,6 +55,13 @@ stepi
 info registers pc
 continue
 GDB
+}
+
+start_stub "$FFAH" boot --image "$elf"
+# It listens on loopback only.
+ss -ltn | grep -q "127.0.0.1:$port " || fail "no listener on 127.0.0.1:$port"
+[ "$(ss -ltn | grep -c ":$port ")" -eq 1 ] || fail "listeners beyond loopback"
+write_cmds
 timeout 60 gdb-multiarch -batch -nx -x "$WORK/cmds" "$elf" >"$WORK/gdb" 2>&1 ||
 	{ cat "$WORK/gdb"; fail "gdb-multiarch failed"; }
 set +e
@@ -86,4 +95,23 @@ cp "$WORK/boot" "$WORK/out"
 [ "$rc" -eq 0 ] || { cat "$WORK/out"; fail "boot exited $rc"; }
 assert_out_contains "run ended: power-off"
 assert_out_contains "verdict: PASS"
+
+# run --gdb debugs exactly one scenario, in this process.
+suite="$(cd "$(dirname "$0")/../.." && pwd)/scenarios/refclient/discovery"
+run_expect_rc 2 "$FFAH" run --gdb 1 "$suite"
+assert_out_contains "choose one with --filter NAME"
+start_stub "$FFAH" run --filter discovery-custom-partition-id "$suite"
+write_cmds
+timeout 60 gdb-multiarch -batch -nx -x "$WORK/cmds" "$elf" >"$WORK/out" 2>&1 ||
+	{ cat "$WORK/out"; fail "gdb-multiarch failed on run --gdb"; }
+set +e
+wait "$harness_pid"
+rc=$?
+set -e
+harness_pid=""
+assert_out_contains "Breakpoint 1, refclient_main"
+assert_out_contains "exited normally"
+cp "$WORK/boot" "$WORK/out"
+[ "$rc" -eq 0 ] || { cat "$WORK/out"; fail "run exited $rc"; }
+assert_out_contains "1 scenario: 1 pass"
 echo "gdb-multiarch stopped at refclient_main ($bp), read memory, stepped once and continued to the power-off"
