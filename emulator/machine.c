@@ -721,6 +721,18 @@ static bool breakpoint_stops_here(struct machine *m, uint64_t address,
 	return false;
 }
 
+/* True once per batch of new findings that holds a firmware finding. */
+static bool new_firmware_finding(struct machine *m)
+{
+	bool found = false;
+
+	for (size_t i = m->findings_seen; i < m->findings->count; i++) {
+		found = found || m->findings->items[i].kind == FINDING_FIRMWARE;
+	}
+	m->findings_seen = m->findings->count;
+	return found;
+}
+
 /*
  * Counts instructions per block: cheap, deterministic, and good to a block.
  * A one-instruction block that branches to itself is a hang (`b .`).
@@ -732,6 +744,12 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 
 	(void)uc;
 	if (m->watch_count != 0 && watch_stops_here(m, address)) {
+		return;
+	}
+	if (m->break_on_finding && m->findings->count != m->findings_seen &&
+	    new_firmware_finding(m)) {
+		m->stop = MACHINE_STOP_BREAKPOINT;
+		uc_emu_stop(m->uc);
 		return;
 	}
 	if (m->breakpoint_count != 0 && m->step_count == 0 &&
@@ -1122,6 +1140,12 @@ bool machine_remove_breakpoint(struct machine *m, uint64_t addr)
 		}
 	}
 	return false;
+}
+
+void machine_break_on_finding(struct machine *m, bool on)
+{
+	m->break_on_finding = on;
+	m->findings_seen = m->findings->count;
 }
 
 /* gdb's AArch64 core registers (machine.h) as Unicorn names them. */

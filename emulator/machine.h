@@ -199,5 +199,8 @@ bool machine_gdb_reg(struct machine *m, unsigned n, uint64_t *value);
 bool machine_gdb_set_reg(struct machine *m, unsigned n, uint64_t value);
 bool machine_add_breakpoint(struct machine *m, uint64_t addr);
 bool machine_remove_breakpoint(struct machine *m, uint64_t addr);
+/* Stops with MACHINE_STOP_BREAKPOINT at the next block once a
+ * FINDING_FIRMWARE has been recorded (run --break-on-finding). */
+void machine_break_on_finding(struct machine *m, bool on);
 
 #endif /* EMULATOR_MACHINE_H */

@@ -138,6 +138,8 @@ struct machine {
 	uint64_t translated_count; /* the count the cached blocks were
 				      translated for */
 	uint64_t bp_resume_past; /* the run starts on a breakpoint: let it go */
+	bool break_on_finding;
+	size_t findings_seen; /* findings already looked at for it */
 	long watch_hit;       /* index of the watch that stopped the run */
 	uint64_t resume_past; /* a watched block let through once */
 };

@@ -186,6 +186,20 @@ enum machine_stop gdb_session_run(struct gdb_session *gs,
 	}
 }
 
+void gdb_session_step_begins(struct gdb_session *gs, unsigned step)
+{
+	if (gs->fd < 0 || step != gs->break_at_step || gs->waiting) {
+		return; /* gdb gone, another step, or it holds the CPU already */
+	}
+	gs->step_pending = false;
+	gs->stepping = false;
+	if (gdbstub_report_stop(&gs->stub, GDB_SIGTRAP)) {
+		gs->waiting = true;
+	} else {
+		detach(gs);
+	}
+}
+
 void gdb_session_close(struct gdb_session *gs)
 {
 	if (gs->fd >= 0 && !gs->waiting) {

@@ -21,6 +21,7 @@ struct gdb_session {
 	bool waiting;    /* gdb holds the target stopped */
 	bool stepping;   /* the resume is a single step */
 	bool step_pending; /* a step was cut short by a stop of the caller's */
+	unsigned break_at_step; /* run --break-at-step N (1-based), 0 = none */
 };
 
 /* Listens on 127.0.0.1:port and blocks until gdb connects. */
@@ -29,6 +30,8 @@ bool gdb_session_open(struct gdb_session *gs, struct machine *m,
 /* machine_run() with gdb in control; plain machine_run() once detached. */
 enum machine_stop gdb_session_run(struct gdb_session *gs,
 				  const struct machine_run_opts *opts);
+/* A scenario step (1-based) begins: stops for gdb at --break-at-step. */
+void gdb_session_step_begins(struct gdb_session *gs, unsigned step);
 void gdb_session_close(struct gdb_session *gs);
 
 #endif /* HARNESS_GDB_SESSION_H */

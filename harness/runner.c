@@ -1165,6 +1165,9 @@ static void run_steps(struct scenario_run *run)
 		sr->trace_first = (uint32_t)s->trace.count;
 		sr->console_first = pl011_output_len(uart);
 		run->current = &p;
+		if (run->gdb != NULL) {
+			gdb_session_step_begins(run->gdb, (unsigned)i + 1);
+		}
 		run_step(&p);
 		if (!machine_stop_is_final(p.stop)) {
 			exit_watch_look(run->exit_watch);
@@ -1272,6 +1275,9 @@ struct scenario_run *runner_run(const struct scenario *sc,
 			run->input_error = true;
 			goto done;
 		}
+		run->gdb->break_at_step = o->gdb_break_at_step;
+		machine_break_on_finding(run->session->machine,
+					 o->gdb_break_on_finding);
 	}
 	run_steps(run);
 	if (run->gdb != NULL) {

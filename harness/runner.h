@@ -70,6 +70,8 @@ struct runner_options {
 	bool print_trace;         /* text trace on stdout as steps end */
 	bool echo_console;        /* copy the console to stdout live */
 	unsigned gdb_port;        /* wait for gdb there (run --gdb); 0 = no */
+	unsigned gdb_break_at_step; /* stop for gdb as step N begins */
+	bool gdb_break_on_finding;  /* stop for gdb after a firmware finding */
 };
 
 struct exit_watch;

@@ -114,4 +114,27 @@ assert_out_contains "exited normally"
 cp "$WORK/boot" "$WORK/out"
 [ "$rc" -eq 0 ] || { cat "$WORK/out"; fail "run exited $rc"; }
 assert_out_contains "1 scenario: 1 pass"
+
+# --break-on-finding stops gdb in the code that caused the firmware finding;
+# --break-at-step 2 stops it as step 2 begins (the agent asks for it).
+bad="$FFAH_FW_DIR/refclient-unpacked-access-variable.elf"
+v10="$(dirname "$suite")/discovery/spmc-v1-0.yaml"
+run_expect_rc 2 "$FFAH" run --break-on-finding "$v10"
+assert_out_contains "need --gdb PORT"
+for opt in --break-on-finding "--break-at-step 2"; do
+	# shellcheck disable=SC2086 # opt is two words for --break-at-step
+	start_stub "$FFAH" run $opt --filter discovery-spmc-v1.0 --image "$bad" "$v10"
+	timeout 60 gdb-multiarch -batch -nx -ex "target remote 127.0.0.1:$port" \
+		-ex continue -ex bt -ex continue "$bad" >"$WORK/out" 2>&1 ||
+		{ cat "$WORK/out"; fail "gdb-multiarch failed with $opt"; }
+	wait "$harness_pid" || true
+	harness_pid=""
+	assert_out_contains "Program received signal SIGTRAP"
+	assert_out_contains "exited normally"
+	case $opt in
+	--break-on-finding) assert_out_contains " in var_get (" ;;
+	*) assert_out_contains " agent_loop () at firmware/refclient/agent.c" ;;
+	esac
+	grep -q "1 firmware" "$WORK/boot" || { cat "$WORK/boot"; fail "verdict with $opt"; }
+done
 echo "gdb-multiarch stopped at refclient_main ($bp), read memory, stepped once and continued to the power-off"
