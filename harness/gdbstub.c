@@ -450,10 +450,9 @@ static bool write_all(int fd, const char *data, size_t len)
 
 static bool send_packet(struct gdbstub *g, const char *payload)
 {
-	char framed[2 * GDBSTUB_MAX_PACKET + 8];
-	size_t n = gdbstub_frame(payload, framed, sizeof(framed));
+	size_t n = gdbstub_frame(payload, g->framed, sizeof(g->framed));
 
-	return n != 0 && write_all(g->fd, framed, n);
+	return n != 0 && write_all(g->fd, g->framed, n);
 }
 
 static int read_byte(int fd)
@@ -519,11 +518,10 @@ static long read_packet(struct gdbstub *g, char *buf, size_t cap)
 
 enum gdbstub_action gdbstub_serve(struct gdbstub *g)
 {
-	static char cmd[GDBSTUB_MAX_PACKET + 1];
-	static char reply[2 * GDBSTUB_MAX_PACKET + 1];
+	char *cmd = g->cmd, *reply = g->reply;
 
 	for (;;) {
-		long len = read_packet(g, cmd, sizeof(cmd));
+		long len = read_packet(g, cmd, sizeof(g->cmd));
 		enum gdbstub_action action;
 
 		if (len < 0) {

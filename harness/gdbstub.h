@@ -41,6 +41,9 @@ struct gdbstub {
 	int fd;
 	const struct gdbstub_ops *ops;
 	void *ctx;
+	char cmd[GDBSTUB_MAX_PACKET + 1];       /* the packet being served */
+	char reply[2 * GDBSTUB_MAX_PACKET + 1]; /* its answer */
+	char framed[4 * GDBSTUB_MAX_PACKET + 8]; /* the answer escaped */
 };
 
 void gdbstub_init(struct gdbstub *g, int fd, const struct gdbstub_ops *ops,
