@@ -41,6 +41,7 @@ static const char *const stop_names[MACHINE_STOP_COUNT] = {
 	[MACHINE_STOP_TIMEOUT] = "timeout",
 	[MACHINE_STOP_HANG] = "hang",
 	[MACHINE_STOP_HOST_ERROR] = "host-error",
+	[MACHINE_STOP_BREAKPOINT] = "breakpoint",
 };
 
 const char *machine_stop_name(enum machine_stop s)
@@ -56,6 +57,7 @@ bool machine_stop_is_final(enum machine_stop s)
 	case MACHINE_STOP_CONSOLE_IDLE:
 	case MACHINE_STOP_CONSOLE_MATCH:
 	case MACHINE_STOP_STEP_BUDGET:
+	case MACHINE_STOP_BREAKPOINT:
 		return false;
 	default:
 		return true;
@@ -689,6 +691,49 @@ static bool watch_stops_here(struct machine *m, uint64_t address)
 }
 
 /*
+ * True (and the run stopping) when the block holds a breakpoint: at its
+ * start, the run stops there; inside, the run goes on one instruction at a
+ * time from the block's start (machine_run()).
+ */
+static bool breakpoint_stops_here(struct machine *m, uint64_t address,
+				  uint32_t size)
+{
+	if (address == m->bp_resume_past) {
+		m->bp_resume_past = UINT64_MAX;
+		return false;
+	}
+	for (size_t i = 0; i < m->breakpoint_count; i++) {
+		uint64_t bp = m->breakpoints[i];
+
+		if (bp == address) {
+			m->stop = MACHINE_STOP_BREAKPOINT;
+			uc_emu_stop(m->uc);
+			return true;
+		}
+		if (bp > address && bp < address + size) {
+			m->bp_target = bp;
+			m->bp_block_end = address + size;
+			m->step_count = 1;
+			uc_emu_stop(m->uc);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* True once per batch of new findings that holds a firmware finding. */
+static bool new_firmware_finding(struct machine *m)
+{
+	bool found = false;
+
+	for (size_t i = m->findings_seen; i < m->findings->count; i++) {
+		found = found || m->findings->items[i].kind == FINDING_FIRMWARE;
+	}
+	m->findings_seen = m->findings->count;
+	return found;
+}
+
+/*
  * Counts instructions per block: cheap, deterministic, and good to a block.
  * A one-instruction block that branches to itself is a hang (`b .`).
  */
@@ -701,6 +746,16 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 	if (m->watch_count != 0 && watch_stops_here(m, address)) {
 		return;
 	}
+	if (m->break_on_finding && m->findings->count != m->findings_seen &&
+	    new_firmware_finding(m)) {
+		m->stop = MACHINE_STOP_BREAKPOINT;
+		uc_emu_stop(m->uc);
+		return;
+	}
+	if (m->breakpoint_count != 0 && m->step_count == 0 &&
+	    breakpoint_stops_here(m, address, size)) {
+		return;
+	}
 	if (m->deferred_stop != MACHINE_STOP_NONE &&
 	    m->stop == MACHINE_STOP_NONE) {
 		m->stop = m->deferred_stop;
@@ -708,7 +763,8 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 		uc_emu_stop(m->uc);
 		return;
 	}
-	m->insns += size / 4;
+	/* One instruction per uc_emu_start() while stepping. */
+	m->insns += m->step_count != 0 ? 1 : size / 4;
 	if (past_deadline(m, address)) {
 		return;
 	}
@@ -1052,6 +1108,88 @@ bool machine_load_image(struct machine *m, const struct image *img,
 	return true;
 }
 
+static bool is_breakpoint(const struct machine *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->breakpoint_count; i++) {
+		if (m->breakpoints[i] == addr) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool machine_add_breakpoint(struct machine *m, uint64_t addr)
+{
+	if (is_breakpoint(m, addr)) {
+		return true;
+	}
+	if (m->breakpoint_count == MACHINE_MAX_BREAKPOINTS) {
+		return false;
+	}
+	m->breakpoints[m->breakpoint_count++] = addr;
+	return true;
+}
+
+bool machine_remove_breakpoint(struct machine *m, uint64_t addr)
+{
+	for (size_t i = 0; i < m->breakpoint_count; i++) {
+		if (m->breakpoints[i] == addr) {
+			m->breakpoints[i] =
+				m->breakpoints[--m->breakpoint_count];
+			return true;
+		}
+	}
+	return false;
+}
+
+void machine_break_on_finding(struct machine *m, bool on)
+{
+	m->break_on_finding = on;
+	m->findings_seen = m->findings->count;
+}
+
+/* gdb's AArch64 core registers (machine.h) as Unicorn names them. */
+static int gdb_reg_id(unsigned n)
+{
+	if (n < 31) {
+		return xreg(n);
+	}
+	switch (n) {
+	case 31:
+		return UC_ARM64_REG_SP;
+	case 32:
+		return UC_ARM64_REG_PC;
+	case 33:
+		return UC_ARM64_REG_PSTATE;
+	default:
+		return -1;
+	}
+}
+
+bool machine_gdb_reg(struct machine *m, unsigned n, uint64_t *value)
+{
+	int id = gdb_reg_id(n);
+
+	if (id < 0) {
+		return false;
+	}
+	*value = n == 32 ? m->pc : reg_read(m, id);
+	return true;
+}
+
+bool machine_gdb_set_reg(struct machine *m, unsigned n, uint64_t value)
+{
+	int id = gdb_reg_id(n);
+
+	if (id < 0 || !reg_write(m, id, value)) {
+		return false;
+	}
+	if (n == 32) {
+		m->pc = value; /* where the next run starts */
+	}
+	return true;
+}
+
 enum machine_stop machine_run(struct machine *m,
 			      const struct machine_run_opts *opts)
 {
@@ -1074,14 +1212,42 @@ enum machine_stop machine_run(struct machine *m,
 	m->pending_memory_fault = false;
 	m->deadline_ns = monotonic_ns() + m->cfg.wall_timeout_ms * 1000000u;
 	m->blocks_to_clock_check = CLOCK_CHECK_BLOCKS;
+	m->step_count = m->opts->single_insn ? 1 : 0;
+	m->bp_resume_past = is_breakpoint(m, m->pc) ? m->pc : UINT64_MAX;
 	/* No Unicorn timeout: see CLOCK_CHECK_BLOCKS. */
 	for (;;) {
+		uint64_t from = m->pc;
 		long hit;
 
 		m->watch_hit = -1;
-		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, 0);
+		/*
+		 * A count costs a per-instruction hook: used only to step.
+		 * Unicorn 2.0.1 adds that hook without retranslating cached
+		 * blocks (which would then ignore the count), so the cache
+		 * is dropped whenever the count changes.
+		 */
+		if (m->step_count != m->translated_count) {
+			uc_ctl_flush_tlb(m->uc);
+			m->translated_count = m->step_count;
+		}
+		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, m->step_count);
 		m->pc = reg_read(m, UC_ARM64_REG_PC);
 		hit = m->watch_hit;
+		if (hit < 0 && rc == UC_ERR_OK && m->stop == MACHINE_STOP_NONE &&
+		    !m->pending_memory_fault && m->step_count != 0) {
+			if (m->opts->single_insn) {
+				m->stop = MACHINE_STOP_STEP_BUDGET;
+				break;
+			}
+			if (m->pc == m->bp_target) {
+				m->stop = MACHINE_STOP_BREAKPOINT;
+				break;
+			}
+			if (m->pc < from || m->pc >= m->bp_block_end) {
+				m->step_count = 0; /* left the block */
+			}
+			continue;
+		}
 		if (hit < 0 || rc != UC_ERR_OK || m->stop != MACHINE_STOP_NONE ||
 		    m->pending_memory_fault) {
 			break;
@@ -1128,6 +1294,7 @@ enum machine_stop machine_run(struct machine *m,
 		}
 	}
 	m->opts = NULL;
+	m->step_count = 0;
 	if (machine_stop_is_final(m->stop)) {
 		m->final = true;
 	}

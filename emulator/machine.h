@@ -70,6 +70,7 @@ enum machine_stop {
 	MACHINE_STOP_TIMEOUT,       /* wall-clock safety net */
 	MACHINE_STOP_HANG,          /* branch to self, WFI with no interrupt */
 	MACHINE_STOP_HOST_ERROR,    /* Unicorn failed: a harness problem */
+	MACHINE_STOP_BREAKPOINT,    /* pc reached a debugger breakpoint */
 	MACHINE_STOP_COUNT
 };
 
@@ -93,6 +94,8 @@ struct machine_run_opts {
 	const char *wait_text; /* stop once the console shows this ... */
 	size_t output_mark;    /* ... after this offset of the output */
 	bool stop_on_idle;     /* stop when the firmware waits for input */
+	bool single_insn;      /* run one instruction (gdb's `s`), then stop
+				  with MACHINE_STOP_STEP_BUDGET */
 };
 
 struct machine;
@@ -182,5 +185,22 @@ void machine_guard_checks(struct machine *m, unsigned checks);
  */
 void machine_begin_step(struct machine *m);
 const struct cache_model *machine_cache(const struct machine *m);
+
+/*
+ * Debugger access (harness/gdb_session.c).  Register numbers follow gdb's
+ * AArch64 core feature (gdb/features/aarch64-core.xml): 0..30 = x0..x30,
+ * 31 = sp, 32 = pc, 33 = cpsr.  Breakpoints stop a run with
+ * MACHINE_STOP_BREAKPOINT before the instruction at their address runs;
+ * they cost nothing while none is set.
+ */
+#define MACHINE_GDB_REG_COUNT 34
+#define MACHINE_MAX_BREAKPOINTS 16
+bool machine_gdb_reg(struct machine *m, unsigned n, uint64_t *value);
+bool machine_gdb_set_reg(struct machine *m, unsigned n, uint64_t value);
+bool machine_add_breakpoint(struct machine *m, uint64_t addr);
+bool machine_remove_breakpoint(struct machine *m, uint64_t addr);
+/* Stops with MACHINE_STOP_BREAKPOINT at the next block once a
+ * FINDING_FIRMWARE has been recorded (run --break-on-finding). */
+void machine_break_on_finding(struct machine *m, bool on);
 
 #endif /* EMULATOR_MACHINE_H */

@@ -125,6 +125,21 @@ struct machine {
 		void *ctx;
 	} write_watches[MACHINE_MAX_WRITE_WATCHES];
 	size_t write_watch_count;
+	/*
+	 * Debugger breakpoints.  The block hook stops at the start of a block
+	 * that holds one; when it lies inside the block, the run goes on one
+	 * instruction at a time (step_count = 1) until pc reaches it or
+	 * leaves the block.
+	 */
+	uint64_t breakpoints[MACHINE_MAX_BREAKPOINTS];
+	size_t breakpoint_count;
+	uint64_t bp_target, bp_block_end;
+	uint64_t step_count;  /* uc_emu_start()'s count: 0 or 1 */
+	uint64_t translated_count; /* the count the cached blocks were
+				      translated for */
+	uint64_t bp_resume_past; /* the run starts on a breakpoint: let it go */
+	bool break_on_finding;
+	size_t findings_seen; /* findings already looked at for it */
 	long watch_hit;       /* index of the watch that stopped the run */
 	uint64_t resume_past; /* a watched block let through once */
 };

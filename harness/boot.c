@@ -14,6 +14,7 @@
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "harness/cli.h"
+#include "harness/gdb_session.h"
 #include "harness/session.h"
 #include "harness/text_report.h"
 
@@ -53,6 +54,9 @@ static const char boot_usage[] =
 	"  --print-trace         print the SMC trace as text at the end\n"
 	"  --max-insns N         instruction budget (default 4000000000)\n"
 	"  --timeout SECONDS     wall-clock safety net (default 120)\n"
+	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT before the run\n"
+	"                        (GDB remote protocol: registers, memory,\n"
+	"                        breakpoints, stepping; docs/cli.md)\n"
 	"  --list-platforms      list the platform profiles and exit\n"
 	"  -h, --help            this text\n"
 	"\n"
@@ -77,6 +81,7 @@ enum {
 	OPT_PRINT_TRACE,
 	OPT_MAX_INSNS,
 	OPT_TIMEOUT,
+	OPT_GDB,
 	OPT_LIST_PLATFORMS,
 };
 
@@ -98,6 +103,7 @@ static const struct option boot_options[] = {
 	{"print-trace", no_argument, NULL, OPT_PRINT_TRACE},
 	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"gdb", required_argument, NULL, OPT_GDB},
 	{"list-platforms", no_argument, NULL, OPT_LIST_PLATFORMS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -127,6 +133,7 @@ struct boot_args {
 	bool print_trace;
 	uint64_t max_insns;
 	uint64_t timeout_s;
+	uint64_t gdb_port; /* 0 = no gdb */
 };
 
 /* Returns -1 to go on, or an exit code. */
@@ -223,6 +230,14 @@ static int parse_args(int argc, char **argv, struct boot_args *a)
 		case OPT_TIMEOUT:
 			if (!cli_parse_u64("--timeout", optarg,
 					   &a->timeout_s)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			break;
+		case OPT_GDB:
+			if (!cli_parse_u64("--gdb", optarg, &a->gdb_port) ||
+			    a->gdb_port == 0 || a->gdb_port > 65535) {
+				fprintf(stderr, "ffa-harness: --gdb: a port "
+						"in 1..65535 expected\n");
 				return CLI_EXIT_INVALID_INPUT;
 			}
 			break;
@@ -327,13 +342,16 @@ static const char *first_unseen(struct session *s, const struct boot_args *a)
  * `bootefi selftest`, lib/efi_selftest/efi_selftest.c) looks idle while it
  * still works, so the run waits for the missing text instead.
  */
-static enum machine_stop drive(struct session *s, const struct boot_args *a)
+static enum machine_stop drive(struct session *s, const struct boot_args *a,
+			       struct gdb_session *gdb)
 {
 	struct machine_run_opts opts = {.stop_on_idle = true};
 	size_t next_line = 0;
 
 	for (;;) {
-		enum machine_stop stop = machine_run(s->machine, &opts);
+		enum machine_stop stop = gdb != NULL
+						 ? gdb_session_run(gdb, &opts)
+						 : machine_run(s->machine, &opts);
 
 		switch (stop) {
 		case MACHINE_STOP_CONSOLE_IDLE:
@@ -400,6 +418,7 @@ int boot_main(int argc, char **argv)
 	struct boot_args a;
 	struct session_config cfg;
 	struct session s;
+	struct gdb_session gdb;
 	struct error err = {0};
 	enum machine_stop stop;
 	bool clean, expects_ok = true;
@@ -425,7 +444,17 @@ int boot_main(int argc, char **argv)
 		printf("verdict: ERROR (invalid image)\n");
 		goto free_session;
 	}
-	stop = drive(&s, &a);
+	if (a.gdb_port != 0) {
+		if (!gdb_session_open(&gdb, s.machine, (unsigned)a.gdb_port,
+				      &err)) {
+			fprintf(stderr, "ffa-harness: %s\n", err.message);
+			goto free_session;
+		}
+	}
+	stop = drive(&s, &a, a.gdb_port != 0 ? &gdb : NULL);
+	if (a.gdb_port != 0) {
+		gdb_session_close(&gdb);
+	}
 	clean = stop == MACHINE_STOP_POWER_OFF || stop == MACHINE_STOP_RESET ||
 		stop == MACHINE_STOP_CONSOLE_IDLE;
 

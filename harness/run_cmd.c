@@ -67,6 +67,10 @@ static const char run_usage[] =
 	"                        it runs (with --filter NAME for one)\n"
 	"  --max-insns N         instruction budget per scenario\n"
 	"  --no-fork             run in this process (for debugging)\n"
+	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT, then run the\n"
+	"                        one scenario --filter selects in this process\n"
+	"  --break-at-step N     with --gdb: stop for gdb as step N begins\n"
+	"  --break-on-finding    with --gdb: stop for gdb after a firmware finding\n"
 	"  --quiet / --progress  force quiet (CI) or per-scenario output\n"
 	"  -h, --help            this text\n";
 
@@ -87,6 +91,9 @@ enum {
 	OPT_TRACE,
 	OPT_MAX_INSNS,
 	OPT_NO_FORK,
+	OPT_GDB,
+	OPT_BREAK_AT_STEP,
+	OPT_BREAK_ON_FINDING,
 	OPT_QUIET,
 	OPT_PROGRESS,
 	OPT_ECHO,
@@ -110,6 +117,9 @@ static const struct option run_options[] = {
 	{"trace", no_argument, NULL, OPT_TRACE},
 	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
+	{"gdb", required_argument, NULL, OPT_GDB},
+	{"break-at-step", required_argument, NULL, OPT_BREAK_AT_STEP},
+	{"break-on-finding", no_argument, NULL, OPT_BREAK_ON_FINDING},
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"echo", no_argument, NULL, OPT_ECHO},
@@ -344,6 +354,34 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_NO_FORK:
 			a->no_fork = true;
+			break;
+		case OPT_GDB: {
+			uint64_t port;
+
+			if (!cli_parse_u64("--gdb", optarg, &port) ||
+			    port == 0 || port > 65535) {
+				fprintf(stderr, "ffa-harness run: --gdb: a "
+						"port in 1..65535 expected\n");
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.gdb_port = (unsigned)port;
+			break;
+		}
+		case OPT_BREAK_AT_STEP: {
+			uint64_t step;
+
+			if (!cli_parse_u64("--break-at-step", optarg, &step) ||
+			    step == 0 || step > 100000) {
+				fprintf(stderr, "ffa-harness run: "
+						"--break-at-step: a step number "
+						"from 1 expected\n");
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.gdb_break_at_step = (unsigned)step;
+			break;
+		}
+		case OPT_BREAK_ON_FINDING:
+			a->runner.gdb_break_on_finding = true;
 			break;
 		case OPT_QUIET:
 			a->progress = 0;
@@ -960,6 +998,25 @@ int run_main(int argc, char **argv)
 		free(jobs);
 		scenario_set_free(&set);
 		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (a.runner.gdb_port == 0 && (a.runner.gdb_break_at_step != 0 ||
+					a.runner.gdb_break_on_finding)) {
+		fprintf(stderr, "ffa-harness run: --break-at-step and "
+				"--break-on-finding need --gdb PORT\n");
+		free(jobs);
+		scenario_set_free(&set);
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (a.runner.gdb_port != 0 && count != 1) {
+		fprintf(stderr, "ffa-harness run: --gdb debugs one scenario; "
+				"%zu selected: choose one with --filter NAME\n",
+			count);
+		free(jobs);
+		scenario_set_free(&set);
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (a.runner.gdb_port != 0) {
+		a.no_fork = true; /* gdb talks to this process's machine */
 	}
 	run_jobs(jobs, count, &a);
 	for (size_t i = 0; i < count; i++) {

@@ -24,6 +24,7 @@
 #include "common/fileio.h"
 #include "common/text.h"
 #include "harness/expect.h"
+#include "harness/gdb_session.h"
 #include "harness/session.h"
 #include "harness/exit_watch.h"
 #include "harness/runtime_regions.h"
@@ -366,7 +367,8 @@ static void step_error(struct stepper *p, const char *fmt, ...)
 static enum machine_stop stretch(struct stepper *p,
 				 const struct machine_run_opts *opts)
 {
-	p->stop = machine_run(p->s->machine, opts);
+	p->stop = p->run->gdb != NULL ? gdb_session_run(p->run->gdb, opts)
+				       : machine_run(p->s->machine, opts);
 	return p->stop;
 }
 
@@ -1163,6 +1165,9 @@ static void run_steps(struct scenario_run *run)
 		sr->trace_first = (uint32_t)s->trace.count;
 		sr->console_first = pl011_output_len(uart);
 		run->current = &p;
+		if (run->gdb != NULL) {
+			gdb_session_step_begins(run->gdb, (unsigned)i + 1);
+		}
 		run_step(&p);
 		if (!machine_stop_is_final(p.stop)) {
 			exit_watch_look(run->exit_watch);
@@ -1262,7 +1267,22 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	lifecycle_listen(secure_world_lifecycle(run->session->world), on_phase,
 			 run);
 	exit_watch_look(run->exit_watch); /* symbols: before it runs */
+	if (o->gdb_port != 0) {
+		run->gdb = xcalloc(1, sizeof(*run->gdb));
+		if (!gdb_session_open(run->gdb, run->session->machine,
+				      o->gdb_port, &err)) {
+			set_message(&run->setup_error, "%s", err.message);
+			run->input_error = true;
+			goto done;
+		}
+		run->gdb->break_at_step = o->gdb_break_at_step;
+		machine_break_on_finding(run->session->machine,
+					 o->gdb_break_on_finding);
+	}
 	run_steps(run);
+	if (run->gdb != NULL) {
+		gdb_session_close(run->gdb);
+	}
 	if (!session_save_store(run->session, &err)) {
 		set_message(&run->setup_error, "%s", err.message);
 	}
@@ -1287,6 +1307,7 @@ void runner_run_free(struct scenario_run *run)
 	if (run == NULL) {
 		return;
 	}
+	free(run->gdb);
 	for (size_t i = 0; i < run->step_count; i++) {
 		struct step_run *sr = &run->steps[i];
 

@@ -69,9 +69,13 @@ struct runner_options {
 	uint64_t max_insns;       /* 0: the scenario's or the default */
 	bool print_trace;         /* text trace on stdout as steps end */
 	bool echo_console;        /* copy the console to stdout live */
+	unsigned gdb_port;        /* wait for gdb there (run --gdb); 0 = no */
+	unsigned gdb_break_at_step; /* stop for gdb as step N begins */
+	bool gdb_break_on_finding;  /* stop for gdb after a firmware finding */
 };
 
 struct exit_watch;
+struct gdb_session;
 struct stepper;
 
 struct scenario_run {
@@ -94,6 +98,7 @@ struct scenario_run {
 	char *setup_error;
 	struct exit_watch *exit_watch; /* the firmware's own ExitBootServices */
 	struct stepper *current;       /* the step running now, or NULL */
+	struct gdb_session *gdb;       /* run --gdb, or NULL */
 };
 
 /* Runs sc; the caller frees with runner_run_free(). */

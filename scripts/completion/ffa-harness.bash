@@ -16,7 +16,8 @@ _ffa_harness() {
 	--format) COMPREPLY=($(compgen -W "auto elf raw" -- "$cur")); return ;;
 	--cache-model) COMPREPLY=($(compgen -W "cortex-a57 cortex-a53 strict off" -- "$cur")); return ;;
 	--platform | --filter | --shard | -j | --max-insns | --load-addr | \
-	--shared-buffer | --timeout | --type | --expect | --ffa-version)
+	--shared-buffer | --timeout | --type | --expect | --ffa-version | \
+	--gdb | --break-at-step)
 		return ;;
 	--report-dir | --firmware-dir)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
