@@ -73,6 +73,7 @@ void cache_init(struct cache_model *c, enum cache_core core,
 		const struct guest_mem *cpu, struct findings *findings)
 {
 	memset(c, 0, sizeof(*c));
+	c->setway_op = -1;
 	c->core = core;
 	c->cpu = cpu;
 	c->findings = findings;
@@ -91,6 +92,7 @@ void cache_free(struct cache_model *c)
 bool cache_watch(struct cache_model *c, const char *name, uint64_t base,
 		 uint64_t size)
 {
+	c->events++;
 	uint64_t start = base & ~(uint64_t)(CACHE_LINE - 1);
 	uint64_t end = (base + size + CACHE_LINE - 1) &
 		       ~(uint64_t)(CACHE_LINE - 1);
@@ -126,6 +128,7 @@ bool cache_watch(struct cache_model *c, const char *name, uint64_t base,
 
 void cache_resync(struct cache_model *c)
 {
+	c->events++;
 	for (size_t i = 0; i < c->range_count; i++) {
 		struct cache_range *r = &c->ranges[i];
 
@@ -214,6 +217,7 @@ static void refetch(struct cache_model *c, struct cache_range *r, size_t line)
 void cache_cpu_write(struct cache_model *c, uint64_t addr, size_t len,
 		     uint64_t value, uint64_t pc)
 {
+	c->events++;
 	(void)pc;
 	for (size_t i = 0; i < len; i++) {
 		struct cache_range *r = range_of(c, addr + i);
@@ -236,6 +240,7 @@ void cache_cpu_write(struct cache_model *c, uint64_t addr, size_t len,
 void cache_cpu_read(struct cache_model *c, uint64_t addr, size_t len,
 		    uint64_t pc)
 {
+	c->events++;
 	char what[200];
 
 	if (!c->enabled) {
@@ -437,11 +442,24 @@ bool cache_maintain(struct cache_model *c, enum cache_op op, uint64_t addr,
 	}
 	c->ops[op]++;
 	if (op == CACHE_OP_ISW || op == CACHE_OP_CSW || op == CACHE_OP_CISW) {
-		if (c->enabled || c->runtime) {
+		/* One flush is thousands of these (every set and way of every
+		 * level): after the first, the same op over the same state
+		 * finds nothing to do. */
+		bool repeat = c->setway_op == (int)op &&
+			      c->setway_events == c->events &&
+			      c->setway_enabled == c->enabled &&
+			      c->setway_runtime == c->runtime;
+
+		if ((c->enabled || c->runtime) && !repeat) {
 			maintain_all(c, op, pc);
 		}
+		c->setway_op = (int)op;
+		c->setway_events = c->events;
+		c->setway_enabled = c->enabled;
+		c->setway_runtime = c->runtime;
 		return true;
 	}
+	c->events++;
 	r = range_of(c, line_addr);
 	if (op == CACHE_OP_ZVA) {
 		static const uint8_t zeros[CACHE_LINE];
@@ -475,6 +493,7 @@ bool cache_maintain(struct cache_model *c, enum cache_op op, uint64_t addr,
 void cache_secure_read(struct cache_model *c, uint64_t addr, void *buf,
 		       size_t len)
 {
+	c->events++;
 	uint8_t *out = buf;
 	uint64_t first_dirty = 0;
 	size_t dirty_lines = 0;
@@ -524,6 +543,7 @@ void cache_secure_read(struct cache_model *c, uint64_t addr, void *buf,
 void cache_secure_write(struct cache_model *c, uint64_t addr,
 			const void *buf, size_t len)
 {
+	c->events++;
 	const uint8_t *in = buf;
 
 	/* A line at a time, as cache_secure_read(). */
@@ -552,6 +572,7 @@ void cache_secure_write(struct cache_model *c, uint64_t addr,
 
 void cache_doorbell(struct cache_model *c)
 {
+	c->events++;
 	uint64_t watched = 0;
 	uint64_t limit;
 

@@ -95,6 +95,13 @@ struct cache_model {
 	bool setway_runtime_reported;
 	uint64_t ops[CACHE_OP_COUNT];
 	uint64_t findings_made;
+	/* Set/way operations: a pass over every watched line, after which
+	 * the same operation changes nothing until something else touches
+	 * the model (events counts those calls; cache.c). */
+	uint64_t events;
+	uint64_t setway_events;
+	int setway_op; /* the op of the last pass; -1 none */
+	bool setway_enabled, setway_runtime;
 };
 
 void cache_init(struct cache_model *c, enum cache_core core,

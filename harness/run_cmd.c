@@ -30,6 +30,7 @@
 #include "harness/runner.h"
 #include "harness/scenario.h"
 #include "harness/session.h"
+#include "harness/snapshot.h"
 #include "reports/reports.h"
 #include "harness/text_report.h"
 
@@ -67,6 +68,10 @@ static const char run_usage[] =
 	"                        it runs (with --filter NAME for one)\n"
 	"  --max-insns N         instruction budget per scenario\n"
 	"  --no-fork             run in this process (for debugging)\n"
+	"  --no-snapshots        run every scenario from reset (by default\n"
+	"                        scenarios that set up alike and begin with\n"
+	"                        the same steps run them once; docs/cli.md)\n"
+	"  --show-snapshots      print which scenarios share a snapshot\n"
 	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT, then run the\n"
 	"                        one scenario --filter selects in this process\n"
 	"  --break-at-step N     with --gdb: stop for gdb as step N begins\n"
@@ -91,6 +96,8 @@ enum {
 	OPT_TRACE,
 	OPT_MAX_INSNS,
 	OPT_NO_FORK,
+	OPT_NO_SNAPSHOTS,
+	OPT_SHOW_SNAPSHOTS,
 	OPT_GDB,
 	OPT_BREAK_AT_STEP,
 	OPT_BREAK_ON_FINDING,
@@ -117,6 +124,8 @@ static const struct option run_options[] = {
 	{"trace", no_argument, NULL, OPT_TRACE},
 	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
+	{"no-snapshots", no_argument, NULL, OPT_NO_SNAPSHOTS},
+	{"show-snapshots", no_argument, NULL, OPT_SHOW_SNAPSHOTS},
 	{"gdb", required_argument, NULL, OPT_GDB},
 	{"break-at-step", required_argument, NULL, OPT_BREAK_AT_STEP},
 	{"break-on-finding", no_argument, NULL, OPT_BREAK_ON_FINDING},
@@ -136,6 +145,8 @@ struct run_args {
 	unsigned jobs;
 	bool trace;
 	bool no_fork;
+	bool no_snapshots;
+	bool show_snapshots;
 	bool html_all_traces;
 	int progress; /* -1 auto, 0 quiet, 1 progress */
 };
@@ -355,6 +366,12 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_NO_FORK:
 			a->no_fork = true;
 			break;
+		case OPT_NO_SNAPSHOTS:
+			a->no_snapshots = true;
+			break;
+		case OPT_SHOW_SNAPSHOTS:
+			a->show_snapshots = true;
+			break;
 		case OPT_GDB: {
 			uint64_t port;
 
@@ -447,10 +464,10 @@ static double since(const struct timespec *t0)
 	       (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Runs one scenario here: JSON object into job, trace on stdout. */
-static void run_here(struct job *job, const struct run_args *a)
+/* A finished run's JSON object into job, its trace on stdout. */
+static void take_result(struct job *job, const struct run_args *a,
+			struct scenario_run *run)
 {
-	struct scenario_run *run = runner_run(job->sc, &a->runner);
 	struct strbuf sb = STRBUF_INIT;
 
 	run_json_scenario(run, &sb);
@@ -461,36 +478,57 @@ static void run_here(struct job *job, const struct run_args *a)
 		printf("== trace of %s\n", job->sc->name);
 		report_text_trace(stdout, &run->session->trace);
 	}
+}
+
+/* Runs one scenario here, from reset. */
+static void run_here(struct job *job, const struct run_args *a)
+{
+	struct scenario_run *run = runner_run(job->sc, &a->runner);
+
+	take_result(job, a, run);
 	runner_run_free(run);
 }
 
 /* Worker exit codes: the verdict, or this for invalid input. */
 #define WORKER_INPUT_ERROR 10
 
-static void start_worker(struct job *job, const struct run_args *a,
-			 const char *dir, size_t index)
+static void set_result_path(struct job *job, const char *dir, size_t index)
 {
 	struct strbuf path = STRBUF_INIT;
 
 	strbuf_printf(&path, "%s/%zu.json", dir, index);
+	free(job->result_path);
 	job->result_path = strbuf_steal(&path);
+}
+
+/* A worker's end: its result into the file, its verdict as exit code. */
+_Noreturn static void worker_exit(struct job *job)
+{
+	struct error err = {0};
+	int code = job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
+
+	if (!file_write_atomic(job->result_path, job->object,
+			       strlen(job->object), &err)) {
+		fprintf(stderr, "ffa-harness: %s\n", err.message);
+		code = 100;
+	}
+	fflush(stdout);
+	_exit(code);
+}
+
+static void start_worker(struct job *job, const struct run_args *a,
+			 const char *dir, size_t index)
+{
+	set_result_path(job, dir, index);
 	clock_gettime(CLOCK_MONOTONIC, &job->started);
 	fflush(stdout);
 	fflush(stderr);
 	job->pid = fork();
 	if (job->pid == 0) {
-		struct error err = {0};
-		int code;
-
-		run_here(job, a);
-		code = job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
-		if (!file_write_atomic(job->result_path, job->object,
-				       strlen(job->object), &err)) {
-			fprintf(stderr, "ffa-harness: %s\n", err.message);
-			code = 100;
-		}
-		fflush(stdout);
-		_exit(code);
+		/* The process ends here: tearing the machine down (Unicorn's
+		 * translation tables, guest RAM) would only cost time. */
+		take_result(job, a, runner_run(job->sc, &a->runner));
+		worker_exit(job);
 	}
 }
 
@@ -627,6 +665,188 @@ static void live_show(struct live_status *ls, const struct job *jobs,
 	strbuf_free(&sb);
 }
 
+/* --- Snapshots (harness/snapshot.h) ---------------------------------------- */
+
+/*
+ * A zygote runs a group's set-up and shared steps once, then forks one
+ * worker per member (up to -j at a time) and tells the parent, one line
+ * each, "S index" when a member's worker starts and "E index status" with
+ * its wait status when it ends.  Members it never reports (set-up failed,
+ * the zygote died) are run from reset by the parent: a failure in the
+ * shared part then reads exactly as it would have without snapshots.
+ */
+_Noreturn static void zygote_main(struct job *jobs,
+				  const struct snapshot_group *g,
+				  const struct run_args *a, int out)
+{
+	struct scenario_run *run =
+		runner_start(jobs[g->members[0]].sc, &a->runner);
+	pid_t *pids = xcalloc(g->count, sizeof(*pids));
+	size_t next = 0, running = 0;
+
+	if (!runner_started(run)) {
+		_exit(0);
+	}
+	runner_steps(run, 0, g->prefix);
+	while (next < g->count || running > 0) {
+		int status;
+		pid_t pid;
+
+		while (next < g->count && running < a->jobs) {
+			struct job *job = &jobs[g->members[next]];
+
+			fflush(stdout);
+			fflush(stderr);
+			pid = fork();
+			if (pid == 0) {
+				close(out);
+				runner_adopt(run, job->sc, g->prefix);
+				runner_steps(run, g->prefix, run->step_count);
+				runner_finish(run);
+				take_result(job, a, run);
+				worker_exit(job);
+			}
+			if (pid > 0) {
+				pids[next] = pid;
+				running++;
+				dprintf(out, "S %zu\n", g->members[next]);
+			}
+			next++;
+		}
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			break;
+		}
+		for (size_t i = 0; i < g->count; i++) {
+			if (pids[i] == pid) {
+				dprintf(out, "E %zu %d\n", g->members[i], status);
+				pids[i] = 0;
+				running--;
+			}
+		}
+	}
+	_exit(0);
+}
+
+/* Runs a group through a zygote; members left without a result stay. */
+static void run_group(struct job *jobs, size_t count,
+		      const struct snapshot_group *g, const struct run_args *a,
+		      const char *dir, struct live_status *ls)
+{
+	int fds[2];
+	pid_t zygote;
+	FILE *from;
+	char line[64];
+
+	for (size_t i = 0; i < g->count; i++) {
+		set_result_path(&jobs[g->members[i]], dir, g->members[i]);
+	}
+	if (pipe(fds) != 0) {
+		return;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	zygote = fork();
+	if (zygote == 0) {
+		close(fds[0]);
+		zygote_main(jobs, g, a, fds[1]);
+	}
+	close(fds[1]);
+	from = fdopen(fds[0], "r");
+	while (zygote > 0 && from != NULL && fgets(line, sizeof(line), from)) {
+		size_t index;
+		int status;
+		char kind;
+
+		if (sscanf(line, "S %zu", &index) == 1 && index < count) {
+			jobs[index].pid = 1; /* running, for the status line */
+			clock_gettime(CLOCK_MONOTONIC, &jobs[index].started);
+			live_show(ls, jobs, count);
+		} else if (sscanf(line, "%c %zu %d", &kind, &index, &status) ==
+				   3 &&
+			   kind == 'E' && index < count) {
+			finish_worker(&jobs[index], status);
+			jobs[index].pid = 0;
+			live_clear(ls);
+			ls->done++;
+			print_progress(&jobs[index], a);
+		}
+	}
+	if (from != NULL) {
+		fclose(from);
+	} else {
+		close(fds[0]);
+	}
+	if (zygote > 0) {
+		waitpid(zygote, NULL, 0);
+	}
+	for (size_t i = 0; i < g->count; i++) {
+		jobs[g->members[i]].pid = 0;
+	}
+}
+
+/* --show-snapshots: which scenarios share what, and who runs from reset. */
+static void show_plan(const struct snapshot_plan *plan, const struct job *jobs,
+		      size_t count)
+{
+	bool *grouped = xcalloc(count != 0 ? count : 1, sizeof(*grouped));
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct snapshot_group *g = &plan->groups[i];
+
+		printf("snapshot %zu: %zu scenarios share set-up", i + 1,
+		       g->count);
+		if (g->prefix != 0) {
+			printf(" and %zu step%s", g->prefix,
+			       g->prefix == 1 ? "" : "s");
+		}
+		printf(":");
+		for (size_t k = 0; k < g->count; k++) {
+			printf(" %s", jobs[g->members[k]].sc->name);
+			grouped[g->members[k]] = true;
+		}
+		printf("\n");
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *why = snapshot_excluded(jobs[i].sc);
+
+		if (!grouped[i]) {
+			printf("from reset: %s (%s)\n", jobs[i].sc->name,
+			       why != NULL ? why
+					   : "no other scenario sets up alike");
+		}
+	}
+	fflush(stdout);
+	free(grouped);
+}
+
+static bool snapshots_apply(const struct run_args *a)
+{
+	return !a->no_snapshots && !a->no_fork && a->runner.gdb_port == 0 &&
+	       !a->runner.echo_console;
+}
+
+static void run_groups(struct job *jobs, size_t count,
+		       const struct run_args *a, const char *dir,
+		       struct live_status *ls)
+{
+	const struct scenario **scs = xcalloc(count, sizeof(*scs));
+	struct snapshot_plan plan;
+
+	for (size_t i = 0; i < count; i++) {
+		scs[i] = jobs[i].sc;
+	}
+	snapshot_plan(scs, count, &plan);
+	if (a->show_snapshots) {
+		show_plan(&plan, jobs, count);
+	}
+	for (size_t i = 0; i < plan.count; i++) {
+		run_group(jobs, count, &plan.groups[i], a, dir, ls);
+	}
+	snapshot_plan_free(&plan);
+	free(scs);
+}
+
 static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 {
 	struct live_status ls;
@@ -654,11 +874,21 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 		fprintf(stderr, "ffa-harness: mkdtemp: %s\n", strerror(errno));
 		exit(CLI_EXIT_INTERNAL);
 	}
+	if (snapshots_apply(a)) {
+		run_groups(jobs, count, a, dir, &ls);
+	}
 	while (next < count || running > 0) {
 		int status;
 		pid_t pid;
 
+		while (next < count && jobs[next].object != NULL) {
+			next++; /* done from a snapshot */
+		}
 		while (next < count && running < a->jobs) {
+			if (jobs[next].object != NULL) {
+				next++;
+				continue;
+			}
 			start_worker(&jobs[next], a, dir, next);
 			if (jobs[next].pid < 0) {
 				jobs[next].object = crash_object(jobs[next].sc,

@@ -1140,12 +1140,36 @@ static void place_findings(struct scenario_run *run)
 
 /* --- The run ---------------------------------------------------------------- */
 
-static void run_steps(struct scenario_run *run)
+/* After a final stop, the step that would have come next says why not. */
+static void mark_not_run(struct scenario_run *run)
+{
+	struct step_run *next;
+
+	if (run->ended_after == 0 || run->ended_after >= run->step_count) {
+		return;
+	}
+	next = &run->steps[run->ended_after];
+	next->verdict = VERDICT_ERROR;
+	free(next->message);
+	next->message = xstrdup("not run: the run had already ended");
+}
+
+/* The trace's mark of a step: its number, kind and line. */
+static void summarize_step_mark(struct trace_event *mark, size_t i,
+				const struct scenario_step *st)
+{
+	trace_event_set_summary(mark, "step %zu: %s (line %d)", i + 1,
+				scenario_step_kind_name(st->kind),
+				st->mark.line);
+}
+
+/* Runs steps first..end-1, unless an earlier step ended the run. */
+static void run_steps(struct scenario_run *run, size_t first, size_t end)
 {
 	struct session *s = run->session;
 	struct pl011 *uart = machine_uart(s->machine);
 
-	for (size_t i = 0; i < run->step_count; i++) {
+	for (size_t i = first; i < end && !run->ended; i++) {
 		struct step_run *sr = &run->steps[i];
 		struct stepper p = {
 			.run = run, .s = s, .sr = sr, .st = sr->step,
@@ -1158,9 +1182,7 @@ static void run_steps(struct scenario_run *run)
 		s->findings.current_step = (int)i;
 		machine_begin_step(s->machine);
 		mark = trace_append(&s->trace, TRACE_STEP);
-		trace_event_set_summary(mark, "step %zu: %s (line %d)", i + 1,
-					scenario_step_kind_name(sr->step->kind),
-					sr->step->mark.line);
+		summarize_step_mark(mark, i, sr->step);
 		sr->ran = true;
 		sr->trace_first = (uint32_t)s->trace.count;
 		sr->console_first = pl011_output_len(uart);
@@ -1179,23 +1201,20 @@ static void run_steps(struct scenario_run *run)
 		run->stop = p.stop != MACHINE_STOP_NONE ? p.stop : run->stop;
 		expect_step(sr->step, sr, s, run->stop, (int)i);
 		if (sr->verdict == VERDICT_ERROR) {
-			break; /* the machine cannot be trusted any more */
-		}
-		if (machine_stop_is_final(run->stop) && i + 1 < run->step_count) {
-			struct step_run *next = &run->steps[i + 1];
-
-			next->verdict = VERDICT_ERROR;
-			next->message = xstrdup("not run: the run had already "
-						"ended");
-			break;
+			run->ended = true; /* the machine cannot be trusted */
+		} else if (machine_stop_is_final(run->stop)) {
+			run->ended = true;
+			run->ended_after = i + 1;
+			mark_not_run(run);
 		}
 	}
 	s->trace.current_step = -1;
 	s->findings.current_step = -1;
 }
 
-struct scenario_run *runner_run(const struct scenario *sc,
-				const struct runner_options *o)
+/* Documented in harness/runner.h. */
+struct scenario_run *runner_start(const struct scenario *sc,
+				  const struct runner_options *o)
 {
 	struct scenario_run *run = xcalloc(1, sizeof(*run));
 
@@ -1279,26 +1298,100 @@ struct scenario_run *runner_run(const struct scenario *sc,
 		machine_break_on_finding(run->session->machine,
 					 o->gdb_break_on_finding);
 	}
-	run_steps(run);
-	if (run->gdb != NULL) {
-		gdb_session_close(run->gdb);
-	}
-	if (!session_save_store(run->session, &err)) {
-		set_message(&run->setup_error, "%s", err.message);
-	}
-	check_injects(run);
-	place_findings(run);
-	lead_with_first_finding(run);
-	step_verdicts(run);
-	finding_verdicts(run);
-	check_expected_findings(run);
 done:
+	free(store_file);
+	free(preload_file);
+	return run;
+}
+
+/* Documented in harness/runner.h. */
+bool runner_started(const struct scenario_run *run)
+{
+	return run->session != NULL && run->setup_error == NULL &&
+	       !run->input_error;
+}
+
+/* Documented in harness/runner.h. */
+void runner_steps(struct scenario_run *run, size_t first, size_t end)
+{
+	if (runner_started(run)) {
+		run_steps(run, first, end < run->step_count ? end
+							    : run->step_count);
+	}
+}
+
+/* Documented in harness/runner.h. */
+void runner_adopt(struct scenario_run *run, const struct scenario *sc,
+		  size_t prefix)
+{
+	const struct scenario *from = run->sc;
+	struct step_run *steps = xcalloc(sc->step_count != 0 ? sc->step_count
+							     : 1,
+					 sizeof(*steps));
+
+	for (size_t i = 0; i < sc->step_count; i++) {
+		steps[i].step = &sc->steps[i];
+	}
+	for (size_t i = 0; i < prefix && i < sc->step_count; i++) {
+		struct step_run *sr = &steps[i];
+
+		*sr = run->steps[i];
+		sr->step = &sc->steps[i];
+		/* Positions recorded while the prefix ran are the first
+		 * scenario's: translate them to this one's lines. */
+		for (size_t k = 0; k < sr->check_count; k++) {
+			sr->checks[k].mark = scenario_translate_mark(
+				&from->steps[i], sr->step, sr->checks[k].mark);
+		}
+		if (sr->ran && sr->trace_first > 0) {
+			summarize_step_mark(
+				&run->session->trace.events[sr->trace_first - 1],
+				i, sr->step);
+		}
+	}
+	for (size_t i = prefix; i < run->step_count; i++) {
+		free(run->steps[i].message); /* a not-run note, at most */
+	}
+	free(run->steps);
+	run->steps = steps;
+	run->step_count = sc->step_count;
+	run->sc = sc;
+	mark_not_run(run);
+}
+
+/* Documented in harness/runner.h. */
+void runner_finish(struct scenario_run *run)
+{
+	struct error err = {0};
+
+	if (runner_started(run)) {
+		if (run->gdb != NULL) {
+			gdb_session_close(run->gdb);
+		}
+		if (!session_save_store(run->session, &err)) {
+			set_message(&run->setup_error, "%s", err.message);
+		}
+		check_injects(run);
+		place_findings(run);
+		lead_with_first_finding(run);
+		step_verdicts(run);
+		finding_verdicts(run);
+		check_expected_findings(run);
+	}
 	if (run->setup_error != NULL) {
 		run->verdict = VERDICT_ERROR;
 		set_message(&run->message, "%s", run->setup_error);
 	}
-	free(store_file);
-	free(preload_file);
+}
+
+/* Documented in harness/runner.h. */
+struct scenario_run *runner_run(const struct scenario *sc,
+				const struct runner_options *o)
+{
+	struct scenario_run *run = runner_start(sc, o);
+
+	runner_steps(run, 0, run->step_count);
+	runner_finish(run);
 	return run;
 }
 

@@ -99,11 +99,28 @@ struct scenario_run {
 	struct exit_watch *exit_watch; /* the firmware's own ExitBootServices */
 	struct stepper *current;       /* the step running now, or NULL */
 	struct gdb_session *gdb;       /* run --gdb, or NULL */
+	bool ended;         /* a step ended the run: the rest do not run */
+	size_t ended_after; /* a final stop: steps from here did not run */
 };
 
 /* Runs sc; the caller frees with runner_run_free(). */
 struct scenario_run *runner_run(const struct scenario *sc,
 				const struct runner_options *o);
+
+/*
+ * runner_run() in parts, for snapshots (harness/snapshot.c): set up the
+ * machine and the secure world, run steps [first, end), let another
+ * scenario whose header and first `prefix` steps print alike take the run
+ * over (a forked copy, after those steps ran), and compute the verdicts.
+ */
+struct scenario_run *runner_start(const struct scenario *sc,
+				  const struct runner_options *o);
+/* False when set-up failed (the run then only needs runner_finish). */
+bool runner_started(const struct scenario_run *run);
+void runner_steps(struct scenario_run *run, size_t first, size_t end);
+void runner_adopt(struct scenario_run *run, const struct scenario *sc,
+		  size_t prefix);
+void runner_finish(struct scenario_run *run);
 void runner_run_free(struct scenario_run *run);
 /* Appends the run as one JSON SCENARIO object (docs/report-format.md). */
 void runner_run_to_json(const struct scenario_run *run, struct strbuf *out);

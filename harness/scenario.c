@@ -343,7 +343,12 @@ static void scenario_free_one(struct scenario *sc)
 		}
 		free(e->findings);
 	}
+	for (size_t i = 0; i < sc->step_count; i++) {
+		strbuf_free(&sc->steps[i].fingerprint);
+		free(sc->steps[i].node_marks);
+	}
 	free(sc->steps);
+	strbuf_free(&sc->header_print);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -396,6 +401,7 @@ static void load_document(struct loader *ld, const struct node *root,
 		set->count = 1;
 		set->items[0].file = xstrdup(ld->file);
 		schema_walk(ld, root, &scenario_header_schema, &set->items[0]);
+		scenario_fingerprint(&set->items[0], root);
 		return;
 	}
 	if (root->type != NODE_SEQUENCE) {
@@ -416,6 +422,7 @@ static void load_document(struct loader *ld, const struct node *root,
 		set->items[i].file = xstrdup(ld->file);
 		schema_walk(ld, root->kids[i], &scenario_header_schema,
 			     &set->items[i]);
+		scenario_fingerprint(&set->items[i], root->kids[i]);
 		schema_path_restore(ld, saved);
 	}
 	check_unique_names(ld, root, set);

@@ -290,6 +290,12 @@ struct scenario_step {
 	struct scenario_inject inject;
 	struct scenario_text print;
 	struct scenario_expect expect;
+	/* The step's YAML with positions left out, and the position of each
+	 * node in the same walk order (harness/scenario_fingerprint.c):
+	 * equal prints mean equal runs, marks translate between them. */
+	struct strbuf fingerprint;
+	struct source_mark *node_marks;
+	size_t node_mark_count;
 };
 
 struct scenario {
@@ -310,6 +316,12 @@ struct scenario {
 	size_t expect_finding_count;
 	struct scenario_step *steps;
 	size_t step_count;
+	/* `snapshot: false`: always run from reset (harness/snapshot.c). */
+	bool no_snapshot;
+	/* Every header key that changes how the run goes (all but name,
+	 * description, tags, expect_findings, snapshot and steps), with
+	 * positions left out: equal prints set up equal runs. */
+	struct strbuf header_print;
 };
 
 struct scenario_set {
@@ -337,6 +349,15 @@ bool scenario_load_string(const char *name, const char *text, size_t len,
 			  struct scenario_errors *errs);
 void scenario_set_free(struct scenario_set *set);
 void scenario_errors_free(struct scenario_errors *errs);
+
+/*
+ * A position inside step `from` (a check's line and column) as the same
+ * node's position in step `to`, whose print is equal; m itself when it is
+ * not a node of `from` (harness/scenario_fingerprint.c).
+ */
+struct source_mark scenario_translate_mark(const struct scenario_step *from,
+					   const struct scenario_step *to,
+					   struct source_mark m);
 
 const char *scenario_step_kind_name(enum scenario_step_kind kind);
 const char *scenario_inject_kind_name(enum scenario_inject_kind kind);

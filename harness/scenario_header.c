@@ -342,6 +342,7 @@ static const struct field scenario_fields[] = {
 	 .aux = offsetof(struct scenario, expect_finding_count),
 	 .what = "a sequence of finding codes", .item = "a finding code",
 	 .item_nonempty = "a finding code"},
+	{SC_ROW("snapshot", FIELD_FLAG, no_snapshot), .invert = true},
 	{SC_ROW("steps", FIELD_CUSTOM, steps), .required = true,
 	 .custom = scenario_steps_parse},
 };

@@ -256,6 +256,9 @@ extern const struct schema scenario_expect_schema;
 /* harness/scenario_inject.c: the arguments of an `inject` step. */
 extern const struct schema scenario_inject_schema;
 /* harness/scenario_steps.c: `steps:` of a scenario (a FIELD_CUSTOM). */
+/* Fills sc's header and step prints from its mapping node
+ * (harness/scenario_fingerprint.c). */
+void scenario_fingerprint(struct scenario *sc, const struct node *map);
 void scenario_steps_parse(struct loader *ld, const struct node *v,
 			  void *base, const struct field *f);
 

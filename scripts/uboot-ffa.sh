@@ -68,6 +68,14 @@ set -- $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff)
 "$bin" run --image "$src/u-boot.bin" --platform qemu-virt-ffa \
 	--report-dir "$work/report" scenarios/uboot-ffa "$@"
 
+# Snapshots (docs/cli.md) must not change a byte of the results: the same
+# suites with every scenario from reset.
+"$bin" run --quiet --no-snapshots --image "$src/u-boot.bin" \
+	--platform qemu-virt-ffa --json "$work/from-reset.json" \
+	scenarios/uboot-ffa "$@"
+cmp "$work/report/results.json" "$work/from-reset.json" ||
+	{ echo "uboot-ffa: results from snapshots differ from results from reset"; exit 1; }
+
 # The same image on the QEMU backend (docs/qemu-backend.md), if QEMU is here.
 UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware" \
 	sh tests/integration/test-qemu-uboot-ffa.sh || {

@@ -425,6 +425,48 @@ START_TEST(operation_with_cache_off_changes_nothing_but_zva)
 }
 END_TEST
 
+/*
+ * A flush is thousands of set/way instructions; the model makes one pass
+ * and skips the repeats (cache.c).  A repeat after anything else touched
+ * the model is not a repeat: the line dirtied between two DC CSW must be
+ * cleaned by the second, and a second CISW after a refill invalidates.
+ */
+START_TEST(setway_repeats_skip_only_while_nothing_changed)
+{
+	uint8_t buf[CACHE_LINE];
+
+	cache.enabled = true;
+	cpu_store(LINE1, CPU_DATA, 16);
+	cache_maintain(&cache, CACHE_OP_CSW, 0, PC);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_CLEAN);
+	ck_assert(poc_all(LINE1, 16, CPU_DATA));
+	for (int i = 0; i < 1000; i++) {
+		cache_maintain(&cache, CACHE_OP_CSW, 0, PC);
+	}
+	ck_assert_uint_eq(cache.ops[CACHE_OP_CSW], 1001);
+	cpu_store(LINE1, ORIGINAL, 16);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_DIRTY);
+	cache_maintain(&cache, CACHE_OP_CSW, 0, PC);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_CLEAN);
+	ck_assert(poc_all(LINE1, 16, ORIGINAL));
+
+	cache_maintain(&cache, CACHE_OP_CISW, 0, PC);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_INVALID);
+	cpu_load(LINE1, buf, 16);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_CLEAN);
+	cache_maintain(&cache, CACHE_OP_CISW, 0, PC);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_INVALID);
+
+	/* The data cache turned on between two passes: not a repeat. */
+	cache.enabled = false;
+	cache_maintain(&cache, CACHE_OP_CSW, 0, PC);
+	cache.enabled = true;
+	cache_maintain(&cache, CACHE_OP_CSW, 0, PC);
+	ck_assert_int_eq(state_of(LINE1, NULL), CACHE_INVALID);
+	ck_assert_uint_eq(findings.count, 0);
+}
+END_TEST
+
 START_TEST(cache_off_stores_reach_the_poc_and_secure_bytes_the_cpu)
 {
 	uint8_t buf[CACHE_LINE];
@@ -1184,6 +1226,7 @@ Suite *cache_suite(void)
 	tcase_add_test(tc, maintenance_past_the_end_counts_as_outside);
 	tcase_add_test(tc, zva_in_the_last_line_zeroes_that_line_only);
 	tcase_add_test(tc, zva_outside_every_range_is_left_to_the_cpu);
+	tcase_add_test(tc, setway_repeats_skip_only_while_nothing_changed);
 
 	tc = fixture_case(s, "names");
 	tcase_add_loop_test(tc, core_names_parse_back, 0, CACHE_CORE_COUNT);

@@ -941,7 +941,7 @@ static const struct bad_case bad_cases[] = {
 	{"unknown-key.yaml", 2, 1, "nmae",
 	 "unknown key 'nmae'; expected one of: name, description, tags, "
 	 "firmware, platform, max_instructions, timeout, spmc, checks, "
-	 "expect_findings, steps"},
+	 "expect_findings, snapshot, steps"},
 	{"missing-name.yaml", 1, 1, "name", "missing required key 'name'"},
 	{"missing-steps.yaml", 1, 1, "steps", "missing required key 'steps'"},
 	{"duplicate-key.yaml", 3, 1, "name",
@@ -1599,7 +1599,7 @@ static const struct hint_case hint_cases[] = {
 	/* Keys of each kind of mapping. */
 	{"nmae: t\n" "steps: [boot]\n",
 	 "1:1: error: nmae: unknown key 'nmae'; expected one of: name, ",
-	 "expect_findings, steps (did you mean 'name'?)"},
+	 "expect_findings, snapshot, steps (did you mean 'name'?)"},
 	{"name: t\nspmc: {shared_buffer: {adress: 0x1000}}\nsteps: [boot]\n",
 	 "2:24: error: spmc.shared_buffer.adress: unknown key 'adress'",
 	 "(did you mean 'address'?)"},

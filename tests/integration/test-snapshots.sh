@@ -1,0 +1,62 @@
+# Snapshots (issue 17): every suite gives byte-identical results run from
+# snapshots (the default), from snapshots with two workers, and with every
+# scenario from reset (--no-snapshots); --show-snapshots names the groups.
+. "$(dirname "$0")/lib.sh"
+suites="scenarios/refclient scenarios/checks scenarios/uboot"
+run_expect_rc 0 "$FFAH" run --quiet --firmware-dir "$FFAH_FW_DIR" \
+	--json "$WORK/snap.json" $suites
+run_expect_rc 0 "$FFAH" run --quiet -j 2 --firmware-dir "$FFAH_FW_DIR" \
+	--json "$WORK/snap-j2.json" $suites
+run_expect_rc 0 "$FFAH" run --quiet --no-snapshots \
+	--firmware-dir "$FFAH_FW_DIR" --json "$WORK/cold.json" $suites
+cmp "$WORK/snap.json" "$WORK/cold.json" ||
+	fail "results from snapshots differ from results from reset"
+cmp "$WORK/snap-j2.json" "$WORK/cold.json" ||
+	fail "results from snapshots with -j 2 differ from results from reset"
+
+# The plan: U-Boot scenarios that boot alike share the boot.
+"$FFAH" run --quiet --show-snapshots --firmware-dir "$FFAH_FW_DIR" \
+	scenarios/uboot >"$WORK/plan.txt" || fail "run --show-snapshots failed"
+grep -Eq '^snapshot [0-9]+: [0-9]+ scenarios share set-up and 1 step: .*uboot-version' \
+	"$WORK/plan.txt" || fail "no shared boot step in the plan: $(cat "$WORK/plan.txt")"
+
+# A failing scenario in a group: the same verdict, message and lines as
+# from reset, and its neighbours unaffected.
+cat >"$WORK/group.yaml" <<'YAML'
+- name: first-passes
+  steps:
+    - get_variable: {name: PlatformLang, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
+      expect: {status: EFI_NOT_FOUND}
+- name: second-fails
+  steps:
+    - get_variable: {name: PlatformLang, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
+      expect: {status: EFI_NOT_FOUND}
+    - get_variable: {name: Nothing, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
+      expect: {status: EFI_SUCCESS}
+- name: opted-out
+  snapshot: false
+  steps:
+    - get_variable: {name: PlatformLang, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
+      expect: {status: EFI_NOT_FOUND}
+YAML
+set +e
+"$FFAH" run --quiet --show-snapshots --firmware-dir "$FFAH_FW_DIR" \
+	--json "$WORK/g-snap.json" "$WORK/group.yaml" >"$WORK/g-plan.txt"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "a failing scenario must give exit status 1, got $rc"
+grep -q '^snapshot 1: 2 scenarios share set-up and 1 step: first-passes second-fails$' \
+	"$WORK/g-plan.txt" || fail "unexpected plan: $(cat "$WORK/g-plan.txt")"
+grep -q '^from reset: opted-out (the scenario says snapshot: false)$' \
+	"$WORK/g-plan.txt" || fail "the opt-out is not reported: $(cat "$WORK/g-plan.txt")"
+run_expect_rc 1 "$FFAH" run --quiet --no-snapshots --firmware-dir "$FFAH_FW_DIR" \
+	--json "$WORK/g-cold.json" "$WORK/group.yaml"
+cmp "$WORK/g-snap.json" "$WORK/g-cold.json" ||
+	fail "a failing group's results differ from results from reset"
+[ "$(jq -r '.scenarios[1].verdict' "$WORK/g-snap.json")" = fail ] ||
+	fail "second-fails did not fail"
+[ "$(jq -r '.scenarios[1].steps[1].checks[0].line' "$WORK/g-snap.json")" = 10 ] ||
+	fail "the failing check does not point at line 10 of its own scenario"
+[ "$(jq -r '.scenarios[0].verdict' "$WORK/g-snap.json")" = pass ] ||
+	fail "first-passes did not pass"
+echo "snapshots: byte-identical to runs from reset on $suites and a failing group"
