@@ -491,14 +491,17 @@ static void check_findings(const struct scenario_expect *e,
 	}
 }
 
-/* The lifecycle phase, and the evidence that last changed it. */
+/* The lifecycle phase, and the evidence that last changed it, at the end
+ * of the step (as the runner kept them), else now. */
 static void check_phase(const struct scenario_expect *e, struct step_run *sr,
 			const struct lifecycle *lc)
 {
-	const char *phase = lifecycle_phase_name(lc->phase);
-	const char *why = lc->phase == LIFECYCLE_BOOT
+	enum lifecycle_phase at = sr->ended ? sr->end_phase : lc->phase;
+	const char *phase = lifecycle_phase_name(at);
+	const char *why = at == LIFECYCLE_BOOT
 				  ? "none"
-				  : lifecycle_evidence_name(lc->why);
+				  : lifecycle_evidence_name(sr->ended ? sr->end_why
+								      : lc->why);
 
 	if (e->phase.value != NULL) {
 		expect_add_check(sr, "phase", e->phase.mark,

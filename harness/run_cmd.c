@@ -687,6 +687,7 @@ _Noreturn static void zygote_main(struct job *jobs,
 	if (!runner_started(run)) {
 		_exit(0);
 	}
+	runner_defer_expectations(run, g->prefix);
 	runner_steps(run, 0, g->prefix);
 	while (next < g->count || running > 0) {
 		int status;

@@ -19,6 +19,7 @@
 #include "emulator/loader.h"
 #include "emulator/machine.h"
 #include "harness/scenario.h"
+#include "models/lifecycle.h"
 
 /* One expectation as checked: what, expected, seen. */
 struct check {
@@ -53,6 +54,12 @@ struct step_run {
 	size_t payload_len;
 	struct check *checks;
 	size_t check_count;
+	/* The state expectations are checked against, kept at the step's
+	 * end so that they can be checked later (snapshots). */
+	bool ended;
+	enum machine_stop end_stop;
+	enum lifecycle_phase end_phase;
+	enum lifecycle_evidence end_why;
 };
 
 struct runner_options {
@@ -99,6 +106,7 @@ struct scenario_run {
 	struct exit_watch *exit_watch; /* the firmware's own ExitBootServices */
 	struct stepper *current;       /* the step running now, or NULL */
 	struct gdb_session *gdb;       /* run --gdb, or NULL */
+	size_t expect_later; /* steps below this are checked by runner_adopt */
 	bool ended;         /* a step ended the run: the rest do not run */
 	size_t ended_after; /* a final stop: steps from here did not run */
 };
@@ -118,6 +126,9 @@ struct scenario_run *runner_start(const struct scenario *sc,
 /* False when set-up failed (the run then only needs runner_finish). */
 bool runner_started(const struct scenario_run *run);
 void runner_steps(struct scenario_run *run, size_t first, size_t end);
+/* Steps below n run without checking their expectations: the scenario
+ * that adopts the run checks its own (runner_adopt). */
+void runner_defer_expectations(struct scenario_run *run, size_t n);
 void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 		  size_t prefix);
 void runner_finish(struct scenario_run *run);

@@ -5,9 +5,11 @@
  * alike, run identically up to the end of step K: the runner may run that
  * prefix once and fork each scenario from it.  A print is the YAML node
  * tree written out without positions (scalar text and style, sequence and
- * mapping structure); a step also keeps the position of every node in the
- * same walk order, so that a position recorded while the prefix ran (a
- * check's line and column) can be translated to the other scenario's.
+ * mapping structure); a step's print leaves its expectations out but for
+ * expect.stop (they are checked after the step, each scenario its own),
+ * and keeps the position of every node printed in the same walk order, so
+ * that a position recorded while the prefix ran (a check made by the step
+ * itself, such as boot.prompt) can be translated to the other scenario's.
  *
  * Positions that coincide (a block mapping in a sequence starts where its
  * first key does) are part of the print, so that translation by walk index
@@ -79,6 +81,39 @@ static bool is_metadata(const struct node *key)
 	return false;
 }
 
+/*
+ * A step as it runs: everything but its expectations, which are checked
+ * after it (and, from a snapshot, by each scenario for itself), except
+ * expect.stop, which decides whether the run may go on after a stop.
+ */
+static void walk_step(struct walk *w, const struct node *step)
+{
+	if (step->type != NODE_MAPPING) {
+		walk_node(w, step, 0);
+		return;
+	}
+	strbuf_putc(w->print, '{');
+	for (size_t i = 0; i + 1 < step->count; i += 2) {
+		const struct node *key = step->kids[i];
+		const struct node *value = step->kids[i + 1];
+
+		if (key->type != NODE_SCALAR || strcmp(key->text, "expect") != 0 ||
+		    value->type != NODE_MAPPING) {
+			walk_node(w, key, 1);
+			walk_node(w, value, 1);
+			continue;
+		}
+		for (size_t k = 0; k + 1 < value->count; k += 2) {
+			if (value->kids[k]->type == NODE_SCALAR &&
+			    strcmp(value->kids[k]->text, "stop") == 0) {
+				strbuf_puts(w->print, "stop:");
+				walk_node(w, value->kids[k + 1], 2);
+			}
+		}
+	}
+	strbuf_putc(w->print, '}');
+}
+
 /* Documented in harness/scenario_schema.h. */
 void scenario_fingerprint(struct scenario *sc, const struct node *map)
 {
@@ -100,7 +135,7 @@ void scenario_fingerprint(struct scenario *sc, const struct node *map)
 		struct scenario_step *st = &sc->steps[i];
 		struct walk w = {.print = &st->fingerprint, .keep_marks = true};
 
-		walk_node(&w, steps->kids[i], 0);
+		walk_step(&w, steps->kids[i]);
 		st->node_marks = w.marks;
 		st->node_mark_count = w.count;
 	}

@@ -17,6 +17,8 @@
 #   BENCH_UBOOT         U-Boot image (default Debian's qemu_arm64 u-boot.bin)
 #   BENCH_QEMU          QEMU binary (default qemu-system-aarch64)
 #   BENCH_QEMU_TIMEOUT  seconds QEMU has to print the hello text (default 60)
+#   BENCH_UBOOT_FFA     the FF-A U-Boot (default: the one make uboot-ffa built;
+#                       its suite is left out, and said so, when it is absent)
 #   CC                  host compiler for the tools in scripts/bench/ (cc)
 set -eu
 
@@ -34,6 +36,7 @@ QEMU_TIMEOUT=${BENCH_QEMU_TIMEOUT:-60}
 HOSTCC=${CC:-cc}
 SUITE=scenarios/refclient
 HELLO="Hello, world!"
+UBOOT_FFA=${BENCH_UBOOT_FFA:-build/uboot-ffa/u-boot-2025.01/u-boot.bin}
 
 die() {
 	echo "bench: $*" >&2
@@ -96,7 +99,43 @@ done
 
 IMAGES="empty loop smc mm-base mm mm-nomaint-base mm-nomaint compute
 compute-shared"
-CONFIGS="uboot uboot-process uboot-process-off qemu suite-j1 suite-j2"
+CONFIGS="uboot uboot-process uboot-process-off qemu qemu-interrupted suite-j1
+suite-j2 suite-j1-from-reset uboot-suite-from-reset uboot-suite qemu-uboot-suite"
+
+# The U-Boot suites (issue 17): scenarios/uboot on Debian's U-Boot, and the
+# FF-A U-Boot's suites as scripts/uboot-ffa.sh runs them.
+UBOOT_SUITE=$(ls scenarios/uboot/*.yaml)
+FFA_SUITE="scenarios/uboot-ffa $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff | tr '\n' ' ')"
+if [ -f "$UBOOT_FFA" ]; then
+	cp "$UBOOT_FFA" "$tmp/uboot-ffa.bin"
+	CONFIGS="$CONFIGS ffa-suite-from-reset ffa-suite"
+else
+	echo "bench: no FF-A U-Boot at $UBOOT_FFA (make uboot-ffa): its suite is left out"
+fi
+
+# Plain QEMU running scenarios/uboot one boot per scenario: each
+# scenario's commands are read back from ffa-harness's console transcript
+# (what U-Boot echoed after its prompt) and typed by qemu-hello, the
+# countdown interrupted.  Scenarios that run an EFI binary ffa-harness put
+# in memory (bootefi 0xADDR) find nothing there under QEMU, which then does
+# less than ffa-harness: the ratio is a lower bound.
+# shellcheck disable=SC2086
+"$BIN" run --quiet --firmware-dir "$FW" --json "$tmp/uboot-suite.json" \
+	$UBOOT_SUITE >/dev/null || die "scenarios/uboot does not pass on $BIN"
+mkdir "$tmp/commands"
+jq -r '.scenarios[].name' "$tmp/uboot-suite.json" >"$tmp/uboot-suite.names"
+while read -r name; do
+	jq -r --arg n "$name" '.scenarios[] | select(.name == $n) | .console' \
+		"$tmp/uboot-suite.json" | tr -d '\r' |
+		sed -n 's/.*=> \(..*\)$/\1/p' >"$tmp/commands/$name.txt"
+done <"$tmp/uboot-suite.names"
+{
+	echo 'set -e'
+	echo "for c in '$tmp'/commands/*.txt; do"
+	echo "	'$tmp/qemu-hello' -i -c \"\$c\" '$QEMU_TIMEOUT' '$tmp/qemu-suite.console' -- \\"
+	echo "		'$QEMU' -M virt -cpu cortex-a57 -m 1G -bios '$UBOOT' -nographic -nic none >/dev/null"
+	echo 'done'
+} >"$tmp/qemu-suite.sh"
 # Model by model, so that each image runs right after its baseline.
 for model in cortex-a57 off; do
 	for m in $IMAGES; do
@@ -130,6 +169,37 @@ command_of() {
 		set -- "$tmp/qemu-hello" "$QEMU_TIMEOUT" "$tmp/qemu.console" -- \
 			"$QEMU" -M virt -cpu cortex-a57 -m 1G -bios "$UBOOT" \
 			-nographic -nic none
+		;;
+	qemu-interrupted)
+		# Equal work: a key stops the countdown as it starts.
+		set -- "$tmp/qemu-hello" -i "$QEMU_TIMEOUT" "$tmp/qemu-i.console" -- \
+			"$QEMU" -M virt -cpu cortex-a57 -m 1G -bios "$UBOOT" \
+			-nographic -nic none
+		;;
+	suite-j1-from-reset)
+		ok="0 1"
+		set -- "$BIN" run --quiet --no-snapshots --firmware-dir "$FW" "$SUITE"
+		;;
+	uboot-suite-from-reset)
+		# shellcheck disable=SC2086
+		set -- "$BIN" run --quiet --no-snapshots --firmware-dir "$FW" $UBOOT_SUITE
+		;;
+	uboot-suite)
+		# shellcheck disable=SC2086
+		set -- "$BIN" run --quiet --firmware-dir "$FW" $UBOOT_SUITE
+		;;
+	qemu-uboot-suite)
+		set -- sh "$tmp/qemu-suite.sh"
+		;;
+	ffa-suite-from-reset)
+		# shellcheck disable=SC2086
+		set -- "$BIN" run --quiet --no-snapshots --image "$tmp/uboot-ffa.bin" \
+			--platform qemu-virt-ffa --firmware-dir "$FW" $FFA_SUITE
+		;;
+	ffa-suite)
+		# shellcheck disable=SC2086
+		set -- "$BIN" run --quiet --image "$tmp/uboot-ffa.bin" \
+			--platform qemu-virt-ffa --firmware-dir "$FW" $FFA_SUITE
 		;;
 	suite-j1)
 		ok="0 1" # a failing scenario still ran
@@ -199,7 +269,7 @@ run_once() {
 	[ -z "$sample" ] || return 0 # memory runs do not count for time
 	sed 's/.*wall=\([0-9.]*\).*/\1/' "$tmp/$name.rs" >>"$tmp/$name.times"
 	case $name in
-	uboot | qemu)
+	uboot | qemu | qemu-interrupted)
 		cat "$tmp/$name.out" >>"$tmp/$name.lines"
 		;;
 	esac
@@ -287,6 +357,31 @@ qemu_prompt=$(driver_field qemu prompt >"$tmp/x" && median_of "$tmp/x")
 ours_prompt=$(driver_field uboot prompt >"$tmp/x" && median_of "$tmp/x")
 ratio=$(calc "$qemu / $ours")
 ratio_nocount=$(calc "$qemu_nocount / $ours")
+# Equal work: QEMU's countdown interrupted by a key; ffa-harness's takes
+# virtual time only (its host time is shown).
+qemu_equal=$(driver_field qemu-interrupted hello >"$tmp/x" && median_of "$tmp/x")
+driver_field uboot countdown_start >"$tmp/c0"
+driver_field uboot countdown_end >"$tmp/c1"
+paste -d' ' "$tmp/c0" "$tmp/c1" | awk '{printf "%.6f\n", $2 - $1}' >"$tmp/x"
+ours_countdown=$(median_of "$tmp/x")
+ratio_equal=$(calc "$qemu_equal / $ours")
+
+j1_reset=$(median suite-j1-from-reset)
+uboot_cold=$(median uboot-suite-from-reset)
+uboot_snap=$(median uboot-suite)
+qemu_uboot_suite=$(median qemu-uboot-suite)
+uboot_count=$(wc -l <"$tmp/uboot-suite.names")
+uboot_ratio_qemu=$(calc "$qemu_uboot_suite / $uboot_snap")
+uboot_ratio_cold=$(calc "$uboot_cold / $uboot_snap")
+if [ -f "$tmp/uboot-ffa.bin" ]; then
+	ffa_cold=$(median ffa-suite-from-reset)
+	ffa_snap=$(median ffa-suite)
+	ffa_ratio_cold=$(calc "$ffa_cold / $ffa_snap")
+	ffa_json="{\"scenarios\": \"scenarios/uboot-ffa and scenarios/uboot but boot-version-poweroff\", \"from_reset_s\": $ffa_cold, \"snapshots_s\": $ffa_snap, \"ratio_vs_from_reset\": $ffa_ratio_cold, \"qemu_s\": null, \"ratio_vs_qemu\": null, \"qemu_note\": \"plain QEMU cannot run the FF-A U-Boot: its SMCs are undefined without a secure world\"}"
+else
+	ffa_cold=null ffa_snap=null
+	ffa_json=null
+fi
 
 scenarios=$(sed -n 's/^\([0-9]*\) scenarios*:.*/\1/p' "$tmp/suite-j1.out" |
 	head -n 1)
@@ -384,11 +479,19 @@ mkdir -p "$(dirname "$OUT")"
 		"$ours" "$ours_prompt" "$ours_process" "$ours_process_off"
 	printf '    "qemu_s": %s,\n    "qemu_prompt_s": %s,\n    "qemu_autoboot_countdown_s": %s,\n    "qemu_without_countdown_s": %s,\n' \
 		"$qemu" "$qemu_prompt" "$countdown" "$qemu_nocount"
-	printf '    "ratio": %s,\n    "ratio_without_countdown": %s\n  },\n' \
+	printf '    "ratio": %s,\n    "ratio_without_countdown": %s,\n' \
 		"$ratio" "$ratio_nocount"
-	printf '  "suite": {"path": "%s", "scenarios": %s, "summary": %s, "j1_s": %s, "j1_scenarios_per_s": %s, "j2_s": %s, "j2_scenarios_per_s": %s},\n' \
+	printf '    "qemu_countdown_interrupted_s": %s,\n    "ffa_harness_countdown_s": %s,\n    "ratio_equal_work": %s\n  },\n' \
+		"$qemu_equal" "$ours_countdown" "$ratio_equal"
+	printf '  "uboot_suite": {\n'
+	printf '    "uboot": {"scenarios": %s, "from_reset_s": %s, "snapshots_s": %s, "ratio_vs_from_reset": %s, "qemu_s": %s, "ratio_vs_qemu": %s, "qemu_note": "one QEMU boot per scenario, countdown interrupted, the commands of the scenario typed"},\n' \
+		"$uboot_count" "$uboot_cold" "$uboot_snap" "$uboot_ratio_cold" \
+		"$qemu_uboot_suite" "$uboot_ratio_qemu"
+	printf '    "uboot_ffa": %s\n  },\n' "$ffa_json"
+	printf '  "suite": {"path": "%s", "scenarios": %s, "summary": %s, "j1_s": %s, "j1_scenarios_per_s": %s, "scenarios_per_s_per_core": %s, "j1_from_reset_s": %s, "j1_from_reset_scenarios_per_s": %s, "j2_s": %s, "j2_scenarios_per_s": %s},\n' \
 		"$SUITE" "$scenarios" "$(json_string "$suite_summary")" "$j1" \
-		"$j1_rate" "$j2" "$j2_rate"
+		"$j1_rate" "$j1_rate" "$j1_reset" "$(calc "$scenarios / $j1_reset")" \
+		"$j2" "$j2_rate"
 	printf '  "smc_round_trip_us": {"iterations": %s, "cortex-a57": %s, "off": %s},\n' \
 		"$smc_n" "$smc_cortex_a57" "$smc_off"
 	printf '  "mm_doorbell_us": {"iterations": %s,\n' "$mm_n"
@@ -434,9 +537,15 @@ U-Boot to "bootefi hello" (autoboot runs on both)
   QEMU TCG                        $(printf '%8.3f' "$qemu") s   (prompt at $(printf '%.3f' "$qemu_prompt") s)
     of which autoboot countdown   $(printf '%8.3f' "$countdown") s   (real time in QEMU, virtual in ffa-harness)
   ratio QEMU / ffa-harness        $(printf '%8.2f' "$ratio")     ($(printf '%.2f' "$ratio_nocount") without the countdown)
+  equal work: QEMU with the countdown interrupted   $(printf '%.3f' "$qemu_equal") s, ratio $(printf '%.2f' "$ratio_equal")
+
+U-Boot suites (snapshots / from reset / plain QEMU, one boot per scenario)
+  scenarios/uboot ($uboot_count)           $(printf '%.3f' "$uboot_snap") / $(printf '%.3f' "$uboot_cold") / $(printf '%.3f' "$qemu_uboot_suite") s   ($(printf '%.1f' "$uboot_ratio_qemu")x QEMU, $(printf '%.1f' "$uboot_ratio_cold")x from reset)
+  FF-A U-Boot suites              $ffa_snap / $ffa_cold s   (plain QEMU cannot run it)
 
 Scenario suite ($SUITE, $scenarios scenarios)
   -j1                             $(printf '%8.3f' "$j1") s   $(printf '%6.1f' "$j1_rate") scenarios/s
+  -j1 from reset (--no-snapshots) $(printf '%8.3f' "$j1_reset") s
   -j2                             $(printf '%8.3f' "$j2") s   $(printf '%6.1f' "$j2_rate") scenarios/s
 
 Secure-world calls (per call, baseline loop subtracted)   cache model: cortex-a57 / off

@@ -44,8 +44,9 @@ static struct snapshot_plan plan_all(void)
 	return plan;
 }
 
-/* Four U-Boot scenarios: three boot alike, one of them also shares the
- * second step; the fourth boots with an expectation of its own. */
+/* Five U-Boot scenarios: four boot alike (expectations are not part of
+ * a step's print), two also share the second step; the fifth's boot step
+ * expects a stop, which changes how the run goes on. */
 static const char uboot_suite[] =
 	"- name: a\n"
 	"  firmware: uboot-debian\n"
@@ -70,7 +71,12 @@ static const char uboot_suite[] =
 	"  firmware: uboot-debian\n"
 	"  steps:\n"
 	"    - boot: {until: prompt}\n"
-	"      expect: {console: \"U-Boot\"}\n";
+	"      expect: {console: \"U-Boot\"}\n"
+	"- name: e\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: prompt}\n"
+	"      expect: {stop: power-off}\n";
 
 START_TEST(same_first_steps_group_with_the_steps_all_share)
 {
@@ -79,17 +85,22 @@ START_TEST(same_first_steps_group_with_the_steps_all_share)
 	load("dir/u.yaml", uboot_suite);
 	plan = plan_all();
 	ck_assert_uint_eq(plan.count, 1);
-	ck_assert_uint_eq(plan.groups[0].count, 3);
+	ck_assert_uint_eq(plan.groups[0].count, 4);
 	ck_assert_uint_eq(plan.groups[0].members[0], 0);
 	ck_assert_uint_eq(plan.groups[0].members[1], 1);
 	ck_assert_uint_eq(plan.groups[0].members[2], 2);
-	/* b's second step has an expectation a's has not: one step. */
+	ck_assert_uint_eq(plan.groups[0].members[3], 3);
+	/* c's second step differs: one step for the group. */
 	ck_assert_uint_eq(plan.groups[0].prefix, 1);
+	/* b's second step has an expectation a's has not: still alike. */
 	ck_assert_uint_eq(snapshot_shared_steps(&set.items[0], &set.items[1]),
-			  1);
+			  2);
 	ck_assert_uint_eq(snapshot_shared_steps(&set.items[0], &set.items[0]),
 			  2);
 	ck_assert_uint_eq(snapshot_shared_steps(&set.items[0], &set.items[3]),
+			  1);
+	/* expect.stop decides whether the run goes on: not alike. */
+	ck_assert_uint_eq(snapshot_shared_steps(&set.items[0], &set.items[4]),
 			  0);
 	snapshot_plan_free(&plan);
 }
@@ -114,13 +125,13 @@ START_TEST(header_differences_and_directories_keep_scenarios_apart)
 	load("dir/p.yaml", other_platform);
 	load("dir/q.yaml", quoted);
 	load("elsewhere/u.yaml", uboot_suite);
-	ck_assert_uint_eq(set.count, 10);
+	ck_assert_uint_eq(set.count, 12);
 	plan = plan_all();
-	/* dir/u.yaml's three, and elsewhere/u.yaml's three. */
+	/* dir/u.yaml's four, and elsewhere/u.yaml's four. */
 	ck_assert_uint_eq(plan.count, 2);
-	ck_assert_uint_eq(plan.groups[0].count, 3);
-	ck_assert_uint_eq(plan.groups[1].count, 3);
-	ck_assert_uint_eq(plan.groups[1].members[0], 6);
+	ck_assert_uint_eq(plan.groups[0].count, 4);
+	ck_assert_uint_eq(plan.groups[1].count, 4);
+	ck_assert_uint_eq(plan.groups[1].members[0], 7);
 	snapshot_plan_free(&plan);
 }
 END_TEST

@@ -30,7 +30,7 @@ cat >"$WORK/group.yaml" <<'YAML'
 - name: second-fails
   steps:
     - get_variable: {name: PlatformLang, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
-      expect: {status: EFI_NOT_FOUND}
+      expect: {status: EFI_SUCCESS}
     - get_variable: {name: Nothing, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
       expect: {status: EFI_SUCCESS}
 - name: opted-out
@@ -55,6 +55,12 @@ cmp "$WORK/g-snap.json" "$WORK/g-cold.json" ||
 	fail "a failing group's results differ from results from reset"
 [ "$(jq -r '.scenarios[1].verdict' "$WORK/g-snap.json")" = fail ] ||
 	fail "second-fails did not fail"
+# The shared step's expectations are each scenario's own: checked after
+# the fork, at the scenario's own lines.
+[ "$(jq -r '.scenarios[1].steps[0].verdict' "$WORK/g-snap.json")" = fail ] ||
+	fail "second-fails' first step (shared, its own expectation) did not fail"
+[ "$(jq -r '.scenarios[1].steps[0].checks[0].line' "$WORK/g-snap.json")" = 8 ] ||
+	fail "the shared step's failing check does not point at line 8 of its own scenario"
 [ "$(jq -r '.scenarios[1].steps[1].checks[0].line' "$WORK/g-snap.json")" = 10 ] ||
 	fail "the failing check does not point at line 10 of its own scenario"
 [ "$(jq -r '.scenarios[0].verdict' "$WORK/g-snap.json")" = pass ] ||
