@@ -12,6 +12,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -729,15 +730,40 @@ _Noreturn static void zygote_main(struct job *jobs,
 	_exit(0);
 }
 
+/* One line from the zygote: a member's worker started or ended. */
+static void zygote_says(struct job *jobs, size_t count, const char *line,
+			const struct run_args *a, struct live_status *ls)
+{
+	size_t index;
+	int status;
+	char kind;
+
+	if (sscanf(line, "%c %zu %d", &kind, &index, &status) < 2 ||
+	    index >= count) {
+		return;
+	}
+	if (kind == 'S') {
+		jobs[index].pid = 1; /* running, for the status line */
+		clock_gettime(CLOCK_MONOTONIC, &jobs[index].started);
+	} else if (kind == 'E' &&
+		   sscanf(line, "%c %zu %d", &kind, &index, &status) == 3) {
+		finish_worker(&jobs[index], status);
+		jobs[index].pid = 0;
+		live_clear(ls);
+		ls->done++;
+		print_progress(&jobs[index], a);
+	}
+}
+
 /* Runs a group through a zygote; members left without a result stay. */
 static void run_group(struct job *jobs, size_t count,
 		      const struct snapshot_group *g, const struct run_args *a,
 		      const char *dir, struct live_status *ls)
 {
+	char buf[4096];
+	size_t have = 0;
 	int fds[2];
 	pid_t zygote;
-	FILE *from;
-	char line[64];
 
 	for (size_t i = 0; i < g->count; i++) {
 		set_result_path(&jobs[g->members[i]], dir, g->members[i]);
@@ -753,31 +779,33 @@ static void run_group(struct job *jobs, size_t count,
 		zygote_main(jobs, g, a, fds[1]);
 	}
 	close(fds[1]);
-	from = fdopen(fds[0], "r");
-	while (zygote > 0 && from != NULL && fgets(line, sizeof(line), from)) {
-		size_t index;
-		int status;
-		char kind;
+	while (zygote > 0) {
+		/* A quarter of a second at most, for the status line. */
+		struct pollfd p = {.fd = fds[0], .events = POLLIN};
+		char *nl;
+		ssize_t n;
 
-		if (sscanf(line, "S %zu", &index) == 1 && index < count) {
-			jobs[index].pid = 1; /* running, for the status line */
-			clock_gettime(CLOCK_MONOTONIC, &jobs[index].started);
-			live_show(ls, jobs, count);
-		} else if (sscanf(line, "%c %zu %d", &kind, &index, &status) ==
-				   3 &&
-			   kind == 'E' && index < count) {
-			finish_worker(&jobs[index], status);
-			jobs[index].pid = 0;
-			live_clear(ls);
-			ls->done++;
-			print_progress(&jobs[index], a);
+		live_show(ls, jobs, count);
+		if (poll(&p, 1, 250) <= 0) {
+			continue;
+		}
+		n = read(fds[0], buf + have, sizeof(buf) - 1 - have);
+		if (n <= 0) {
+			break; /* the zygote is done */
+		}
+		have += (size_t)n;
+		buf[have] = '\0';
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			zygote_says(jobs, count, buf, a, ls);
+			have -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, have + 1);
+		}
+		if (have == sizeof(buf) - 1) {
+			have = 0; /* not a line of ours */
 		}
 	}
-	if (from != NULL) {
-		fclose(from);
-	} else {
-		close(fds[0]);
-	}
+	close(fds[0]);
 	if (zygote > 0) {
 		waitpid(zygote, NULL, 0);
 	}

@@ -1238,7 +1238,6 @@ struct scenario_run *runner_start(const struct scenario *sc,
 	struct firmware_choice fw;
 	struct session_config cfg;
 	struct error err = {0};
-	char *store_file = NULL, *preload_file = NULL;
 
 	run->sc = sc;
 	run->stop = MACHINE_STOP_NONE;
@@ -1259,12 +1258,14 @@ struct scenario_run *runner_start(const struct scenario *sc,
 		goto done;
 	}
 	if (sc->spmc.store_file.value != NULL) {
-		store_file = scenario_relative(sc, sc->spmc.store_file.value);
-		cfg.store_file = store_file;
+		/* The session keeps the name until the store is saved. */
+		run->store_file = scenario_relative(sc, sc->spmc.store_file.value);
+		cfg.store_file = run->store_file;
 	}
 	if (sc->spmc.store_preload.value != NULL) {
-		preload_file = scenario_relative(sc, sc->spmc.store_preload.value);
-		cfg.preload_file = preload_file;
+		run->preload_file =
+			scenario_relative(sc, sc->spmc.store_preload.value);
+		cfg.preload_file = run->preload_file;
 	}
 	run->session = xcalloc(1, sizeof(*run->session));
 	if (!session_init(run->session, &cfg, &err)) {
@@ -1314,8 +1315,6 @@ struct scenario_run *runner_start(const struct scenario *sc,
 					 o->gdb_break_on_finding);
 	}
 done:
-	free(store_file);
-	free(preload_file);
 	return run;
 }
 
@@ -1426,6 +1425,8 @@ void runner_run_free(struct scenario_run *run)
 		return;
 	}
 	free(run->gdb);
+	free(run->store_file);
+	free(run->preload_file);
 	for (size_t i = 0; i < run->step_count; i++) {
 		struct step_run *sr = &run->steps[i];
 

@@ -106,6 +106,8 @@ struct scenario_run {
 	struct exit_watch *exit_watch; /* the firmware's own ExitBootServices */
 	struct stepper *current;       /* the step running now, or NULL */
 	struct gdb_session *gdb;       /* run --gdb, or NULL */
+	char *store_file;    /* spmc.store.file, resolved; NULL if none */
+	char *preload_file;  /* spmc.store.preload, resolved */
 	size_t expect_later; /* steps below this are checked by runner_adopt */
 	bool ended;         /* a step ended the run: the rest do not run */
 	size_t ended_after; /* a final stop: steps from here did not run */
