@@ -4,7 +4,8 @@
 # no FF-A driver), then runs scenarios/uboot-ffa and scenarios/uboot
 # against it.  From the same download it builds a second U-Boot over
 # OP-TEE only (OPTEE + EFI_MM_COMM_TEE, no ARM_FFA_TRANSPORT), in its own
-# output directory, and runs scenarios/uboot-optee against it.  Part of
+# output directory, and runs scenarios/uboot-optee and scenarios/uboot
+# against it on qemu-virt-optee, and its store test.  Part of
 # `make check` (the download and both builds are kept in WORKDIR);
 # docs/uboot.md has what they showed.
 #
@@ -109,3 +110,12 @@ UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware"
 	rc=$?
 	[ "$rc" -eq 77 ] || exit "$rc"
 }
+
+# The OP-TEE build: scenarios/uboot-optee and the same U-Boot scenarios on
+# the platform with /firmware/optee, then its variables in a store file
+# across boots, shared with the FF-A build.
+"$bin" run --image "$optee_out/u-boot.bin" --platform qemu-virt-optee \
+	--report-dir "$work/report-optee" scenarios/uboot-optee "$@"
+UBOOT_OPTEE="$optee_out/u-boot.bin" UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" \
+	FFAH_FW_DIR="$(dirname "$bin")/firmware" \
+	sh tests/integration/test-uboot-optee-store.sh
