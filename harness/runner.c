@@ -1218,6 +1218,26 @@ static void run_steps(struct scenario_run *run)
 	s->findings.current_step = -1;
 }
 
+/*
+ * The run ended with the firmware at rest: powered off, reset, or waiting
+ * for input or for the agent's next step.  Not after a fault, a hang, a
+ * budget or a breakpoint, nor right when an awaited text appeared: the
+ * firmware may be in the middle of a call then.
+ */
+static bool ended_at_rest(enum machine_stop stop)
+{
+	switch (stop) {
+	case MACHINE_STOP_NONE:
+	case MACHINE_STOP_POWER_OFF:
+	case MACHINE_STOP_RESET:
+	case MACHINE_STOP_AGENT_WAIT:
+	case MACHINE_STOP_CONSOLE_IDLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 struct scenario_run *runner_run(const struct scenario *sc,
 				const struct runner_options *o)
 {
@@ -1307,9 +1327,7 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	if (run->gdb != NULL) {
 		gdb_session_close(run->gdb);
 	}
-	if (!machine_stop_is_final(run->stop) ||
-	    run->stop == MACHINE_STOP_POWER_OFF ||
-	    run->stop == MACHINE_STOP_RESET) {
+	if (ended_at_rest(run->stop)) {
 		secure_world_end_run(run->session->world);
 	}
 	if (!session_save_store(run->session, &err)) {
