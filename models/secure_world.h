@@ -80,10 +80,10 @@ uint64_t secure_world_smc_count(const struct secure_world *w);
 /* Doorbells the MM partitions served, all partitions together. */
 uint64_t secure_world_mm_doorbells(const struct secure_world *w);
 /*
- * A run ended normally (power off, reset, or nothing left to do): the
- * audits that wait for the end (OP-TEE: what the boot firmware opened
- * and never released, models/optee.h).  Not after a fault, a hang or a
- * budget: a call cut short proves nothing.
+ * A run ended with the firmware at rest (power off, reset, waiting for
+ * input): the audits that wait for the end (OP-TEE: what the boot
+ * firmware opened and never released, models/optee.h).  Not after a
+ * fault, a hang or a budget: a call cut short proves nothing.
  */
 void secure_world_end_run(struct secure_world *w);
 /* Writes the store file, if one is configured. */
