@@ -1092,7 +1092,8 @@ static size_t audit(struct optee *op, const char *when, bool boot_only)
 		struct optee_session *s = &op->sessions[i];
 
 		if (!s->used || s->reported ||
-		    (boot_only && s->opened_in >= LIFECYCLE_EXIT_BOOT_SERVICES)) {
+		    (boot_only &&
+		     s->opened_in >= LIFECYCLE_EXIT_BOOT_SERVICES)) {
 			continue;
 		}
 		findings_add(op->findings, FINDING_FIRMWARE,

@@ -1585,7 +1585,8 @@ Suite *optee_suite(void)
 	tcase_add_checked_fixture(tc, optee_setup, optee_teardown);
 	tcase_add_test(tc,
 		       what_boot_left_is_found_when_exit_boot_services_returns);
-	tcase_add_test(tc, everything_released_at_exit_boot_services_is_no_finding);
+	tcase_add_test(tc,
+		       everything_released_at_exit_boot_services_is_no_finding);
 	tcase_add_test(tc, the_end_of_the_run_spares_what_the_os_holds);
 	tcase_add_test(tc,
 		       without_a_lifecycle_the_end_of_the_run_names_everything);

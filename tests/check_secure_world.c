@@ -307,7 +307,8 @@ START_TEST(optee_sessions_left_open_are_found_at_runtime)
 	lifecycle_evidence(secure_world_lifecycle(world),
 			   EVIDENCE_AGENT_EXIT_BOOT_SERVICES);
 	ck_assert_uint_eq(findings.count, 1);
-	ck_assert_ptr_nonnull(findings_find(&findings, "optee.session-left-open"));
+	ck_assert_ptr_nonnull(
+		findings_find(&findings, "optee.session-left-open"));
 	secure_world_end_run(world); /* named once */
 	ck_assert_uint_eq(findings.count, 1);
 }
@@ -350,8 +351,8 @@ Suite *secure_world_suite(void)
 	tcase_add_test(tc, rxtx_still_mapped_at_runtime_is_a_finding);
 	tcase_add_test(tc, rxtx_unmapped_in_time_or_audit_off_is_no_finding);
 	tcase_add_test(tc, optee_sessions_left_open_are_found_at_runtime);
-	tcase_add_test(tc,
-		       optee_sessions_left_open_are_found_at_the_end_of_the_run);
+	tcase_add_test(
+		tc, optee_sessions_left_open_are_found_at_the_end_of_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
