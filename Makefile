@@ -163,8 +163,8 @@ endif
 bench: $(BIN) firmware
 	$(Q)scripts/bench.sh $(BIN) $(FW_OUT)
 
-# Upstream U-Boot 2025.01 built with FF-A from Debian's trixie sources, and
-# the U-Boot suites against it (docs/uboot.md).
+# Upstream U-Boot 2025.01 built from Debian's trixie sources with FF-A, and
+# again over OP-TEE only, and the U-Boot suites against each (docs/uboot.md).
 uboot-ffa: $(BIN) firmware
 	$(Q)scripts/uboot-ffa.sh $(BIN) $(OUT)/uboot-ffa
 

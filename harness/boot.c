@@ -457,6 +457,9 @@ int boot_main(int argc, char **argv)
 	}
 	clean = stop == MACHINE_STOP_POWER_OFF || stop == MACHINE_STOP_RESET ||
 		stop == MACHINE_STOP_CONSOLE_IDLE;
+	if (clean) {
+		secure_world_end_run(s.world);
+	}
 
 	printf("ffa-harness boot: %s on %s\n", a.image, cfg.platform->name);
 	printf("run ended: %s after %llu instructions, %llu SMCs\n",

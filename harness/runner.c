@@ -29,6 +29,7 @@
 #include "harness/exit_watch.h"
 #include "harness/runtime_regions.h"
 #include "models/inject.h"
+#include "models/optee.h"
 #include "models/smc_router.h"
 
 #define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
@@ -829,6 +830,10 @@ static void inject_step(struct stepper *p)
 		[INJECT_EFI_STATUS] = INJECT_KIND_EFI_STATUS,
 		[INJECT_REPLY] = INJECT_KIND_REPLY,
 		[INJECT_RX_BUSY] = INJECT_KIND_RX_BUSY,
+		[INJECT_TEEC_ERROR] = INJECT_KIND_TEEC_ERROR,
+		[INJECT_OPTEE_RPC] = INJECT_KIND_OPTEE_RPC,
+		[INJECT_OPTEE_SMC] = INJECT_KIND_OPTEE_SMC,
+		[INJECT_OPTEE_TRUNCATED] = INJECT_KIND_OPTEE_TRUNCATED,
 	};
 	static const enum inject_reply replies[] = {
 		[REPLY_TRUNCATED] = INJECT_REPLY_TRUNCATED,
@@ -846,6 +851,8 @@ static void inject_step(struct stepper *p)
 	r.after_exit_boot_services = in->after_exit_boot_services;
 	r.has_mm_function = in->mm_function.present;
 	r.mm_function = in->mm_function.value;
+	r.has_optee_cmd = in->optee_command.present;
+	r.optee_cmd = (uint32_t)in->optee_command.value;
 	if (in->on.value != NULL &&
 	    !smc_function_parse(in->on.value, &r.on_fid)) {
 		step_error(p, "inject: unknown function '%s'", in->on.value);
@@ -904,18 +911,35 @@ static void describe_rule(const struct scenario_inject *in,
 								 "return code",
 		[INJECT_EFI_STATUS] = "EFI status", [INJECT_REPLY] = "reply fault",
 		[INJECT_RX_BUSY] = "RX busy",
+		[INJECT_TEEC_ERROR] = "TEEC error",
+		[INJECT_OPTEE_RPC] = "OP-TEE RPC",
+		[INJECT_OPTEE_SMC] = "OP-TEE SMC return",
+		[INJECT_OPTEE_TRUNCATED] = "OP-TEE truncated output",
+	};
+	static const char *const defaults[INJECT_KIND_COUNT] = {
+		[INJECT_FFA_ERROR] = "MM request (FFA_MSG_SEND_DIRECT_REQ)",
+		[INJECT_MM_RETURN] = "MM request (FFA_MSG_SEND_DIRECT_REQ)",
+		[INJECT_EFI_STATUS] = "MM request (FFA_MSG_SEND_DIRECT_REQ)",
+		[INJECT_REPLY] = "MM request (FFA_MSG_SEND_DIRECT_REQ)",
+		[INJECT_RX_BUSY] = "FFA_PARTITION_INFO_GET",
+		[INJECT_TEEC_ERROR] = "OP-TEE message",
+		[INJECT_OPTEE_RPC] = "OP-TEE yielding call",
+		[INJECT_OPTEE_SMC] = "OP-TEE yielding call",
+		[INJECT_OPTEE_TRUNCATED] = "OP-TEE output memref "
+					   "(INVOKE_COMMAND)",
 	};
 	const char *mm = in->mm_function.present
 				 ? mm_function_name(in->mm_function.value)
 				 : NULL;
 
 	strbuf_printf(sb, "the %s rule never fired: no ", kinds[in->kind]);
-	if (in->on.value != NULL) {
-		strbuf_puts(sb, in->on.value);
-	} else {
-		strbuf_puts(sb, in->kind == INJECT_RX_BUSY
-					? "FFA_PARTITION_INFO_GET"
-					: "MM request (FFA_MSG_SEND_DIRECT_REQ)");
+	strbuf_puts(sb, in->on.value != NULL ? in->on.value
+					     : defaults[in->kind]);
+	if (in->optee_command.present) {
+		const char *cmd =
+			optee_cmd_name((uint32_t)in->optee_command.value);
+
+		strbuf_printf(sb, " with command %s", cmd);
 	}
 	if (in->mm_function.present) {
 		strbuf_printf(sb, " carrying %s", mm != NULL ? mm : "?");
@@ -1227,6 +1251,26 @@ static void run_steps(struct scenario_run *run, size_t first, size_t end)
 	s->findings.current_step = -1;
 }
 
+/*
+ * The run ended with the firmware at rest: powered off, reset, or waiting
+ * for input or for the agent's next step.  Not after a fault, a hang, a
+ * budget or a breakpoint, nor right when an awaited text appeared: the
+ * firmware may be in the middle of a call then.
+ */
+static bool ended_at_rest(enum machine_stop stop)
+{
+	switch (stop) {
+	case MACHINE_STOP_NONE:
+	case MACHINE_STOP_POWER_OFF:
+	case MACHINE_STOP_RESET:
+	case MACHINE_STOP_AGENT_WAIT:
+	case MACHINE_STOP_CONSOLE_IDLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Documented in harness/runner.h. */
 struct scenario_run *runner_start(const struct scenario *sc,
 				  const struct runner_options *o)
@@ -1391,6 +1435,9 @@ void runner_finish(struct scenario_run *run)
 	if (runner_started(run)) {
 		if (run->gdb != NULL) {
 			gdb_session_close(run->gdb);
+		}
+		if (ended_at_rest(run->stop)) {
+			secure_world_end_run(run->session->world);
 		}
 		if (!session_save_store(run->session, &err)) {
 			set_message(&run->setup_error, "%s", err.message);

@@ -185,6 +185,11 @@ enum scenario_inject_kind {
 	INJECT_EFI_STATUS, /* ReturnStatus = status, store untouched */
 	INJECT_REPLY,      /* truncated, corrupted or oversized reply */
 	INJECT_RX_BUSY,    /* PARTITION_INFO_GET finds RX busy */
+	/* The OP-TEE route (docs/optee.md, "Fault injection"). */
+	INJECT_TEEC_ERROR,      /* the message's ret = code, nothing done */
+	INJECT_OPTEE_RPC,       /* the yielding call asks RPC code first */
+	INJECT_OPTEE_SMC,       /* a0 = code instead of serving the call */
+	INJECT_OPTEE_TRUNCATED, /* an output memref's size cut to code */
 	INJECT_KIND_COUNT
 };
 
@@ -202,6 +207,8 @@ struct scenario_inject {
 					 direct request (FFA_ERROR) or
 					 PARTITION_INFO_GET (RX_BUSY) */
 	struct scenario_u64 mm_function; /* only doorbells carrying it */
+	struct scenario_u64 optee_command; /* OP-TEE kinds: only messages
+					      with this command */
 	uint64_t count;               /* 0 = every match ("all") */
 	/* Which matching calls: let the first skip.value through, or answer
 	 * only the nth.value-th (counting from 1; count is then 1). */

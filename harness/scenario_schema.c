@@ -21,6 +21,7 @@
 
 #include "common/abi_names.h"
 #include "common/text.h"
+#include "models/optee.h"
 #include "models/smc_router.h"
 
 /* Most rows in one schema table. */
@@ -286,6 +287,47 @@ static bool parse_attributes(const char *s, uint64_t *out)
 	return true;
 }
 
+static bool parse_teec_result(const char *s, uint64_t *out)
+{
+	uint32_t v;
+
+	if (!optee_result_parse(s, &v)) {
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool parse_optee_smc_return(const char *s, uint64_t *out)
+{
+	uint32_t v;
+
+	if (!optee_smc_return_parse(s, &v)) {
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* By name, or a number (commands OP-TEE does not know answer EBADCMD). */
+static bool parse_optee_command(const char *s, uint64_t *out)
+{
+	uint32_t v;
+
+	if (optee_cmd_parse(s, &v)) {
+		*out = v;
+		return true;
+	}
+	return isdigit((unsigned char)s[0]) && text_parse_u64(s, out) &&
+	       *out <= UINT32_MAX;
+}
+
+static bool parse_byte_count(const char *s, uint64_t *out)
+{
+	return isdigit((unsigned char)s[0]) && text_parse_u64(s, out) &&
+	       *out <= INT64_MAX;
+}
+
 static const struct {
 	const char *what;
 	bool (*parse)(const char *s, uint64_t *out);
@@ -301,6 +343,21 @@ static const struct {
 			     parse_ffa_error},
 	[NAMED_ATTRIBUTES] = {"EFI variable attributes (NV|BS|RT) or a number",
 			      parse_attributes},
+	[NAMED_TEEC_RESULT] = {"a TEEC result name "
+			       "(TEEC_ERROR_BAD_PARAMETERS) or a 32-bit number",
+			       parse_teec_result},
+	[NAMED_OPTEE_SMC_RETURN] = {"an OP-TEE SMC return name "
+				    "(OPTEE_SMC_RETURN_EBUSY) or a 32-bit "
+				    "number",
+				    parse_optee_smc_return},
+	[NAMED_OPTEE_COMMAND] = {"an OP-TEE message command (OPEN_SESSION, "
+				 "INVOKE_COMMAND, CLOSE_SESSION, CANCEL, "
+				 "REGISTER_SHM, UNREGISTER_SHM, "
+				 "DO_BOTTOM_HALF, STOP_ASYNC_NOTIF) or a "
+				 "number",
+				 parse_optee_command},
+	[NAMED_BYTE_COUNT] = {"a number of bytes (decimal or 0x hex)",
+			      parse_byte_count},
 };
 
 /* --- Mapping keys --------------------------------------------------------- */

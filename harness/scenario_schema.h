@@ -167,6 +167,10 @@ enum field_named {
 	NAMED_MM_RETURN,
 	NAMED_FFA_ERROR,
 	NAMED_ATTRIBUTES,
+	NAMED_TEEC_RESULT,   /* models/optee.h */
+	NAMED_OPTEE_SMC_RETURN,
+	NAMED_OPTEE_COMMAND,
+	NAMED_BYTE_COUNT,    /* a plain number of bytes, into int64_t */
 	NAMED_COUNT
 };
 

@@ -16,9 +16,9 @@
  *   virtual-address-map SetVirtualAddressMap has been called (section 8.4).
  *
  * Evidence is named in the transition, so a trace says why the phase
- * changed.  Listeners (the SPMC's auditors, the backend's cache model, the
- * runner's runtime guard) are called after each change, in the order they
- * were added.
+ * changed.  Listeners (the SPMC's auditors, OP-TEE's released audit, the
+ * backend's cache model, the runner's runtime guard) are called after each
+ * change, in the order they were added.
  */
 #ifndef MODELS_LIFECYCLE_H
 #define MODELS_LIFECYCLE_H

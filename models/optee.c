@@ -28,6 +28,12 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The lifecycle phase now (boot without a lifecycle). */
+static enum lifecycle_phase current_phase(const struct optee *op)
+{
+	return op->lifecycle != NULL ? op->lifecycle->phase : LIFECYCLE_BOOT;
+}
+
 /* --- Sessions --------------------------------------------------------- */
 
 static struct optee_session *session_find(struct optee *op, uint32_t id)
@@ -52,6 +58,8 @@ static struct optee_session *session_new(struct optee *op,
 			} while (s->id == 0 || session_find(op, s->id) != NULL);
 			s->used = true;
 			s->pta = pta;
+			s->opened_in = current_phase(op);
+			s->reported = false;
 			return s;
 		}
 	}
@@ -263,6 +271,7 @@ static uint32_t cmd_register_shm(struct msg_call *mc)
 	}
 	shm.used = true;
 	shm.cookie = p->u[2];
+	shm.opened_in = current_phase(mc->op);
 	*slot = shm;
 	return TEEC_SUCCESS;
 }
@@ -894,37 +903,113 @@ void optee_handle(struct optee *op, struct smc_call *call)
 
 /* --- Names, lifecycle, introspection ---------------------------------- */
 
-const char *optee_result_name(uint32_t code)
-{
-	static const struct {
-		uint32_t code;
-		const char *name;
-	} names[] = {
-		{TEEC_SUCCESS, "TEEC_SUCCESS"},
-		{TEEC_ERROR_GENERIC, "TEEC_ERROR_GENERIC"},
-		{TEEC_ERROR_ACCESS_DENIED, "TEEC_ERROR_ACCESS_DENIED"},
-		{TEEC_ERROR_EXCESS_DATA, "TEEC_ERROR_EXCESS_DATA"},
-		{TEEC_ERROR_BAD_PARAMETERS, "TEEC_ERROR_BAD_PARAMETERS"},
-		{TEEC_ERROR_BAD_STATE, "TEEC_ERROR_BAD_STATE"},
-		{TEEC_ERROR_ITEM_NOT_FOUND, "TEEC_ERROR_ITEM_NOT_FOUND"},
-		{TEEC_ERROR_NOT_IMPLEMENTED, "TEEC_ERROR_NOT_IMPLEMENTED"},
-		{TEEC_ERROR_NOT_SUPPORTED, "TEEC_ERROR_NOT_SUPPORTED"},
-		{TEEC_ERROR_OUT_OF_MEMORY, "TEEC_ERROR_OUT_OF_MEMORY"},
-		{TEEC_ERROR_BUSY, "TEEC_ERROR_BUSY"},
-		{TEEC_ERROR_COMMUNICATION, "TEEC_ERROR_COMMUNICATION"},
-		{TEEC_ERROR_SECURITY, "TEEC_ERROR_SECURITY"},
-		{TEEC_ERROR_SHORT_BUFFER, "TEEC_ERROR_SHORT_BUFFER"},
-		{TEE_ERROR_TIMEOUT, "TEE_ERROR_TIMEOUT"},
-		{TEE_ERROR_STORAGE_NOT_AVAILABLE,
-		 "TEE_ERROR_STORAGE_NOT_AVAILABLE"},
-	};
+/* TEEC/TEE result codes (Linux optee_private.h, U-Boot include/tee.h). */
+static const struct optee_code_name {
+	uint32_t code;
+	const char *name;
+} result_names[] = {
+	{TEEC_SUCCESS, "TEEC_SUCCESS"},
+	{TEEC_ERROR_GENERIC, "TEEC_ERROR_GENERIC"},
+	{TEEC_ERROR_ACCESS_DENIED, "TEEC_ERROR_ACCESS_DENIED"},
+	{TEEC_ERROR_EXCESS_DATA, "TEEC_ERROR_EXCESS_DATA"},
+	{TEEC_ERROR_BAD_PARAMETERS, "TEEC_ERROR_BAD_PARAMETERS"},
+	{TEEC_ERROR_BAD_STATE, "TEEC_ERROR_BAD_STATE"},
+	{TEEC_ERROR_ITEM_NOT_FOUND, "TEEC_ERROR_ITEM_NOT_FOUND"},
+	{TEEC_ERROR_NOT_IMPLEMENTED, "TEEC_ERROR_NOT_IMPLEMENTED"},
+	{TEEC_ERROR_NOT_SUPPORTED, "TEEC_ERROR_NOT_SUPPORTED"},
+	{TEEC_ERROR_OUT_OF_MEMORY, "TEEC_ERROR_OUT_OF_MEMORY"},
+	{TEEC_ERROR_BUSY, "TEEC_ERROR_BUSY"},
+	{TEEC_ERROR_COMMUNICATION, "TEEC_ERROR_COMMUNICATION"},
+	{TEEC_ERROR_SECURITY, "TEEC_ERROR_SECURITY"},
+	{TEEC_ERROR_SHORT_BUFFER, "TEEC_ERROR_SHORT_BUFFER"},
+	{TEE_ERROR_TIMEOUT, "TEE_ERROR_TIMEOUT"},
+	{TEE_ERROR_STORAGE_NOT_AVAILABLE, "TEE_ERROR_STORAGE_NOT_AVAILABLE"},
+};
 
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (names[i].code == code) {
-			return names[i].name;
+/* a0 of a yielding call (Linux optee_smc.h OPTEE_SMC_RETURN_*). */
+static const struct optee_code_name smc_return_names[] = {
+	{OPTEE_SMC_RETURN_OK, "OPTEE_SMC_RETURN_OK"},
+	{OPTEE_SMC_RETURN_ETHREAD_LIMIT, "OPTEE_SMC_RETURN_ETHREAD_LIMIT"},
+	{OPTEE_SMC_RETURN_EBUSY, "OPTEE_SMC_RETURN_EBUSY"},
+	{OPTEE_SMC_RETURN_ERESUME, "OPTEE_SMC_RETURN_ERESUME"},
+	{OPTEE_SMC_RETURN_EBADADDR, "OPTEE_SMC_RETURN_EBADADDR"},
+	{OPTEE_SMC_RETURN_EBADCMD, "OPTEE_SMC_RETURN_EBADCMD"},
+	{OPTEE_SMC_RETURN_ENOMEM, "OPTEE_SMC_RETURN_ENOMEM"},
+	{OPTEE_SMC_RETURN_ENOTAVAIL, "OPTEE_SMC_RETURN_ENOTAVAIL"},
+	{OPTEE_SMC_RETURN_RPC_ALLOC, "OPTEE_SMC_RETURN_RPC_ALLOC"},
+	{OPTEE_SMC_RETURN_RPC_FREE, "OPTEE_SMC_RETURN_RPC_FREE"},
+	{OPTEE_SMC_RETURN_RPC_FOREIGN_INTR,
+	 "OPTEE_SMC_RETURN_RPC_FOREIGN_INTR"},
+	{OPTEE_SMC_RETURN_RPC_CMD, "OPTEE_SMC_RETURN_RPC_CMD"},
+	{OPTEE_SMC_RETURN_UNKNOWN_FUNCTION,
+	 "OPTEE_SMC_RETURN_UNKNOWN_FUNCTION"},
+};
+
+static const char *code_name(const struct optee_code_name *t, size_t n,
+			     uint32_t code)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].code == code) {
+			return t[i].name;
 		}
 	}
 	return NULL;
+}
+
+/* A name of the table, or a number that fits in 32 bits. */
+static bool code_parse(const struct optee_code_name *t, size_t n,
+		       const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(t[i].name, s) == 0) {
+			*out = t[i].code;
+			return true;
+		}
+	}
+	if (s[0] < '0' || s[0] > '9') {
+		return false;
+	}
+	v = strtoull(s, &end, 0);
+	if (*end != '\0' || v > UINT32_MAX) {
+		return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+const char *optee_result_name(uint32_t code)
+{
+	return code_name(result_names, ARRAY_SIZE(result_names), code);
+}
+
+bool optee_result_parse(const char *s, uint32_t *out)
+{
+	return code_parse(result_names, ARRAY_SIZE(result_names), s, out);
+}
+
+const char *optee_smc_return_name(uint32_t a0)
+{
+	return code_name(smc_return_names, ARRAY_SIZE(smc_return_names), a0);
+}
+
+bool optee_smc_return_parse(const char *s, uint32_t *out)
+{
+	return code_parse(smc_return_names, ARRAY_SIZE(smc_return_names), s,
+			  out);
+}
+
+bool optee_cmd_parse(const char *s, uint32_t *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(cmd_table); i++) {
+		if (strcmp(cmd_table[i].name, s) == 0) {
+			*out = cmd_table[i].cmd;
+			return true;
+		}
+	}
+	return false;
 }
 
 void optee_config_default(struct optee_config *cfg)
@@ -995,30 +1080,72 @@ bool optee_rpc_pending(const struct optee *op)
 	return op->rpc.stage != RPC_IDLE;
 }
 
-size_t optee_audit_released(struct optee *op, const char *when)
+/*
+ * Names every session and registration still held and not named before;
+ * with boot_only, only those opened before ExitBootServices began.
+ */
+static size_t audit(struct optee *op, const char *when, bool boot_only)
 {
 	size_t found = 0;
 
 	for (size_t i = 0; i < OPTEE_MAX_SESSIONS; i++) {
-		if (op->sessions[i].used) {
-			findings_add(op->findings, FINDING_FIRMWARE,
-				     "optee.session-left-open",
-				     "OP-TEE session %u (%s) still open at %s",
-				     op->sessions[i].id,
-				     op->sessions[i].pta->name, when);
-			found++;
+		struct optee_session *s = &op->sessions[i];
+
+		if (!s->used || s->reported ||
+		    (boot_only &&
+		     s->opened_in >= LIFECYCLE_EXIT_BOOT_SERVICES)) {
+			continue;
 		}
+		findings_add(op->findings, FINDING_FIRMWARE,
+			     "optee.session-left-open",
+			     "OP-TEE session %u (%s), opened in phase %s, "
+			     "still open at %s",
+			     s->id, s->pta->name,
+			     lifecycle_phase_name(s->opened_in), when);
+		s->reported = true;
+		found++;
 	}
 	for (size_t i = 0; i < OPTEE_MAX_SHM; i++) {
-		if (op->shm[i].used) {
-			findings_add(op->findings, FINDING_FIRMWARE,
-				     "optee.shm-left-registered",
-				     "OP-TEE shared memory 0x%llx (%llu bytes) "
-				     "still registered at %s",
-				     (unsigned long long)op->shm[i].cookie,
-				     (unsigned long long)op->shm[i].size, when);
-			found++;
+		struct optee_shm *shm = &op->shm[i];
+
+		if (!shm->used || shm->reported ||
+		    (boot_only &&
+		     shm->opened_in >= LIFECYCLE_EXIT_BOOT_SERVICES)) {
+			continue;
 		}
+		findings_add(op->findings, FINDING_FIRMWARE,
+			     "optee.shm-left-registered",
+			     "OP-TEE shared memory 0x%llx (%llu bytes), "
+			     "registered in phase %s, still registered at %s",
+			     (unsigned long long)shm->cookie,
+			     (unsigned long long)shm->size,
+			     lifecycle_phase_name(shm->opened_in), when);
+		shm->reported = true;
+		found++;
 	}
 	return found;
+}
+
+size_t optee_audit_released(struct optee *op, const char *when)
+{
+	return audit(op, when, false);
+}
+
+void optee_set_lifecycle(struct optee *op, const struct lifecycle *lc)
+{
+	op->lifecycle = lc;
+}
+
+void optee_phase_changed(void *ctx, enum lifecycle_phase from,
+			 enum lifecycle_phase to, enum lifecycle_evidence why)
+{
+	(void)why;
+	if (from < LIFECYCLE_RUNTIME && to >= LIFECYCLE_RUNTIME) {
+		audit(ctx, "the return of ExitBootServices", false);
+	}
+}
+
+size_t optee_audit_end_of_run(struct optee *op)
+{
+	return audit(op, "the end of the run", true);
 }

@@ -31,6 +31,7 @@
 #include "common/finding.h"
 #include "models/guest_mem.h"
 #include "models/inject.h"
+#include "models/lifecycle.h"
 #include "models/mm_sp.h"
 #include "models/smc_call.h"
 
@@ -91,6 +92,15 @@ uint32_t optee_abi_fid(size_t index);
 const char *optee_cmd_name(uint32_t cmd);
 /* "TEEC_ERROR_BAD_PARAMETERS" ..., or NULL. */
 const char *optee_result_name(uint32_t code);
+/*
+ * The parsers scenarios use: a name of the table or a number (decimal or
+ * 0x hex, 32 bits).  Message commands by name only ("OPEN_SESSION").
+ */
+bool optee_result_parse(const char *s, uint32_t *out);
+/* "OPTEE_SMC_RETURN_EBUSY", "OPTEE_SMC_RETURN_RPC_CMD" ..., or NULL. */
+const char *optee_smc_return_name(uint32_t a0);
+bool optee_smc_return_parse(const char *s, uint32_t *out);
+bool optee_cmd_parse(const char *s, uint32_t *out);
 
 /* Read-only introspection for tests and scenarios. */
 bool optee_capabilities_exchanged(const struct optee *op);
@@ -103,8 +113,30 @@ bool optee_rpc_pending(const struct optee *op);
  * (optee.session-left-open) and each registration still held
  * (optee.shm-left-registered), at a point where the caller knows the
  * firmware should have released everything (`when`: "exit boot
- * services", "end of run").  Returns how many were found.
+ * services", "end of run").  A session or registration is named once
+ * over all audits.  Returns how many were found.
  */
 size_t optee_audit_released(struct optee *op, const char *when);
+
+/*
+ * Where the lifecycle says (wired by models/secure_world.c): the phase
+ * each session and registration is opened in is kept, and when
+ * ExitBootServices has returned (the runtime phase) everything still held
+ * is audited: the boot firmware has handed over and the OS has not begun
+ * (U-Boot's efi_variable_tee.c opens, registers, unregisters and closes
+ * around every request).
+ */
+void optee_set_lifecycle(struct optee *op, const struct lifecycle *lc);
+void optee_phase_changed(void *ctx, enum lifecycle_phase from,
+			 enum lifecycle_phase to, enum lifecycle_evidence why);
+/*
+ * At the end of a run that ended normally: only what was opened before
+ * ExitBootServices began and is still held, because a run may end
+ * without the runtime phase being seen (the firmware powered off at its
+ * prompt; the QEMU backend has no watch of ExitBootServices' return),
+ * while an OS legitimately holds its session to the end (Linux's
+ * tee_stmm_efi keeps one for the module's life).  Returns how many.
+ */
+size_t optee_audit_end_of_run(struct optee *op);
 
 #endif /* MODELS_OPTEE_H */

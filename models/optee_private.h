@@ -13,6 +13,7 @@
 #include "abi/optee.h"
 #include "common/finding.h"
 #include "models/guest_mem.h"
+#include "models/lifecycle.h"
 #include "models/optee.h"
 #include "models/smc_call.h"
 
@@ -28,6 +29,10 @@ struct optee_shm {
 	uint64_t size;
 	uint64_t page_count;
 	uint64_t *pages;
+	/* For the released audit (optee.c): when it was registered, and
+	 * whether a finding already names it. */
+	enum lifecycle_phase opened_in;
+	bool reported;
 };
 
 /* A guest_mem whose address 0 is byte 0 of a registration. */
@@ -41,6 +46,8 @@ struct optee_session {
 	bool used;
 	uint32_t id;
 	const struct optee_pta *pta;
+	enum lifecycle_phase opened_in;
+	bool reported;
 };
 
 enum rpc_stage {
@@ -67,6 +74,7 @@ struct optee {
 	struct findings *findings;
 	struct injector *inj;
 	struct mm_sp *mm;
+	const struct lifecycle *lifecycle; /* NULL: always boot */
 	bool caps_exchanged;
 	bool warned_before_caps;
 	uint32_t nsec_caps;

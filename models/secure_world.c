@@ -91,6 +91,9 @@ static void add_optee(struct secure_world *w, const struct mm_sp_config *mmc,
 	}
 	optee_config_default(&oc);
 	w->optee = optee_new(&oc, secure, w->findings, &w->inject, mm);
+	/* The released audit at the return of ExitBootServices. */
+	optee_set_lifecycle(w->optee, &w->lifecycle);
+	lifecycle_listen(&w->lifecycle, optee_phase_changed, w->optee);
 }
 
 struct secure_world *secure_world_new(const struct secure_world_config *cfg,
@@ -232,6 +235,15 @@ uint64_t secure_world_mm_doorbells(const struct secure_world *w)
 		}
 	}
 	return n;
+}
+
+void secure_world_end_run(struct secure_world *w)
+{
+	/* No SMC and no instruction: the end of the run is the context. */
+	findings_set_context(w->findings, FINDING_NO_SEQ, 0);
+	if (w->optee != NULL) {
+		optee_audit_end_of_run(w->optee);
+	}
 }
 
 bool secure_world_save_store(struct secure_world *w, struct error *err)

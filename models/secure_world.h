@@ -79,6 +79,13 @@ const struct spmc *secure_world_spmc(const struct secure_world *w);
 uint64_t secure_world_smc_count(const struct secure_world *w);
 /* Doorbells the MM partitions served, all partitions together. */
 uint64_t secure_world_mm_doorbells(const struct secure_world *w);
+/*
+ * A run ended with the firmware at rest (power off, reset, waiting for
+ * input): the audits that wait for the end (OP-TEE: what the boot
+ * firmware opened and never released, models/optee.h).  Not after a
+ * fault, a hang or a budget: a call cut short proves nothing.
+ */
+void secure_world_end_run(struct secure_world *w);
 /* Writes the store file, if one is configured. */
 bool secure_world_save_store(struct secure_world *w, struct error *err);
 

@@ -2,9 +2,12 @@
 # Builds upstream U-Boot for qemu_arm64 with FF-A and EFI_MM_COMM_TEE, from
 # Debian's source package (trixie: U-Boot 2025.01; bookworm's 2023.01 has
 # no FF-A driver), then runs scenarios/uboot-ffa and scenarios/uboot
-# against it.  Part of `make check` (about 70 s the first time: the
-# download and the build are kept in WORKDIR); docs/uboot.md has what it
-# showed.
+# against it.  From the same download it builds a second U-Boot over
+# OP-TEE only (OPTEE + EFI_MM_COMM_TEE, no ARM_FFA_TRANSPORT), in its own
+# output directory, and runs scenarios/uboot-optee and scenarios/uboot
+# against it on qemu-virt-optee, and its store test.  Part of
+# `make check` (the download and both builds are kept in WORKDIR);
+# docs/uboot.md has what they showed.
 #
 #   scripts/uboot-ffa.sh BIN [WORKDIR]     (make uboot-ffa)
 set -eu
@@ -62,6 +65,39 @@ EOF
 	make -C "$src" -s -j"$(nproc)" CROSS_COMPILE=aarch64-linux-gnu- >/dev/null
 fi
 
+# The OP-TEE build: a pristine copy of the source (Kbuild refuses O= from a
+# tree that has been built in, and scripts/mutation-uboot.sh patches the
+# FF-A tree) and its own output directory.  Without ARM_FFA_TRANSPORT,
+# lib/efi_loader/efi_variable_tee.c's mm_communicate() always calls
+# optee_mm_communicate(): an StMM session per request.
+optee_src=$work/src/u-boot-$version
+optee_out=$work/u-boot-optee
+if [ ! -f "$optee_out/u-boot.bin" ]; then
+	if [ ! -f "$optee_src/Makefile" ]; then
+		rm -rf "$work/src"
+		mkdir -p "$work/src"
+		tar xjf "$tarball" -C "$work/src"
+	fi
+	rm -rf "$optee_out"
+	mkdir -p "$optee_out"
+	kmake="make -C $optee_src -s O=$optee_out CROSS_COMPILE=aarch64-linux-gnu-"
+	$kmake qemu_arm64_defconfig
+	cat >>"$optee_out/.config" <<'EOF'
+CONFIG_TEE=y
+CONFIG_OPTEE=y
+CONFIG_EFI_MM_COMM_TEE=y
+# CONFIG_ARM_FFA_TRANSPORT is not set
+EOF
+	$kmake olddefconfig
+	if ! grep -q '^CONFIG_EFI_MM_COMM_TEE=y$' "$optee_out/.config" ||
+		grep -q '^CONFIG_ARM_FFA_TRANSPORT=y$' "$optee_out/.config"; then
+		echo "uboot-ffa: the OP-TEE configuration did not take"
+		exit 1
+	fi
+	echo "uboot-ffa: building U-Boot $version over OP-TEE"
+	$kmake -j"$(nproc)" >/dev/null
+fi
+
 # scenarios/uboot/boot-version-poweroff.yaml expects Debian's 2023.01
 # banner, so it is left out; every other U-Boot scenario must pass.
 set -- $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff)
@@ -82,3 +118,12 @@ UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware"
 	rc=$?
 	[ "$rc" -eq 77 ] || exit "$rc"
 }
+
+# The OP-TEE build: scenarios/uboot-optee and the same U-Boot scenarios on
+# the platform with /firmware/optee, then its variables in a store file
+# across boots, shared with the FF-A build.
+"$bin" run --image "$optee_out/u-boot.bin" --platform qemu-virt-optee \
+	--report-dir "$work/report-optee" scenarios/uboot-optee "$@"
+UBOOT_OPTEE="$optee_out/u-boot.bin" UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" \
+	FFAH_FW_DIR="$(dirname "$bin")/firmware" \
+	sh tests/integration/test-uboot-optee-store.sh

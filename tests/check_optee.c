@@ -624,6 +624,121 @@ START_TEST(the_session_table_fills_when_sessions_are_not_closed)
 }
 END_TEST
 
+/* --- The released audit, where the lifecycle says ----------------------- */
+
+/* How many findings with this code. */
+static size_t count_findings(const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < findings.count; i++) {
+		n += strcmp(findings.items[i].code, code) == 0;
+	}
+	return n;
+}
+
+static void watch_lifecycle(struct lifecycle *lc)
+{
+	lifecycle_init(lc);
+	optee_set_lifecycle(op, lc);
+	ck_assert(lifecycle_listen(lc, optee_phase_changed, op));
+}
+
+/*
+ * U-Boot closes and unregisters around every request: anything still held
+ * when ExitBootServices has returned is a leak, named once.  The MM
+ * EXIT_BOOT_SERVICE event (ExitBootServices under way, sent inside an
+ * open session) is not the point.
+ */
+START_TEST(what_boot_left_is_found_when_exit_boot_services_returns)
+{
+	struct lifecycle lc;
+	uint32_t kept, closed;
+
+	watch_lifecycle(&lc);
+	exchange_caps();
+	kept = open_session(stmm_uuid);
+	closed = open_session(enum_uuid);
+	register_buf(COOKIE, SHM, 0x100);
+	register_buf(COOKIE + 0x1000, SHM + 0x1000, 0x100);
+	ck_assert_uint_eq(unregister(COOKIE + 0x1000), TEEC_SUCCESS);
+	ck_assert_uint_eq(close_session(closed), TEEC_SUCCESS);
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
+	ASSERT_NO_FINDINGS();
+	lifecycle_evidence(&lc, EVIDENCE_FIRMWARE_EXIT_RETURNED);
+	ck_assert_uint_eq(findings.count, 2);
+	ASSERT_FINDING("optee.session-left-open");
+	ASSERT_FINDING("optee.shm-left-registered");
+	ck_assert_ptr_nonnull(strstr(findings.items[0].message, "(stmm)"));
+	ck_assert_ptr_nonnull(
+		strstr(findings.items[0].message,
+		       "still open at the return of ExitBootServices"));
+	(void)kept;
+	/* Named once: neither a later phase nor the end repeats them. */
+	lifecycle_evidence(&lc, EVIDENCE_FIRMWARE_VIRTUAL_MAP);
+	ck_assert_uint_eq(optee_audit_end_of_run(op), 0);
+	ck_assert_uint_eq(optee_audit_released(op, "again"), 0);
+	ck_assert_uint_eq(findings.count, 2);
+}
+END_TEST
+
+START_TEST(everything_released_at_exit_boot_services_is_no_finding)
+{
+	struct lifecycle lc;
+	uint32_t s;
+
+	watch_lifecycle(&lc);
+	exchange_caps();
+	s = open_session(stmm_uuid);
+	register_buf(COOKIE, SHM, 0x100);
+	ck_assert_uint_eq(unregister(COOKIE), TEEC_SUCCESS);
+	ck_assert_uint_eq(close_session(s), TEEC_SUCCESS);
+	lifecycle_evidence(&lc, EVIDENCE_AGENT_EXIT_BOOT_SERVICES);
+	ck_assert_uint_eq(optee_audit_end_of_run(op), 0);
+	ASSERT_NO_FINDINGS();
+}
+END_TEST
+
+/*
+ * The end of a run names only what was opened before ExitBootServices
+ * began: Linux's tee_stmm_efi holds its session and buffer to the end,
+ * and on a backend without the runtime phase it opens them while the
+ * phase is still exit-boot-services.
+ */
+START_TEST(the_end_of_the_run_spares_what_the_os_holds)
+{
+	struct lifecycle lc;
+
+	watch_lifecycle(&lc);
+	exchange_caps();
+	open_session(enum_uuid); /* boot firmware's, never closed */
+	lifecycle_evidence(&lc, EVIDENCE_MM_EXIT_BOOT_SERVICE);
+	open_session(stmm_uuid); /* the OS's */
+	register_buf(COOKIE, SHM, 0x100);
+	ck_assert_uint_eq(optee_audit_end_of_run(op), 1);
+	ck_assert_uint_eq(count_findings("optee.session-left-open"), 1);
+	ck_assert_uint_eq(count_findings("optee.shm-left-registered"), 0);
+	ck_assert_ptr_nonnull(strstr(findings.items[0].message,
+				     "(device-enum), opened in phase boot, "
+				     "still open at the end of the run"));
+	/* The runtime phase audits all that is held, the OS's included. */
+	lifecycle_evidence(&lc, EVIDENCE_FIRMWARE_EXIT_RETURNED);
+	ck_assert_uint_eq(count_findings("optee.session-left-open"), 2);
+	ck_assert_uint_eq(count_findings("optee.shm-left-registered"), 1);
+}
+END_TEST
+
+/* Without a lifecycle everything counts as opened at boot. */
+START_TEST(without_a_lifecycle_the_end_of_the_run_names_everything)
+{
+	exchange_caps();
+	open_session(stmm_uuid);
+	register_buf(COOKIE, SHM, 0x100);
+	ck_assert_uint_eq(optee_audit_end_of_run(op), 2);
+	ck_assert_uint_eq(optee_audit_end_of_run(op), 0);
+}
+END_TEST
+
 /* --- Device enumeration ------------------------------------------------ */
 
 START_TEST(linux_enumeration_finds_stmm_once)
@@ -1464,6 +1579,17 @@ Suite *optee_suite(void)
 	tcase_add_test(tc, session_commands_on_a_closed_session);
 	tcase_add_test(tc, cancel_and_close_take_no_parameters);
 	tcase_add_test(tc, the_session_table_fills_when_sessions_are_not_closed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("released audit");
+	tcase_add_checked_fixture(tc, optee_setup, optee_teardown);
+	tcase_add_test(tc,
+		       what_boot_left_is_found_when_exit_boot_services_returns);
+	tcase_add_test(tc,
+		       everything_released_at_exit_boot_services_is_no_finding);
+	tcase_add_test(tc, the_end_of_the_run_spares_what_the_os_holds);
+	tcase_add_test(tc,
+		       without_a_lifecycle_the_end_of_the_run_names_everything);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("device enumeration");

@@ -27,6 +27,7 @@
 #include "abi/efi.h"
 #include "abi/ffa.h"
 #include "abi/mm.h"
+#include "abi/optee.h"
 #include "common/abi_names.h"
 #include "common/error.h"
 #include "common/fileio.h"
@@ -1117,10 +1118,12 @@ static const struct bad_case bad_cases[] = {
 	 "expected true or false (or yes/no), got '2'"},
 	{"inject-no-kind.yaml", 3, 13, "steps[0].inject",
 	 "missing the fault to inject; expected one of: ffa_error, mm_return, "
-	 "efi_status, reply, rx_busy"},
+	 "efi_status, reply, rx_busy, teec_error, optee_rpc, optee_smc, "
+	 "optee_truncated"},
 	{"inject-two-kinds.yaml", 5, 7, "steps[0].inject.mm_return",
-	 "only one of ffa_error, mm_return, efi_status, reply and rx_busy may "
-	 "be given; 'ffa_error' is already at line 4, column 7"},
+	 "only one of ffa_error, mm_return, efi_status, reply, rx_busy, "
+	 "teec_error, optee_rpc, optee_smc and optee_truncated may be given; "
+	 "'ffa_error' is already at line 4, column 7"},
 	{"inject-bad-ffa-error.yaml", 3, 25, "steps[0].inject.ffa_error",
 	 "expected an FF-A error name (DENIED) or a number, got 'REFUSED'"},
 	{"inject-bad-mm-return.yaml", 3, 25, "steps[0].inject.mm_return",
@@ -1507,6 +1510,38 @@ START_TEST(schema_lists_every_step_kind)
 }
 END_TEST
 
+/* Every fault kind is a property of $defs.inject and one oneOf branch. */
+START_TEST(schema_lists_every_inject_kind)
+{
+	json_t *root = load_schema();
+	json_t *inject =
+		json_object_get(json_object_get(root, "$defs"), "inject");
+	json_t *props = json_object_get(inject, "properties");
+	json_t *branches = json_object_get(inject, "oneOf");
+
+	ck_assert_uint_eq(json_array_size(branches), INJECT_KIND_COUNT);
+	for (int k = 0; k < INJECT_KIND_COUNT; k++) {
+		const char *name =
+			scenario_inject_kind_name((enum scenario_inject_kind)k);
+		bool branch = false;
+
+		ck_assert_msg(json_object_get(props, name) != NULL,
+			      "$defs.inject lacks %s", name);
+		for (size_t i = 0; i < json_array_size(branches); i++) {
+			json_t *req = json_object_get(
+				json_array_get(branches, i), "required");
+			const char *s =
+				json_string_value(json_array_get(req, 0));
+
+			branch = branch || (s != NULL && strcmp(s, name) == 0);
+		}
+		ck_assert_msg(branch, "$defs.inject.oneOf lacks %s", name);
+	}
+	ck_assert_ptr_nonnull(json_object_get(props, "optee_command"));
+	json_decref(root);
+}
+END_TEST
+
 /* The enum of a $defs entry's first anyOf alternative. */
 static json_t *schema_names(json_t *root, const char *def)
 {
@@ -1521,9 +1556,12 @@ static json_t *schema_names(json_t *root, const char *def)
 /* Every name the schema offers is one the loader takes, and back. */
 START_TEST(schema_name_lists_match_the_parsers)
 {
+	/* PSCI, FF-A, the agent, OP-TEE (fast, yielding, the UID range). */
 	static const uint32_t bases[] = {0x80000000u, 0x84000000u,
 					 0xc4000000u, 0x83000000u,
-					 0xc3000000u, 0xc300ff00u};
+					 0xc3000000u, 0xc300ff00u,
+					 0xb2000000u, 0x32000000u,
+					 0xbf00ff00u};
 	json_t *root = load_schema();
 	json_t *smc = schema_names(root, "smc_function");
 	size_t named = 0;
@@ -1723,6 +1761,116 @@ static const struct hint_case nth_skip_errors[] = {
 	 NULL},
 };
 
+/* The OP-TEE route's faults and their command filter (docs/optee.md). */
+START_TEST(inject_optee_faults)
+{
+	const struct scenario *sc = load_text_ok(
+		STEPS_HEAD
+		"  - inject: {teec_error: TEEC_ERROR_BUSY, mm_function: "
+		"SET_VARIABLE, optee_command: INVOKE_COMMAND}\n"
+		"  - inject: {teec_error: 0xffff000f, optee_command: "
+		"CLOSE_SESSION}\n"
+		"  - inject: {optee_rpc: OPTEE_SMC_RETURN_RPC_CMD, nth: 2}\n"
+		"  - inject: {optee_smc: OPTEE_SMC_RETURN_EBUSY, on: "
+		"OPTEE_SMC_CALL_WITH_ARG, optee_command: 4}\n"
+		"  - inject: {optee_truncated: 0x8, count: all}\n");
+	const struct scenario_inject *in = &sc->steps[0].inject;
+
+	ck_assert_int_eq(in->kind, INJECT_TEEC_ERROR);
+	ck_assert_int_eq(in->code, (int64_t)TEEC_ERROR_BUSY);
+	ck_assert_u64(in->mm_function, MM_VAR_FN_SET_VARIABLE, 3, 56);
+	ck_assert_u64(in->optee_command, OPTEE_MSG_CMD_INVOKE_COMMAND, 3, 85);
+	in = &sc->steps[1].inject;
+	ck_assert_int_eq(in->kind, INJECT_TEEC_ERROR);
+	ck_assert_int_eq(in->code, (int64_t)TEEC_ERROR_SECURITY);
+	ck_assert_uint_eq(in->optee_command.value,
+			  OPTEE_MSG_CMD_CLOSE_SESSION);
+	in = &sc->steps[2].inject;
+	ck_assert_int_eq(in->kind, INJECT_OPTEE_RPC);
+	ck_assert_int_eq(in->code, (int64_t)OPTEE_SMC_RETURN_RPC_CMD);
+	ck_assert(!in->optee_command.present);
+	in = &sc->steps[3].inject;
+	ck_assert_int_eq(in->kind, INJECT_OPTEE_SMC);
+	ck_assert_int_eq(in->code, (int64_t)OPTEE_SMC_RETURN_EBUSY);
+	ck_assert_str_eq(in->on.value, "OPTEE_SMC_CALL_WITH_ARG");
+	ck_assert_uint_eq(in->optee_command.value, OPTEE_MSG_CMD_REGISTER_SHM);
+	in = &sc->steps[4].inject;
+	ck_assert_int_eq(in->kind, INJECT_OPTEE_TRUNCATED);
+	ck_assert_int_eq(in->code, 8);
+	ck_assert_uint_eq(in->count, 0);
+}
+END_TEST
+
+static const struct hint_case optee_inject_errors[] = {
+	{STEPS_HEAD "  - inject: {teec_error: TEEC_SUCCESS}\n",
+	 "3:14: error: steps[0].inject.teec_error: TEEC_SUCCESS injects "
+	 "nothing",
+	 NULL},
+	{STEPS_HEAD "  - inject: {teec_error: TEEC_ERROR_NOPE}\n",
+	 "3:26: error: steps[0].inject.teec_error: expected a TEEC result "
+	 "name (TEEC_ERROR_BAD_PARAMETERS) or a 32-bit number, got "
+	 "'TEEC_ERROR_NOPE'",
+	 NULL},
+	{STEPS_HEAD "  - inject: {teec_error: 0x100000000}\n",
+	 "3:26: error: steps[0].inject.teec_error: expected a TEEC result",
+	 NULL},
+	{STEPS_HEAD "  - inject: {optee_rpc: OPTEE_SMC_RETURN_EBUSY}\n",
+	 "3:14: error: steps[0].inject.optee_rpc: optee_rpc needs an RPC code "
+	 "(0xffff0000..0xfffffffe",
+	 NULL},
+	{STEPS_HEAD "  - inject: {optee_smc: 0}\n",
+	 "3:14: error: steps[0].inject.optee_smc: OPTEE_SMC_RETURN_OK injects "
+	 "nothing",
+	 NULL},
+	{STEPS_HEAD "  - inject: {optee_smc: OPTEE_SMC_RETURN_EBUSY, "
+		    "mm_function: GET_VARIABLE}\n",
+	 "3:49: error: steps[0].inject.mm_function: mm_function does not "
+	 "apply to optee_rpc and optee_smc",
+	 NULL},
+	{STEPS_HEAD "  - inject: {optee_truncated: 4, optee_command: "
+		    "OPEN_SESSION}\n",
+	 "3:34: error: steps[0].inject.optee_command: optee_truncated cuts the "
+	 "output of an INVOKE_COMMAND",
+	 NULL},
+	{STEPS_HEAD "  - inject: {optee_truncated: -1}\n",
+	 "3:31: error: steps[0].inject.optee_truncated: expected a number of "
+	 "bytes (decimal or 0x hex), got '-1'",
+	 NULL},
+	{STEPS_HEAD "  - inject: {ffa_error: DENIED, optee_command: "
+		    "OPEN_SESSION}\n",
+	 "3:33: error: steps[0].inject.optee_command: optee_command applies "
+	 "only to teec_error, optee_rpc, optee_smc and optee_truncated",
+	 NULL},
+	{STEPS_HEAD "  - inject: {teec_error: TEEC_ERROR_BUSY, optee_command: "
+		    "CLOSE_SESSION, mm_function: GET_VARIABLE}\n",
+	 "3:43: error: steps[0].inject.optee_command: with mm_function the "
+	 "message is an INVOKE_COMMAND to StMM",
+	 NULL},
+	{STEPS_HEAD "  - inject: {teec_error: TEEC_ERROR_BUSY, optee_command: "
+		    "FROB}\n",
+	 "3:58: error: steps[0].inject.optee_command: expected an OP-TEE "
+	 "message command (OPEN_SESSION, ",
+	 NULL},
+	{STEPS_HEAD "  - inject: {teec_error: TEEC_ERROR_BUSY, optee_rpc: "
+		    "OPTEE_SMC_RETURN_RPC_CMD}\n",
+	 "3:43: error: steps[0].inject.optee_rpc: only one of ffa_error, "
+	 "mm_return, efi_status, reply, rx_busy, teec_error, optee_rpc, "
+	 "optee_smc and optee_truncated may be given",
+	 NULL},
+};
+
+START_TEST(inject_optee_errors)
+{
+	const struct hint_case *c = &optee_inject_errors[_i];
+	const char *got = load_text_bad(c->text);
+	char want[512];
+
+	snprintf(want, sizeof(want), "text.yaml:%s", c->prefix);
+	ck_assert_msg(strncmp(got, want, strlen(want)) == 0,
+		      "case %d:\n  got  %s\n  want %s...", _i, got, want);
+}
+END_TEST
+
 START_TEST(inject_nth_skip_errors)
 {
 	const struct hint_case *c = &nth_skip_errors[_i];
@@ -1810,6 +1958,9 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, inject_nth_and_skip);
 	tcase_add_loop_test(tc, inject_nth_skip_errors, 0,
 			    ARRAY_COUNT(nth_skip_errors));
+	tcase_add_test(tc, inject_optee_faults);
+	tcase_add_loop_test(tc, inject_optee_errors, 0,
+			    ARRAY_COUNT(optee_inject_errors));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fuzz");
@@ -1824,6 +1975,7 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, schema_is_json_of_draft_2020_12);
 	tcase_add_test(tc, schema_lists_every_step_kind);
 	tcase_add_test(tc, schema_name_lists_match_the_parsers);
+	tcase_add_test(tc, schema_lists_every_inject_kind);
 	suite_add_tcase(s, tc);
 
 	return s;

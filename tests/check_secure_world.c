@@ -15,6 +15,7 @@
 #include "abi/efi.h"
 #include "abi/ffa.h"
 #include "abi/mm.h"
+#include "abi/optee.h"
 #include "abi/psci.h"
 #include "common/finding.h"
 #include "common/trace.h"
@@ -51,7 +52,7 @@ static void on_doorbell(void *ctx, enum sw_doorbell_edge edge,
 	seen.last = *d;
 }
 
-static void make_world(bool audit_unmap)
+static void make_world_optee(bool audit_unmap, bool optee)
 {
 	struct secure_world_config cfg;
 	struct secure_world_ports ports = {&ram.mem, &ram.mem};
@@ -62,9 +63,15 @@ static void make_world(bool audit_unmap)
 	cfg.mm_buf_addr = BUF;
 	cfg.mm_buf_size = BUF_SIZE;
 	cfg.spmc.audit_rxtx_unmap_at_exit = audit_unmap;
+	cfg.optee = optee;
 	world = secure_world_new(&cfg, &ports, &trace, &findings, &err);
 	ck_assert_ptr_nonnull(world);
 	secure_world_observe(world, &obs);
+}
+
+static void make_world(bool audit_unmap)
+{
+	make_world_optee(audit_unmap, false);
 }
 
 static void setup(void)
@@ -261,6 +268,77 @@ START_TEST(rxtx_unmapped_in_time_or_audit_off_is_no_finding)
 }
 END_TEST
 
+/* OP-TEE OPEN_SESSION to the device-enumeration pseudo-TA; the session. */
+#define OPTEE_ARG (RAM_BASE + 0x20000)
+static uint32_t optee_open_enum_session(void)
+{
+	static const uint8_t uuid[16] = OPTEE_PTA_DEVICE_ENUM_UUID;
+	uint8_t *m = fake_guest_mem_at(&ram, OPTEE_ARG, 96);
+	uint32_t v;
+	uint64_t meta = 0x101;
+
+	memset(m, 0, 96);
+	v = OPTEE_MSG_CMD_OPEN_SESSION;
+	memcpy(m, &v, 4);
+	v = 2;
+	memcpy(m + 28, &v, 4);
+	memcpy(m + 32, &meta, 8);
+	memcpy(m + 40, uuid, 16);
+	memcpy(m + 64, &meta, 8);
+	ck_assert_uint_eq(CALL(OPTEE_SMC_EXCHANGE_CAPABILITIES, 1).x[0],
+			  OPTEE_SMC_RETURN_OK);
+	ck_assert_uint_eq(CALL(OPTEE_SMC_CALL_WITH_ARG, 0, OPTEE_ARG).x[0],
+			  OPTEE_SMC_RETURN_OK);
+	memcpy(&v, m + 20, 4);
+	ck_assert_uint_eq(v, TEEC_SUCCESS);
+	memcpy(&v, m + 8, 4);
+	return v;
+}
+
+/* The owner wires OP-TEE's released audit to the runtime phase. */
+START_TEST(optee_sessions_left_open_are_found_at_runtime)
+{
+	secure_world_free(world);
+	make_world_optee(false, true);
+	ck_assert_uint_ne(optee_open_enum_session(), 0);
+	/* OP-TEE's buffers are coherent: no doorbell for the cache model. */
+	ck_assert_int_eq(seen.begins, 0);
+	ck_assert_int_eq(seen.ends, 0);
+	lifecycle_evidence(secure_world_lifecycle(world),
+			   EVIDENCE_MM_EXIT_BOOT_SERVICE);
+	ck_assert_uint_eq(findings.count, 0);
+	lifecycle_evidence(secure_world_lifecycle(world),
+			   EVIDENCE_AGENT_EXIT_BOOT_SERVICES);
+	ck_assert_uint_eq(findings.count, 1);
+	ck_assert_ptr_nonnull(
+		findings_find(&findings, "optee.session-left-open"));
+	secure_world_end_run(world); /* named once */
+	ck_assert_uint_eq(findings.count, 1);
+}
+END_TEST
+
+/* ... and the end of a run that never reached it to what boot opened. */
+START_TEST(optee_sessions_left_open_are_found_at_the_end_of_the_run)
+{
+	secure_world_free(world);
+	make_world_optee(false, true);
+	ck_assert_uint_ne(optee_open_enum_session(), 0);
+	ck_assert_uint_eq(findings.count, 0);
+	secure_world_end_run(world);
+	ck_assert_uint_eq(findings.count, 1);
+	ck_assert_uint_eq(findings.items[0].trace_seq, FINDING_NO_SEQ);
+	ck_assert_ptr_nonnull(strstr(findings.items[0].message,
+				     "at the end of the run"));
+	/* A world without OP-TEE has nothing to audit. */
+	secure_world_free(world);
+	findings_free(&findings);
+	findings_init(&findings);
+	make_world(false);
+	secure_world_end_run(world);
+	ck_assert_uint_eq(findings.count, 0);
+}
+END_TEST
+
 Suite *secure_world_suite(void);
 
 Suite *secure_world_suite(void)
@@ -275,6 +353,9 @@ Suite *secure_world_suite(void)
 	tcase_add_test(tc, injector_reads_the_lifecycle);
 	tcase_add_test(tc, rxtx_still_mapped_at_runtime_is_a_finding);
 	tcase_add_test(tc, rxtx_unmapped_in_time_or_audit_off_is_no_finding);
+	tcase_add_test(tc, optee_sessions_left_open_are_found_at_runtime);
+	tcase_add_test(
+		tc, optee_sessions_left_open_are_found_at_the_end_of_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,6 @@
 # Every scenario of the library passes against the firmware it names
-# (scenarios/uboot-ffa needs an FF-A U-Boot image: see its README).
+# (scenarios/uboot-ffa and scenarios/uboot-optee need U-Boot images that
+# make uboot-ffa builds and runs them with: see their READMEs).
 . "$(dirname "$0")/lib.sh"
 run_expect_rc 0 "$FFAH" run --quiet -j 2 --firmware-dir "$FFAH_FW_DIR" \
 	--json "$WORK/all.json" scenarios/refclient scenarios/checks \
