@@ -1332,6 +1332,15 @@ bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r,
 	return true;
 }
 
+void machine_advance_clock(struct machine *m, uint64_t ns)
+{
+	uint64_t hz = m->platform->counter_freq_hz;
+
+	/* Whole seconds and the rest apart: ns * hz overflows past 4 s. */
+	m->counter += ns / 1000000000u * hz +
+		      ns % 1000000000u * hz / 1000000000u;
+}
+
 uint64_t machine_sctlr(const struct machine *m)
 {
 	return m->sctlr_shadow;

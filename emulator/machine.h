@@ -154,6 +154,12 @@ uint64_t machine_pc(const struct machine *m);
 /* Writes x0..x(count-1) (after AGENT_WAIT, what AGENT_FID_NEXT returns). */
 bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r,
 			    unsigned count);
+/*
+ * Advances the virtual counter (and so the RTC) by ns of time at the
+ * platform's frequency: the interactive console lets guest time follow
+ * the host's while the firmware waits for input.
+ */
+void machine_advance_clock(struct machine *m, uint64_t ns);
 /* The SCTLR_EL1 value the firmware believes it wrote. */
 uint64_t machine_sctlr(const struct machine *m);
 

@@ -8,6 +8,7 @@
 #include "common/version.h"
 #include "harness/boot.h"
 #include "harness/cli.h"
+#include "harness/console_cmd.h"
 #include "harness/diff_cmd.h"
 #include "harness/qemu_run.h"
 #include "harness/report_cmd.h"
@@ -25,6 +26,8 @@ static const struct command commands[] = {
 	{"diff", diff_main, "what changed between two result files"},
 	{"report", report_main, "write JUnit, Markdown or HTML from a result file"},
 	{"boot", boot_main, "boot an image, type at its console, check output"},
+	{"console", console_main,
+	 "the firmware's console on this terminal, findings live"},
 	{"qemu-boot", qemu_boot_main,
 	 "the same on qemu-system-aarch64 with the EL3 relay"},
 };
