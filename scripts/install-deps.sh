@@ -11,7 +11,7 @@ make gcc pkg-config
 libunicorn-dev libcapstone-dev libyaml-dev check libfdt-dev libjansson-dev zlib1g-dev
 clang lld llvm
 u-boot-qemu qemu-system-arm
-libxml2-utils chromium jq help2man gdb-multiarch
+libxml2-utils chromium jq help2man gdb-multiarch python3
 libclang-rt-14-dev
 gcc-aarch64-linux-gnu bison flex bc libssl-dev libgnutls28-dev uuid-dev
 cpio xz-utils dwarves libelf-dev

@@ -344,6 +344,25 @@ START_TEST(virtual_counter_is_the_same_on_two_machines)
 }
 END_TEST
 
+/* The console's idle waits: 5.5 s of host time are 5.5 s of counter. */
+START_TEST(advance_clock_moves_the_counter_by_that_time)
+{
+	struct session second;
+	struct machine *a = machine_under_test(
+		&session, counter_program, ARRAY_COUNT(counter_program), 0);
+	struct machine *b = machine_under_test(
+		&second, counter_program, ARRAY_COUNT(counter_program), 0);
+	uint64_t hz = session.cfg.platform->counter_freq_hz;
+
+	machine_advance_clock(a, UINT64_C(5500000000));
+	ck_assert_int_eq(run(a), MACHINE_STOP_POWER_OFF);
+	ck_assert_int_eq(run(b), MACHINE_STOP_POWER_OFF);
+	ck_assert_uint_eq(result_word(a, 0) - result_word(b, 0),
+			  hz * 11 / 2);
+	session_free(&second);
+}
+END_TEST
+
 START_TEST(store_then_doorbell_without_clean_is_a_cache_finding)
 {
 	struct machine *m = machine_under_test(
@@ -393,6 +412,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, pl011_output_appears_in_the_console);
 	tcase_add_test(tc, sctlr_el1_reads_back_what_was_written);
 	tcase_add_test(tc, virtual_counter_is_the_same_on_two_machines);
+	tcase_add_test(tc, advance_clock_moves_the_counter_by_that_time);
 	tcase_add_test(tc,
 		       store_then_doorbell_without_clean_is_a_cache_finding);
 	tcase_add_test(tc, store_cleaned_before_doorbell_is_no_cache_finding);
