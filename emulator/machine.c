@@ -334,9 +334,13 @@ static void uart_write(uc_engine *uc, uint64_t offset, unsigned size,
 	}
 }
 
-/* Seconds of virtual time: the counter at the platform's frequency. */
-static uint64_t virtual_seconds(const struct machine *m)
+/* Seconds of virtual time: the counter at the platform's frequency (a
+ * paced counter first catches up with the host's clock). */
+static uint64_t virtual_seconds(struct machine *m)
 {
+	if (m->cfg.paced_clock) {
+		counter_pace(m);
+	}
 	return m->counter / m->platform->counter_freq_hz;
 }
 
@@ -947,6 +951,7 @@ struct machine *machine_new(const struct machine_config *cfg,
 	}
 	m->pc = m->platform->default_load_addr;
 	m->resume_past = UINT64_MAX;
+	m->pace_origin_ns = monotonic_ns();
 	runtime_guard_init(&m->guard);
 	return m;
 
@@ -1330,15 +1335,6 @@ bool machine_set_smc_return(struct machine *m, const struct smccc_regs *r,
 		}
 	}
 	return true;
-}
-
-void machine_advance_clock(struct machine *m, uint64_t ns)
-{
-	uint64_t hz = m->platform->counter_freq_hz;
-
-	/* Whole seconds and the rest apart: ns * hz overflows past 4 s. */
-	m->counter += ns / 1000000000u * hz +
-		      ns % 1000000000u * hz / 1000000000u;
 }
 
 uint64_t machine_sctlr(const struct machine *m)

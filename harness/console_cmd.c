@@ -10,11 +10,12 @@
  * escape-key help, the summary and verdict) goes to standard error.
  *
  * The run goes in slices of CONSOLE_SLICE_INSNS instructions so that
- * input, signals and findings are seen while the firmware works.  When
- * the firmware waits for input (the PL011's idle inference) and none is
- * queued, the loop sleeps in poll() on standard input for up to
- * CONSOLE_IDLE_WAIT_MS and then advances the guest's clock by the time it
- * slept: the firmware's timeouts run in host time without a busy core.
+ * input, signals and findings are seen while the firmware works.  Guest
+ * time is host time (machine_config.paced_clock).  When the firmware
+ * waits for input (the PL011's idle inference) and none is queued, the
+ * loop sleeps in poll() on standard input for up to CONSOLE_IDLE_WAIT_MS
+ * between short runs of the firmware's polling loop, so that its timeouts
+ * run out in host time without a busy core.
  * An agent that asks for a step gets power-off, as under `boot`.
  */
 #include "harness/console_cmd.h"
@@ -288,6 +289,9 @@ static bool make_config(const struct console_args *a,
 	 * asked.  The machine's per-call safety net stays: slices are far
 	 * shorter. */
 	cfg->machine.max_insns = a->max_insns;
+	/* Guest time is host time, as under QEMU: `sleep 1` takes a
+	 * second, timeouts while waiting for input run out. */
+	cfg->machine.paced_clock = true;
 	cfg->store_file = a->store;
 	cfg->preload_file = a->preload;
 	return true;
@@ -558,8 +562,6 @@ static enum machine_stop run_console(struct console *c)
 	 * with the console output around it. */
 	machine_break_on_finding(c->s->machine, true);
 	while (!session_over(c)) {
-		uint64_t slept_from;
-
 		feed_uart(c);
 		stop = machine_run(c->s->machine, &opts);
 		flush_console(c);
@@ -575,10 +577,7 @@ static enum machine_stop run_console(struct console *c)
 					 "end of input");
 				return stop;
 			}
-			slept_from = now_ns();
 			read_input(c, CONSOLE_IDLE_WAIT_MS);
-			machine_advance_clock(c->s->machine,
-					      now_ns() - slept_from);
 			pl011_restart_idle(uart);
 			break;
 		case MACHINE_STOP_STEP_BUDGET:

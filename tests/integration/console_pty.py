@@ -65,6 +65,13 @@ class Console:
                                      "\n%s" % (want, self.tail()))
             self.read_some(min(left, 0.2))
 
+    def boot_to_prompt(self):
+        """As test/py does: a key stops U-Boot's autoboot countdown,
+        which runs in host time as under QEMU."""
+        self.expect("Hit any key to stop autoboot")
+        self.send(" ")
+        self.expect("\n=> ")
+
     def send(self, data):
         os.write(self.master, data.encode() if isinstance(data, str)
                  else data)
@@ -124,7 +131,7 @@ def uboot_session(ffah, uboot, work):
                  "--trace", os.path.join(work, "trace.jsonl")])
     try:
         c.expect("C-a x quits")
-        c.expect("\n=> ")
+        c.boot_to_prompt()
         check(c.raw_now(), "the terminal is raw while the console runs "
               "(no echo, no line editing, no signal keys)")
         c.send("version\r")
@@ -187,7 +194,7 @@ def uboot_session(ffah, uboot, work):
 def sigterm_session(ffah, uboot):
     c = Console([ffah, "console", "--image", uboot])
     try:
-        c.expect("\n=> ")
+        c.boot_to_prompt()
         check(c.raw_now(), "raw again in a second session")
         c.proc.send_signal(signal.SIGTERM)
         rc = c.wait()
@@ -204,7 +211,7 @@ def abort_session(ffah, uboot):
     """A fatal signal kills the process, but not with a raw terminal."""
     c = Console([ffah, "console", "--image", uboot])
     try:
-        c.expect("\n=> ")
+        c.boot_to_prompt()
         c.proc.send_signal(signal.SIGABRT)
         rc = c.wait()
         check(rc == -signal.SIGABRT, "SIGABRT killed it as it would have "
@@ -219,7 +226,7 @@ def hangup_session(ffah, uboot):
     """test/py closes its end of the pty to end a console."""
     c = Console([ffah, "console", "--image", uboot])
     try:
-        c.expect("\n=> ")
+        c.boot_to_prompt()
         os.close(c.master)
         deadline = time.monotonic() + 10
         while c.proc.poll() is None and time.monotonic() < deadline:
