@@ -59,10 +59,10 @@ static const char console_usage[] =
 	"terminal), standard output is the console and nothing else, and the\n"
 	"harness's messages (each finding as it is recorded, the verdict) go\n"
 	"to standard error.  Keys: Ctrl-A x quits, Ctrl-A h lists the keys.\n"
-	"The run ends on power-off or reset, a fault, Ctrl-A x, SIGINT,\n"
-	"SIGTERM or SIGHUP, or, after the end of standard input, once the\n"
-	"firmware waits for input again; then the trace and the reports are\n"
-	"written.\n"
+	"A reset boots the image again.  The session ends on power-off, a\n"
+	"fault, Ctrl-A x, SIGINT, SIGTERM or SIGHUP, or, after the end of\n"
+	"standard input, once the firmware waits for input again; then the\n"
+	"trace and the reports of every boot are written.\n"
 	"\n"
 	"  --image FILE          firmware image (ELF64 or raw binary)\n"
 	"  --format auto|elf|raw image format (default: auto, by ELF magic)\n"
@@ -81,7 +81,11 @@ static const char console_usage[] =
 	"  --report-dir DIR      write results.json, junit.xml, summary.md and\n"
 	"                        report.html at the end (one scenario named\n"
 	"                        \"console\")\n"
-	"  --max-insns N         instruction budget (default: none)\n"
+	"  --no-reboot           end the session when the firmware resets\n"
+	"                        (default: boot the image again, as QEMU\n"
+	"                        does; non-volatile variables survive)\n"
+	"  --max-insns N         instruction budget of each boot (default:\n"
+	"                        none)\n"
 	"  --timeout SECONDS     end the session after this long (default:\n"
 	"                        none)\n"
 	"  --list-platforms      list the platform profiles and exit\n"
@@ -104,6 +108,7 @@ enum {
 	OPT_REPORT_DIR,
 	OPT_MAX_INSNS,
 	OPT_TIMEOUT,
+	OPT_NO_REBOOT,
 	OPT_LIST_PLATFORMS,
 };
 
@@ -122,6 +127,7 @@ static const struct option console_options[] = {
 	{"report-dir", required_argument, NULL, OPT_REPORT_DIR},
 	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"no-reboot", no_argument, NULL, OPT_NO_REBOOT},
 	{"list-platforms", no_argument, NULL, OPT_LIST_PLATFORMS},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -143,11 +149,36 @@ struct console_args {
 	const char *report_dir;
 	uint64_t max_insns;
 	uint64_t timeout_s;
+	bool no_reboot;
 };
 
-/* One console session: the machine, the keyboard, the two streams. */
+/* What is kept of a boot that has ended, for the verdict and reports. */
+struct console_boot {
+	char *object;        /* its SCENARIO object (docs/report-format.md) */
+	enum verdict verdict;
+	char *message;       /* the first cause, or NULL */
+	char *ended;         /* how it ended */
+	size_t finding_count;
+	bool host_error;     /* the harness failed, not the firmware */
+};
+
+/*
+ * One console session: the machine (a fresh one per boot: a reset boots
+ * the image again, as QEMU does without -no-reboot), the keyboard, the
+ * two streams, and what earlier boots left for the reports.
+ */
 struct console {
-	struct session *s;
+	const struct console_args *a;
+	struct session_config cfg;
+	struct session boot;  /* the current boot's machine and world */
+	struct session *s;    /* &boot while it is up, else NULL */
+	struct console_boot *boots; /* ended boots */
+	size_t boot_count;
+	struct strbuf trace_all;   /* every boot's trace, JSON Lines */
+	struct strbuf console_all; /* every boot's console */
+	uint64_t insns_total, smcs_total;
+	char store_dir[64]; /* private store (no --store): NV across resets */
+	char *store_path;
 	struct console_input in;
 	int in_fd;            /* standard input, -1 once it has ended */
 	bool msg_tty;         /* standard error is a terminal */
@@ -235,6 +266,9 @@ static int parse_args(int argc, char **argv, struct console_args *a)
 						"1..86400 seconds\n");
 				return CLI_EXIT_INVALID_INPUT;
 			}
+			break;
+		case OPT_NO_REBOOT:
+			a->no_reboot = true;
 			break;
 		case OPT_LIST_PLATFORMS:
 			platform_print_list(stdout);
@@ -608,12 +642,12 @@ static bool stop_is_clean(enum machine_stop stop)
 /*
  * The firmware is judged, not the way the session ended: findings (as a
  * scenario's are, none expected) and a fault, hang or spent budget.
- * *message gets the first cause (owned by the findings or a static).
+ * *message gets the first cause (NULL if none; the caller frees it).
  */
-static enum verdict console_verdict(const struct console *c,
-				    enum machine_stop stop, char **message)
+static enum verdict boot_verdict(const struct session *s,
+				 enum machine_stop stop, char **message)
 {
-	const struct findings *f = &c->s->findings;
+	const struct findings *f = &s->findings;
 	enum verdict v = VERDICT_PASS;
 	struct strbuf sb = STRBUF_INIT;
 
@@ -637,16 +671,125 @@ static enum verdict console_verdict(const struct console *c,
 		v = VERDICT_ERROR;
 		strbuf_reset(&sb);
 		strbuf_printf(&sb, "host error: %s",
-			      machine_fault(c->s->machine)->what);
+			      machine_fault(s->machine)->what);
 	} else if (!stop_is_clean(stop) && v < VERDICT_FAIL) {
 		v = VERDICT_FAIL;
 		strbuf_reset(&sb);
 		strbuf_printf(&sb, "%s: %s", machine_stop_name(stop),
-			      machine_fault(c->s->machine)->what);
+			      machine_fault(s->machine)->what);
 	}
 	*message = sb.len != 0 ? strbuf_steal(&sb) : NULL;
 	strbuf_free(&sb);
 	return v;
+}
+
+/* The boot's SCENARIO object: "console", then "console-boot-N". */
+static char *boot_object(const struct console *c, enum machine_stop stop,
+			 const struct console_boot *b)
+{
+	const char *image = c->a->image;
+	const char *slash = strrchr(image, '/');
+	struct scenario sc;
+	struct scenario_run run;
+	struct strbuf name = STRBUF_INIT, desc = STRBUF_INIT;
+	struct strbuf obj = STRBUF_INIT;
+	char file[] = "";
+
+	strbuf_puts(&name, "console");
+	strbuf_puts(&desc, "an interactive console session (ffa-harness "
+			   "console)");
+	if (c->boot_count != 0) {
+		strbuf_printf(&name, "-boot-%zu", c->boot_count + 1);
+		strbuf_printf(&desc, ", boot %zu after a reset",
+			      c->boot_count + 1);
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.name = name.data;
+	sc.file = file;
+	sc.description = desc.data;
+	memset(&run, 0, sizeof(run));
+	run.sc = &sc;
+	run.firmware_name = xstrdup(slash != NULL ? slash + 1 : image);
+	run.firmware_path = xstrdup(image);
+	run.platform = c->cfg.platform->name;
+	run.verdict = b->verdict;
+	run.message = b->message;
+	run.session = c->s;
+	run.stop = stop;
+	run_json_scenario(&run, &obj);
+	free(run.firmware_name);
+	free(run.firmware_path);
+	strbuf_free(&name);
+	strbuf_free(&desc);
+	return strbuf_steal(&obj);
+}
+
+/*
+ * The current boot has ended (stop): keeps its verdict, report object,
+ * trace and console, saves the variable store, frees the machine.
+ */
+static void end_boot(struct console *c, enum machine_stop stop)
+{
+	struct console_boot *b;
+	struct pl011 *uart = machine_uart(c->s->machine);
+	struct error err = {0};
+	size_t len;
+	char *jsonl;
+
+	c->boots = xrealloc(c->boots, (c->boot_count + 1) * sizeof(*c->boots));
+	b = &c->boots[c->boot_count];
+	memset(b, 0, sizeof(*b));
+	b->verdict = boot_verdict(c->s, stop, &b->message);
+	b->ended = xstrdup(c->end[0] != '\0' && stop != MACHINE_STOP_RESET
+				   ? c->end
+				   : machine_stop_name(stop));
+	b->finding_count = c->s->findings.count;
+	b->host_error = stop == MACHINE_STOP_HOST_ERROR;
+	b->object = boot_object(c, stop, b);
+	c->boot_count++;
+	jsonl = report_trace_jsonl(&c->s->trace, &len);
+	strbuf_append(&c->trace_all, jsonl, len);
+	free(jsonl);
+	strbuf_append(&c->console_all, pl011_output(uart),
+		      pl011_output_len(uart));
+	if (!stop_is_clean(stop)) {
+		report_text_fault(stderr, machine_stop_name(stop),
+				  machine_fault(c->s->machine));
+	}
+	c->insns_total += machine_insns(c->s->machine);
+	c->smcs_total += secure_world_smc_count(c->s->world);
+	if (stop != MACHINE_STOP_HOST_ERROR && !session_save_store(c->s, &err)) {
+		fprintf(stderr, "ffa-harness: %s\n", err.message);
+	}
+	session_free(c->s);
+	c->s = NULL;
+}
+
+/* A fresh machine and secure world with the image loaded (a boot). */
+static bool start_boot(struct console *c, struct error *err)
+{
+	const struct console_args *a = c->a;
+
+	if (!session_init(&c->boot, &c->cfg, err)) {
+		return false;
+	}
+	if (!session_load_image(&c->boot, a->image, a->format,
+				a->has_load_addr
+					? a->load_addr
+					: c->cfg.platform->default_load_addr,
+				err)) {
+		session_free(&c->boot);
+		return false;
+	}
+	c->s = &c->boot;
+	/* A terminal on standard output answers ESC [ 6 n itself (and a
+	 * pty's driver such as test/py does not, as under QEMU); only for a
+	 * pipe or file does the model stand in. */
+	pl011_answer_queries(machine_uart(c->s->machine),
+			     isatty(STDOUT_FILENO) == 0);
+	c->out_mark = 0;
+	c->findings_shown = 0;
+	return true;
 }
 
 static char *in_dir(const char *dir, const char *name)
@@ -657,76 +800,30 @@ static char *in_dir(const char *dir, const char *name)
 	return strbuf_steal(&sb);
 }
 
-/* The result document: one scenario, "console", with the whole session. */
-static void result_document(const struct console *c,
-			    const struct console_args *a,
-			    enum machine_stop stop, enum verdict v,
-			    const char *msg, struct strbuf *doc)
-{
-	struct scenario sc;
-	struct scenario_run run;
-	struct strbuf obj = STRBUF_INIT;
-	const char *objs[1];
-	const char *slash = strrchr(a->image, '/');
-	char name[] = "console";
-	char file[] = "";
-	char desc[] = "an interactive console session (ffa-harness console)";
-	char *fw_name = xstrdup(slash != NULL ? slash + 1 : a->image);
-	char *fw_path = xstrdup(a->image);
-	char *message = msg != NULL ? xstrdup(msg) : NULL;
-
-	memset(&sc, 0, sizeof(sc));
-	sc.name = name;
-	sc.file = file;
-	sc.description = desc;
-	memset(&run, 0, sizeof(run));
-	run.sc = &sc;
-	run.firmware_name = fw_name;
-	run.firmware_path = fw_path;
-	run.platform = c->s->cfg.platform->name;
-	run.verdict = v;
-	run.message = message;
-	run.session = c->s;
-	run.stop = stop;
-	run_json_scenario(&run, &obj);
-	objs[0] = strbuf_str(&obj);
-	run_json_document(objs, &v, 1, doc);
-	strbuf_free(&obj);
-	free(fw_name);
-	free(fw_path);
-	free(message);
-}
-
 /*
- * Writes the trace, the console, the reports and the store: each file
+ * Writes the trace, the console and the reports of every boot: each file
  * atomically, and if one cannot be written, those written before it are
  * removed again, so that a set is there completely or not at all.
  */
-static bool write_outputs(const struct console *c, const struct console_args *a,
-			  enum machine_stop stop, enum verdict v,
-			  const char *msg)
+static bool write_outputs(const struct console *c)
 {
+	const struct console_args *a = c->a;
 	struct error err = {0};
 	char *paths[4] = {NULL, NULL, NULL, NULL};
-	const char *written[3];
+	const char *written[2];
 	size_t written_count = 0;
 	bool ok = true;
 
 	if (a->trace_path != NULL) {
-		size_t len;
-		char *jsonl = report_trace_jsonl(&c->s->trace, &len);
-
-		ok = file_write_atomic(a->trace_path, jsonl, len, &err);
-		free(jsonl);
+		ok = file_write_atomic(a->trace_path, c->trace_all.data,
+				       c->trace_all.len, &err);
 		if (ok) {
 			written[written_count++] = a->trace_path;
 		}
 	}
 	if (ok && a->console_path != NULL) {
-		struct pl011 *uart = machine_uart(c->s->machine);
-
-		ok = file_write_atomic(a->console_path, pl011_output(uart),
-				       pl011_output_len(uart), &err);
+		ok = file_write_atomic(a->console_path, c->console_all.data,
+				       c->console_all.len, &err);
 		if (ok) {
 			written[written_count++] = a->console_path;
 		}
@@ -734,9 +831,18 @@ static bool write_outputs(const struct console *c, const struct console_args *a,
 	if (ok && a->report_dir != NULL) {
 		struct strbuf doc = STRBUF_INIT;
 		struct report_outputs out = {0};
-		double seconds = (double)(now_ns() - c->started_ns) / 1e9;
+		const char **objs = xcalloc(c->boot_count, sizeof(*objs));
+		enum verdict *verdicts =
+			xcalloc(c->boot_count, sizeof(*verdicts));
+		double *seconds = xcalloc(c->boot_count, sizeof(*seconds));
 
-		result_document(c, a, stop, v, msg, &doc);
+		for (size_t i = 0; i < c->boot_count; i++) {
+			objs[i] = c->boots[i].object;
+			verdicts[i] = c->boots[i].verdict;
+		}
+		seconds[c->boot_count - 1] =
+			(double)(now_ns() - c->started_ns) / 1e9;
+		run_json_document(objs, verdicts, c->boot_count, &doc);
 		ok = file_mkdirs(a->report_dir, &err);
 		paths[0] = in_dir(a->report_dir, "results.json");
 		out.junit = paths[1] = in_dir(a->report_dir, "junit.xml");
@@ -744,17 +850,17 @@ static bool write_outputs(const struct console *c, const struct console_args *a,
 		out.html = paths[3] = in_dir(a->report_dir, "report.html");
 		ok = ok && file_write_atomic(paths[0], strbuf_str(&doc),
 					     doc.len, &err);
-		ok = ok && reports_write(strbuf_str(&doc), doc.len, &seconds,
-					 1, &out, &err);
+		ok = ok && reports_write(strbuf_str(&doc), doc.len, seconds,
+					 c->boot_count, &out, &err);
 		if (!ok) {
 			for (size_t i = 0; i < 4; i++) {
 				unlink(paths[i]);
 			}
 		}
 		strbuf_free(&doc);
-	}
-	if (ok) {
-		ok = session_save_store(c->s, &err);
+		free(objs);
+		free(verdicts);
+		free(seconds);
 	}
 	if (!ok) {
 		fprintf(stderr, "ffa-harness: %s; nothing was written\n",
@@ -769,62 +875,119 @@ static bool write_outputs(const struct console *c, const struct console_args *a,
 	return ok;
 }
 
-static void print_summary(const struct console *c, const struct console_args *a,
-			  enum machine_stop stop, enum verdict v,
-			  const char *msg)
+/* The worst verdict of all boots, and the first boot that has it. */
+static const struct console_boot *worst_boot(const struct console *c)
 {
-	const char *why = c->end[0] != '\0' ? c->end : machine_stop_name(stop);
+	const struct console_boot *worst = &c->boots[0];
 
-	fprintf(stderr, "ffa-harness console: %s on %s\n", a->image,
-		c->s->cfg.platform->name);
-	fprintf(stderr, "session ended: %s after %llu instructions, %llu SMCs\n",
-		why, (unsigned long long)machine_insns(c->s->machine),
-		(unsigned long long)secure_world_smc_count(c->s->world));
-	if (c->s->findings.count != 0) {
-		fprintf(stderr, "findings:\n");
-		report_text_findings(stderr, &c->s->findings, false);
+	for (size_t i = 1; i < c->boot_count; i++) {
+		if (c->boots[i].verdict > worst->verdict) {
+			worst = &c->boots[i];
+		}
 	}
-	if (!stop_is_clean(stop)) {
-		report_text_fault(stderr, machine_stop_name(stop),
-				  machine_fault(c->s->machine));
-	}
-	fprintf(stderr, "verdict: %s%s%s\n", verdict_label(v),
-		msg != NULL ? ": " : "", msg != NULL ? msg : "");
+	return worst;
 }
+
+static void print_summary(const struct console *c)
+{
+	const struct console_boot *w = worst_boot(c);
+
+	fprintf(stderr, "ffa-harness console: %s on %s\n", c->a->image,
+		c->cfg.platform->name);
+	fprintf(stderr,
+		"session ended: %s after %zu boot%s, %llu instructions, %llu "
+		"SMCs\n",
+		c->end[0] != '\0' ? c->end : c->boots[c->boot_count - 1].ended,
+		c->boot_count, c->boot_count == 1 ? "" : "s",
+		(unsigned long long)c->insns_total,
+		(unsigned long long)c->smcs_total);
+	for (size_t i = 0; i < c->boot_count; i++) {
+		const struct console_boot *b = &c->boots[i];
+
+		fprintf(stderr, "boot %zu: %s, %zu finding%s, %s%s%s\n", i + 1,
+			b->ended, b->finding_count,
+			b->finding_count == 1 ? "" : "s",
+			verdict_label(b->verdict),
+			b->message != NULL ? ": " : "",
+			b->message != NULL ? b->message : "");
+	}
+	fprintf(stderr, "verdict: %s%s%s\n", verdict_label(w->verdict),
+		w->message != NULL ? ": " : "",
+		w->message != NULL ? w->message : "");
+}
+
+/*
+ * Without --store, non-volatile variables still survive a reset: the
+ * session keeps them in a file of its own, removed at the end.
+ */
+static bool private_store(struct console *c, struct error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(c->store_dir, sizeof(c->store_dir), "%s/ffa-harness-console-XXXXXX",
+		 tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	if (mkdtemp(c->store_dir) == NULL) {
+		c->store_dir[0] = '\0';
+		return error_setf(err, "mkdtemp: %s", strerror(errno));
+	}
+	c->store_path = in_dir(c->store_dir, "store.json");
+	c->cfg.store_file = c->store_path;
+	return true;
+}
+
+static void console_free(struct console *c)
+{
+	if (c->s != NULL) {
+		session_free(c->s);
+	}
+	for (size_t i = 0; i < c->boot_count; i++) {
+		free(c->boots[i].object);
+		free(c->boots[i].message);
+		free(c->boots[i].ended);
+	}
+	free(c->boots);
+	strbuf_free(&c->trace_all);
+	strbuf_free(&c->console_all);
+	if (c->store_path != NULL) {
+		unlink(c->store_path);
+		free(c->store_path);
+	}
+	if (c->store_dir[0] != '\0') {
+		rmdir(c->store_dir);
+	}
+}
+
+/* At most this many boots: firmware that resets in a loop ends the run. */
+#define CONSOLE_MAX_BOOTS 100u
 
 int console_main(int argc, char **argv)
 {
 	struct console_args a;
-	struct session_config cfg;
-	struct session s;
 	struct console c;
 	struct error err = {0};
 	enum machine_stop stop;
-	enum verdict v;
-	char *msg = NULL;
+	const struct console_boot *w;
 	int rc = parse_args(argc, argv, &a);
 
 	if (rc >= 0) {
 		return rc;
 	}
-	rc = CLI_EXIT_INVALID_INPUT;
-	if (!make_config(&a, &cfg)) {
-		return rc;
-	}
-	if (!session_init(&s, &cfg, &err)) {
-		fprintf(stderr, "ffa-harness: %s\n", err.message);
-		return rc;
-	}
-	if (!session_load_image(&s, a.image, a.format,
-				a.has_load_addr ? a.load_addr
-						: cfg.platform->default_load_addr,
-				&err)) {
-		fprintf(stderr, "ffa-harness: cannot load image: %s\n",
-			err.message);
-		goto free_session;
-	}
 	memset(&c, 0, sizeof(c));
-	c.s = &s;
+	c.a = &a;
+	rc = CLI_EXIT_INVALID_INPUT;
+	if (!make_config(&a, &c.cfg)) {
+		return rc;
+	}
+	if (a.store == NULL && !private_store(&c, &err)) {
+		fprintf(stderr, "ffa-harness: %s\n", err.message);
+		rc = CLI_EXIT_INTERNAL;
+		goto free_console;
+	}
+	if (!start_boot(&c, &err)) {
+		fprintf(stderr, "ffa-harness: cannot boot %s: %s\n", a.image,
+			err.message);
+		goto free_console;
+	}
 	console_input_init(&c.in);
 	c.in_fd = STDIN_FILENO;
 	c.msg_tty = isatty(STDERR_FILENO) != 0;
@@ -838,27 +1001,50 @@ int console_main(int argc, char **argv)
 	terminal_raw(STDIN_FILENO);
 	message(&c, "ffa-harness console: %s on %s; C-a x quits, C-a h "
 		    "helps\n",
-		a.image, cfg.platform->name);
-	stop = run_console(&c);
-	flush_console(&c);
-	show_findings(&c);
+		a.image, c.cfg.platform->name);
+	for (;;) {
+		stop = run_console(&c);
+		flush_console(&c);
+		show_findings(&c);
+		if (stop != MACHINE_STOP_RESET || a.no_reboot ||
+		    c.end[0] != '\0') {
+			break;
+		}
+		end_boot(&c, stop);
+		if (c.boot_count == CONSOLE_MAX_BOOTS) {
+			snprintf(c.end, sizeof(c.end),
+				 "%u boots (a reset loop?)", CONSOLE_MAX_BOOTS);
+			break;
+		}
+		if (!start_boot(&c, &err)) {
+			snprintf(c.end, sizeof(c.end), "reboot failed");
+			message(&c, "*** ffa-harness: reboot failed: %s\n",
+				err.message);
+			break;
+		}
+		message(&c, "*** ffa-harness: reset: boot %zu of %s\n",
+			c.boot_count + 1, a.image);
+	}
 	if (!c.at_line_start && c.msg_tty) {
 		fputc('\n', stderr);
 	}
 	terminal_release();
-	v = console_verdict(&c, stop, &msg);
-	print_summary(&c, &a, stop, v, msg);
-	if (!write_outputs(&c, &a, stop, v, msg)) {
+	if (c.s != NULL) {
+		end_boot(&c, stop);
+	}
+	print_summary(&c);
+	w = worst_boot(&c);
+	if (!write_outputs(&c)) {
 		rc = CLI_EXIT_INTERNAL;
-	} else if (v == VERDICT_ERROR && stop == MACHINE_STOP_HOST_ERROR) {
+	} else if (w->host_error) {
 		rc = CLI_EXIT_INTERNAL;
 	} else {
-		rc = v == VERDICT_PASS || v == VERDICT_NOT_IMPLEMENTED
+		rc = w->verdict == VERDICT_PASS ||
+				     w->verdict == VERDICT_NOT_IMPLEMENTED
 			     ? CLI_EXIT_PASS
 			     : CLI_EXIT_FAIL;
 	}
-	free(msg);
-free_session:
-	session_free(&s);
+free_console:
+	console_free(&c);
 	return rc;
 }

@@ -196,11 +196,19 @@ def sigterm_session(ffah, uboot):
     try:
         c.boot_to_prompt()
         check(c.raw_now(), "raw again in a second session")
+        # A reset boots the image again, as QEMU does.
+        c.send("reset\r")
+        c.expect("*** ffa-harness: reset: boot 2 of")
+        c.boot_to_prompt()
+        c.send("version\r")
+        c.expect("GNU ld")
+        check(True, "`reset` booted U-Boot again and it answered")
         c.proc.send_signal(signal.SIGTERM)
         rc = c.wait()
         text = c.buf.decode(errors="replace")
-        check(rc == 0 and "session ended: signal SIGTERM" in text,
-              "SIGTERM ended the session with a verdict (rc %d)" % rc)
+        check(rc == 0 and "session ended: signal SIGTERM after 2 boots"
+              in text, "SIGTERM ended the session with a verdict (rc %d)"
+              % rc)
         check(c.restored(), "the terminal settings are restored after "
               "SIGTERM")
     finally:

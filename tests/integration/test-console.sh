@@ -20,7 +20,7 @@ assert_out_contains "1..86400 seconds"
 run_expect_rc 2 "$FFAH" console --image "$UBOOT" --profile nonesuch
 assert_out_contains "no profile 'nonesuch'"
 run_expect_rc 2 "$FFAH" console --image "$WORK/missing.bin" </dev/null
-assert_out_contains "cannot load image"
+assert_out_contains "cannot boot $WORK/missing.bin"
 
 timeout 120 python3 "$(dirname "$0")/console_pty.py" "$FFAH" "$UBOOT" "$bad" \
 	"$WORK" >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "the pty session"; }
@@ -43,6 +43,16 @@ grep -q "GNU ld" "$WORK/stdout" || fail "version's output is not on stdout"
 cmp -s "$WORK/stdout" "$WORK/console.txt" ||
 	fail "stdout differs from the console the firmware wrote"
 echo "ok: a piped session ended at the end of input; stdout is the console"
+
+# --no-reboot: a reset ends the session, as QEMU's -no-reboot.
+set +e
+printf '\rreset\r' | timeout 60 "$FFAH" console --image "$UBOOT" --no-reboot \
+	>"$WORK/stdout" 2>"$WORK/out"
+rc=$?
+set -e
+[ "$rc" -eq 0 ] || { cat "$WORK/out"; fail "--no-reboot exit $rc"; }
+assert_out_contains "session ended: reset after 1 boot,"
+echo "ok: with --no-reboot a reset ends the session"
 
 # /dev/null: boot to the prompt, then end; the finding's exit status.
 run_expect_rc 0 timeout 60 "$FFAH" console --image "$UBOOT" </dev/null
