@@ -177,7 +177,7 @@ struct console {
 	struct strbuf trace_all;   /* every boot's trace, JSON Lines */
 	struct strbuf console_all; /* every boot's console */
 	uint64_t insns_total, smcs_total;
-	char store_dir[64]; /* private store (no --store): NV across resets */
+	char store_dir[4096]; /* private store (no --store): NV across resets */
 	char *store_path;
 	struct console_input in;
 	int in_fd;            /* standard input, -1 once it has ended */
@@ -639,6 +639,15 @@ static bool stop_is_clean(enum machine_stop stop)
 	       stop == MACHINE_STOP_RESET;
 }
 
+/* What a finding of each kind makes of a boot (none is expected). */
+static const enum verdict kind_verdicts[FINDING_KIND_COUNT] = {
+	[FINDING_FIRMWARE] = VERDICT_FIRMWARE,
+	[FINDING_EXPECTATION] = VERDICT_FAIL,
+	[FINDING_UNIMPLEMENTED] = VERDICT_NOT_IMPLEMENTED,
+	[FINDING_WARNING] = VERDICT_PASS,
+	[FINDING_ERROR] = VERDICT_ERROR,
+};
+
 /*
  * The firmware is judged, not the way the session ended: findings (as a
  * scenario's are, none expected) and a fault, hang or spent budget.
@@ -653,13 +662,7 @@ static enum verdict boot_verdict(const struct session *s,
 
 	for (size_t i = 0; i < f->count; i++) {
 		const struct finding *fd = &f->items[i];
-		enum verdict fv = fd->kind == FINDING_FIRMWARE ? VERDICT_FIRMWARE
-				  : fd->kind == FINDING_UNIMPLEMENTED
-					  ? VERDICT_NOT_IMPLEMENTED
-				  : fd->kind == FINDING_ERROR ? VERDICT_ERROR
-				  : fd->kind == FINDING_EXPECTATION
-					  ? VERDICT_FAIL
-					  : VERDICT_PASS;
+		enum verdict fv = kind_verdicts[fd->kind];
 
 		if (fv > v) {
 			v = fv;
@@ -758,7 +761,8 @@ static void end_boot(struct console *c, enum machine_stop stop)
 	}
 	c->insns_total += machine_insns(c->s->machine);
 	c->smcs_total += secure_world_smc_count(c->s->world);
-	if (stop != MACHINE_STOP_HOST_ERROR && !session_save_store(c->s, &err)) {
+	if (stop != MACHINE_STOP_HOST_ERROR &&
+	    !session_save_store(c->s, &err)) {
 		fprintf(stderr, "ffa-harness: %s\n", err.message);
 	}
 	session_free(c->s);
@@ -924,11 +928,18 @@ static bool private_store(struct console *c, struct error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(c->store_dir, sizeof(c->store_dir), "%s/ffa-harness-console-XXXXXX",
-		 tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	snprintf(c->store_dir, sizeof(c->store_dir),
+		 "%s/ffa-harness-console-XXXXXX",
+		 tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
 	if (mkdtemp(c->store_dir) == NULL) {
+		int e = errno;
+
 		c->store_dir[0] = '\0';
-		return error_setf(err, "mkdtemp: %s", strerror(errno));
+		return error_setf(err,
+				  "no directory for the session's variable "
+				  "store in %s (TMPDIR): %s",
+				  tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp",
+				  strerror(e));
 	}
 	c->store_path = in_dir(c->store_dir, "store.json");
 	c->cfg.store_file = c->store_path;

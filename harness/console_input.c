@@ -17,6 +17,7 @@ static const struct {
 	{'h', CONSOLE_CMD_HELP},
 	{'s', CONSOLE_CMD_STATUS},
 };
+#define ESCAPE_KEY_COUNT (sizeof(escape_keys) / sizeof(escape_keys[0]))
 
 void console_input_init(struct console_input *in)
 {
@@ -63,8 +64,7 @@ enum console_command console_input_take(struct console_input *in,
 		}
 		/* Like QEMU's multiplexer, an unknown key after C-a is
 		 * dropped, not sent. */
-		for (size_t k = 0; k < sizeof(escape_keys) / sizeof(escape_keys[0]);
-		     k++) {
+		for (size_t k = 0; k < ESCAPE_KEY_COUNT; k++) {
 			if (escape_keys[k].key == c) {
 				*used = i + 1;
 				in->quit = escape_keys[k].command ==
