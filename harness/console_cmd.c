@@ -469,9 +469,8 @@ static void take_input(struct console *c, const char *buf, size_t len)
 			show_status(c);
 			break;
 		case CONSOLE_CMD_NONE:
-			/* The queue is full: the rest was read already, so
-			 * it waits here; console_input_room() stops reads
-			 * until the firmware drains the queue. */
+			/* All taken: read_input() never reads more than
+			 * the queue has room for. */
 			return;
 		}
 	}
