@@ -64,7 +64,7 @@ echo "ok: without input the run ends at the prompt; a finding fails it"
 # Reports are complete or absent: an unwritable report directory leaves
 # no trace file behind either.
 touch "$WORK/file"
-run_expect_rc 3 timeout 60 "$FFAH" console --image "$UBOOT" \
+run_expect_rc 3 timeout 60 "$FFAH" console --image "$FFAH_FW_DIR/refclient.elf" \
 	--trace "$WORK/t.jsonl" --report-dir "$WORK/file/reports" </dev/null
 assert_out_contains "nothing was written"
 [ ! -e "$WORK/t.jsonl" ] || fail "the trace was left behind"

@@ -57,7 +57,9 @@ start_qemu() {
 	fail "QEMU's gdbstub never listened"
 }
 
-start_qemu --timeout 60 --expect "=>" --type poweroff
+# A key stops the autoboot countdown (2 s in real time under QEMU).
+start_qemu --timeout 60 --expect "Hit any key" --type "" --expect "=>" \
+	--type poweroff
 ss -ltn | grep -q "127.0.0.1:$port " || fail "no listener on 127.0.0.1:$port"
 [ "$(ss -ltn | grep -c ":$port ")" -eq 1 ] || fail "listeners beyond loopback"
 cat >"$WORK/cmds" <<GDB
@@ -128,7 +130,8 @@ echo "ok: without gdb the held run ended at its --timeout, QEMU reaped"
 # --gdb-no-wait: no -S, the run goes on without gdb.
 p=$((20000 + ($$ * 13) % 40000))
 run_expect_rc 0 timeout 120 "$FFAH" qemu-boot --image "$UBOOT" --relay "$relay" \
-	--timeout 60 --expect "=>" --type poweroff --gdb "$p" --gdb-no-wait
+	--timeout 60 --expect "Hit any key" --type "" --expect "=>" \
+	--type poweroff --gdb "$p" --gdb-no-wait
 assert_out_contains "listening for gdb on 127.0.0.1:$p"
 grep -q -- "-gdb tcp:127.0.0.1:$p -S" "$WORK/out" && fail "-S with --gdb-no-wait"
 assert_out_contains "verdict: PASS"
