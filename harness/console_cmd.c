@@ -32,7 +32,6 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
-#include "common/jsonw.h"
 #include "harness/cli.h"
 #include "harness/console_input.h"
 #include "harness/run_json.h"
@@ -177,6 +176,7 @@ struct console {
 	struct strbuf trace_all;   /* every boot's trace, JSON Lines */
 	struct strbuf console_all; /* every boot's console */
 	uint64_t insns_total, smcs_total;
+	bool store_failed;    /* a save of the variable store failed */
 	char store_dir[4096]; /* private store (no --store): NV across resets */
 	char *store_path;
 	struct console_input in;
@@ -763,6 +763,7 @@ static void end_boot(struct console *c, enum machine_stop stop)
 	if (stop != MACHINE_STOP_HOST_ERROR &&
 	    !session_save_store(c->s, &err)) {
 		fprintf(stderr, "ffa-harness: %s\n", err.message);
+		c->store_failed = true;
 	}
 	session_free(c->s);
 	c->s = NULL;
@@ -1044,7 +1045,7 @@ int console_main(int argc, char **argv)
 	}
 	print_summary(&c);
 	w = worst_boot(&c);
-	if (!write_outputs(&c)) {
+	if (!write_outputs(&c) || c.store_failed) {
 		rc = CLI_EXIT_INTERNAL;
 	} else if (w->host_error) {
 		rc = CLI_EXIT_INTERNAL;

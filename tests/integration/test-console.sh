@@ -69,3 +69,9 @@ run_expect_rc 3 timeout 60 "$FFAH" console --image "$FFAH_FW_DIR/refclient.elf" 
 assert_out_contains "nothing was written"
 [ ! -e "$WORK/t.jsonl" ] || fail "the trace was left behind"
 echo "ok: a report that cannot be written leaves nothing half-written"
+
+# A variable store that cannot be saved is the harness's failure (exit 3).
+run_expect_rc 3 timeout 60 "$FFAH" console --image "$FFAH_FW_DIR/refclient.elf" \
+	--store "$WORK/file/store.json" </dev/null
+assert_out_contains "store.json"
+echo "ok: a store that cannot be saved exits 3"
