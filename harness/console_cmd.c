@@ -91,7 +91,8 @@ static const char console_usage[] =
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 pass (no firmware finding, no fault), 1 fail, 2 invalid\n"
-	"input (options, image), 3 internal error (a report not written).\n";
+	"input (options, image), 3 internal error (a report or the store\n"
+	"not written).\n";
 
 enum {
 	OPT_IMAGE = 256,
