@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 /* See the header: file scope because signal handlers must reach it. */
-static struct termios saved_termios;
+static struct termios saved_termios, raw_termios;
 static int raw_fd = -1;
 static volatile sig_atomic_t end_signal;
 
@@ -16,7 +16,7 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE,
 #define END_COUNT (sizeof(end_signals) / sizeof(end_signals[0]))
 #define FATAL_COUNT (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
 static struct sigaction old_end[END_COUNT], old_fatal[FATAL_COUNT];
-static struct sigaction old_pipe;
+static struct sigaction old_pipe, old_tstp;
 static bool caught;
 
 static void on_end_signal(int sig)
@@ -32,6 +32,35 @@ static void on_fatal_signal(int sig)
 	}
 	/* SA_RESETHAND made the action the default again: die of it. */
 	raise(sig);
+}
+
+/*
+ * SIGTSTP (`kill -TSTP`; the key cannot send it in raw mode): the shell
+ * gets its terminal back while this process is stopped, and raw mode
+ * returns when it continues.
+ */
+static void on_stop_signal(int sig)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	if (raw_fd >= 0) {
+		tcsetattr(raw_fd, TCSANOW, &saved_termios);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+	/* The handler runs with sig blocked: unblocked, raise() stops the
+	 * process at once (blocked, it would come back to this handler). */
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig); /* stops here until SIGCONT */
+	sa.sa_handler = on_stop_signal;
+	sigaction(sig, &sa, NULL);
+	if (raw_fd >= 0) {
+		tcsetattr(raw_fd, TCSANOW, &raw_termios);
+	}
 }
 
 void terminal_catch_signals(void)
@@ -53,6 +82,8 @@ void terminal_catch_signals(void)
 	sa.sa_handler = SIG_IGN;
 	sa.sa_flags = 0;
 	sigaction(SIGPIPE, &sa, &old_pipe);
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGTSTP, &sa, &old_tstp);
 	end_signal = 0;
 	caught = true;
 }
@@ -73,6 +104,7 @@ bool terminal_raw(int fd)
 	t.c_cflag |= CS8;
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
+	raw_termios = t;
 	raw_fd = fd;
 	if (tcsetattr(fd, TCSANOW, &t) != 0) {
 		raw_fd = -1;
@@ -98,6 +130,7 @@ void terminal_release(void)
 		sigaction(fatal_signals[i], &old_fatal[i], NULL);
 	}
 	sigaction(SIGPIPE, &old_pipe, NULL);
+	sigaction(SIGTSTP, &old_tstp, NULL);
 	caught = false;
 }
 

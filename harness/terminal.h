@@ -13,8 +13,9 @@
  * caller polls terminal_end_signal() and ends with a verdict and its
  * reports); SIGPIPE is ignored (a write error says the same); the fatal
  * ones (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) restore the terminal
- * and then kill the process as they would have.  Only SIGKILL can leave
- * the terminal raw (`stty sane` repairs it).
+ * and then kill the process as they would have; SIGTSTP restores it while
+ * the process is stopped and makes it raw again on SIGCONT.  Only SIGKILL
+ * can leave the terminal raw (`stty sane` repairs it).
  *
  * A signal handler can reach no state but file-scope state, so this
  * module keeps the saved terminal settings there: one console per

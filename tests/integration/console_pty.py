@@ -21,6 +21,9 @@ import time
 def no_core():
     import resource
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # A process group of its own whose parent (this script) is in the
+    # same session: not orphaned, so SIGTSTP can stop it.
+    os.setpgid(0, 0)
 
 
 class Console:
@@ -107,6 +110,11 @@ class Console:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def process_state(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
 
 
 def check(cond, what):
@@ -196,6 +204,22 @@ def sigterm_session(ffah, uboot):
     try:
         c.boot_to_prompt()
         check(c.raw_now(), "raw again in a second session")
+        # Stopped (SIGTSTP), the shell gets its terminal back; raw again
+        # once it continues.
+        c.proc.send_signal(signal.SIGTSTP)
+        deadline = time.monotonic() + 10
+        while process_state(c.proc.pid) != "T":
+            if time.monotonic() > deadline:
+                raise AssertionError("SIGTSTP did not stop it")
+            time.sleep(0.05)
+        check(c.restored(), "stopped by SIGTSTP, the terminal is restored")
+        c.proc.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 10
+        while not c.raw_now():
+            if time.monotonic() > deadline:
+                raise AssertionError("not raw again after SIGCONT")
+            time.sleep(0.05)
+        check(True, "continued (SIGCONT), it is raw again")
         # A reset boots the image again, as QEMU does.
         c.send("reset\r")
         c.expect("*** ffa-harness: reset: boot 2 of")

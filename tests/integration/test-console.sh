@@ -1,8 +1,9 @@
 # `ffa-harness console` (issue 16 item 14): Debian's U-Boot driven through a
 # pty as expect or test/py would (tests/integration/console_pty.py: a
 # command and its output, a long line typed at once, guest time while
-# waiting, CPU use at the prompt, C-a h, C-a x, SIGTERM, SIGABRT and a
-# hang-up each restoring the terminal, a finding printed live), then
+# waiting, CPU use at the prompt, C-a h, C-a x, SIGTERM, SIGABRT, SIGTSTP
+# and a hang-up each restoring the terminal, a reset booting again, a
+# finding printed live), then
 # through pipes: the end of input ends the run with a verdict and standard
 # output carries the console only.
 . "$(dirname "$0")/lib.sh"
