@@ -26,10 +26,10 @@ static const struct command commands[] = {
 	{"diff", diff_main, "what changed between two result files"},
 	{"report", report_main, "write JUnit, Markdown or HTML from a result file"},
 	{"boot", boot_main, "boot an image, type at its console, check output"},
-	{"console", console_main,
-	 "the firmware's console on this terminal, findings live"},
 	{"qemu-boot", qemu_boot_main,
 	 "the same on qemu-system-aarch64 with the EL3 relay"},
+	{"console", console_main,
+	 "the firmware's console on this terminal, findings live"},
 };
 
 static void usage(FILE *out)
