@@ -125,7 +125,8 @@ $(MAN): $(BIN) scripts/man-include.sh
 		--include=$(OUT)/man-include.h2m --output=$@ $(BIN)
 
 # make install PREFIX=/usr/local (DESTDIR for staging): the binary, the
-# firmware it runs, the scenario library, the man page, bash completion.
+# firmware it runs, the scenario library, U-Boot test/py's hook scripts,
+# the man page, bash completion.
 PREFIX ?= /usr/local
 install: all $(MAN)
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin \
@@ -138,6 +139,9 @@ install: all $(MAN)
 		! -path './.o-*' ! -path '*/obj/*' -exec install -D -m 644 {} \
 		$(DESTDIR)$(PREFIX)/lib/ffa-harness/firmware/{} \;
 	$(Q)cp -R scenarios $(DESTDIR)$(PREFIX)/share/ffa-harness/
+	$(Q)install -d $(DESTDIR)$(PREFIX)/share/ffa-harness/u-boot-test-hooks
+	$(Q)install -m 755 scripts/u-boot-test-hooks/u-boot-test-* \
+		$(DESTDIR)$(PREFIX)/share/ffa-harness/u-boot-test-hooks/
 	$(Q)install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/ffa-harness.1
 	$(Q)install -m 644 scripts/completion/ffa-harness.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ffa-harness

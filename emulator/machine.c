@@ -334,9 +334,13 @@ static void uart_write(uc_engine *uc, uint64_t offset, unsigned size,
 	}
 }
 
-/* Seconds of virtual time: the counter at the platform's frequency. */
-static uint64_t virtual_seconds(const struct machine *m)
+/* Seconds of virtual time: the counter at the platform's frequency (a
+ * paced counter first catches up with the host's clock). */
+static uint64_t virtual_seconds(struct machine *m)
 {
+	if (m->cfg.paced_clock) {
+		counter_pace(m);
+	}
 	return m->counter / m->platform->counter_freq_hz;
 }
 
@@ -947,6 +951,7 @@ struct machine *machine_new(const struct machine_config *cfg,
 	}
 	m->pc = m->platform->default_load_addr;
 	m->resume_past = UINT64_MAX;
+	m->pace_origin_ns = monotonic_ns();
 	runtime_guard_init(&m->guard);
 	return m;
 

@@ -9,7 +9,8 @@
  *     believes its MMU is on;
  *   - deterministic time: CNTPCT/CNTVCT (and the timer compare registers)
  *     are answered from a virtual counter that advances a fixed step per
- *     read, so that a run gives the same trace twice;
+ *     read, so that a run gives the same trace twice (or, paced, one that
+ *     keeps to host time: machine_config.paced_clock);
  *   - limits: an instruction budget counted per translated block (never
  *     Unicorn's per-instruction count, which is 100 times slower), a
  *     wall-clock safety net, and detection of a branch-to-self hang.
@@ -51,6 +52,14 @@ struct machine_config {
 	bool cache_model_off;     /* do not watch the shared buffer at all
 				     (boot --cache-model off, benchmarks) */
 	bool wide_maintenance_fails;
+	/*
+	 * Guest time is host time (`console`, as under QEMU): the counter
+	 * reads as the host's clock since machine_new() (one tick more than
+	 * the last read if that is later), so a delay loop takes its real
+	 * time.  Off (the default), time advances counter_step per read
+	 * only, and runs are deterministic.
+	 */
+	bool paced_clock;
 	FILE *console_echo;       /* copy of the console, or NULL */
 };
 

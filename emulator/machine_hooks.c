@@ -7,6 +7,7 @@
 #include "emulator/machine_priv.h"
 
 #include <string.h>
+#include <time.h>
 
 /* --- System registers ----------------------------------------------------- */
 
@@ -36,9 +37,40 @@ static uint32_t sysreg_key(const uc_arm64_cp_reg *cp)
 	return SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
 }
 
+static uint64_t ns_to_ticks(uint64_t ns, uint64_t hz)
+{
+	/* Whole seconds apart: ns * hz overflows 64 bits past 4 s. */
+	return ns / 1000000000u * hz + ns % 1000000000u * hz / 1000000000u;
+}
+
+/*
+ * machine_config.paced_clock: a counter behind the host's clock jumps to
+ * it.  Reads then step by one tick only, so that it never runs ahead of
+ * the host: firmware that reads the timer as it works (a timeout per
+ * character) is not slowed down, and a delay loop takes its real time.
+ */
+void counter_pace(struct machine *m)
+{
+	struct timespec now;
+	uint64_t host;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	host = ns_to_ticks((uint64_t)now.tv_sec * 1000000000u +
+				   (uint64_t)now.tv_nsec - m->pace_origin_ns,
+			   m->platform->counter_freq_hz);
+	if (m->counter < host) {
+		m->counter = host;
+	}
+}
+
 uint64_t counter_read(struct machine *m)
 {
-	m->counter += m->cfg.counter_step;
+	if (m->cfg.paced_clock) {
+		m->counter++; /* two reads never return the same value */
+		counter_pace(m);
+	} else {
+		m->counter += m->cfg.counter_step;
+	}
 	return m->counter;
 }
 

@@ -83,6 +83,7 @@ struct machine {
 
 	uint64_t sctlr_shadow;
 	uint64_t counter;
+	uint64_t pace_origin_ns; /* host time of counter 0 (paced_clock) */
 	uint64_t cntp_cval, cntv_cval;
 	uint32_t cntp_ctl, cntv_ctl;
 
@@ -177,6 +178,9 @@ uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
 uint32_t hook_sys(uc_engine *uc, uc_arm64_reg reg,
 		  const uc_arm64_cp_reg *cp, void *user_data);
 uint64_t counter_read(struct machine *m);
+/* machine_config.paced_clock: brings the counter up to host time
+ * (machine_hooks.c). */
+void counter_pace(struct machine *m);
 /* machine.c: ends the run with a stop and its fault report. */
 void raise_stop(struct machine *m, enum machine_stop stop, const char *kind,
 		uint64_t pc, const char *what);

@@ -148,6 +148,16 @@ bool pl011_waiting_for_input(const struct pl011 *s)
 	return pl011_input_pending(s) == 0 && s->empty_polls >= s->idle_polls;
 }
 
+void pl011_answer_queries(struct pl011 *s, bool on)
+{
+	s->answer_queries = on;
+}
+
+void pl011_restart_idle(struct pl011 *s)
+{
+	s->empty_polls = 0;
+}
+
 const char *pl011_output(const struct pl011 *s)
 {
 	return strbuf_str(&s->output);

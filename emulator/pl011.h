@@ -74,6 +74,12 @@ void pl011_write(struct pl011 *s, uint64_t offset, unsigned size,
 void pl011_feed(struct pl011 *s, const char *bytes, size_t len);
 size_t pl011_input_pending(const struct pl011 *s);
 bool pl011_waiting_for_input(const struct pl011 *s);
+/* Whether the model answers the cursor-position query itself (on by
+ * default); off when a real terminal on the other end answers it. */
+void pl011_answer_queries(struct pl011 *s, bool on);
+/* Starts counting empty polls afresh, as new input would: the firmware
+ * then runs another PL011_IDLE_POLLS polls before it looks idle again. */
+void pl011_restart_idle(struct pl011 *s);
 const char *pl011_output(const struct pl011 *s);
 size_t pl011_output_len(const struct pl011 *s);
 

@@ -17,6 +17,7 @@
  */
 #include "emulator/qemu.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,7 +42,7 @@
 #define POLL_SLICE_MS 50
 #define EXIT_GRACE_MS 3000 /* for QEMU to exit after power off or reset */
 #define DUMPDTB_TIMEOUT_MS 20000
-#define MAX_ARGS 64
+#define MAX_ARGS 72
 #define FD_RAM 3
 #define FD_RELAY 4
 
@@ -212,6 +213,85 @@ static void kill_and_reap(struct qemu_machine *m)
 	}
 	m->reaped = true;
 	m->wait_status = status;
+}
+
+/* True if process pid holds the socket with this inode. */
+static bool process_holds_socket(pid_t pid, unsigned long inode)
+{
+	char dir[64], path[320], link[64], want[64];
+	struct dirent *e;
+	DIR *d;
+	bool found = false;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	d = opendir(dir);
+	if (d == NULL) {
+		return false;
+	}
+	while (!found && (e = readdir(d)) != NULL) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = strcmp(link, want) == 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * True once QEMU listens on 127.0.0.1:port: /proc/net/tcp lists a socket
+ * with local address 0100007F:PORT (hex) in state 0A (TCP_LISTEN), and its
+ * inode is one of QEMU's descriptors (another process may hold the port).
+ */
+static bool qemu_listening(const struct qemu_machine *m, unsigned port)
+{
+	FILE *f = fopen("/proc/net/tcp", "re");
+	char line[256], want[32], local[64];
+	unsigned state;
+	unsigned long inode;
+	bool found = false;
+
+	if (f == NULL) {
+		return false;
+	}
+	snprintf(want, sizeof(want), "0100007F:%04X", port);
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		found = sscanf(line,
+			       " %*u: %63s %*s %x %*s %*s %*s %*s %*s %lu",
+			       local, &state, &inode) == 3 &&
+			strcmp(local, want) == 0 && state == 0x0a &&
+			process_holds_socket(m->pid, inode);
+	}
+	fclose(f);
+	return found;
+}
+
+bool qemu_gdb_wait_listening(struct qemu_machine *m, unsigned timeout_ms,
+			     struct error *err)
+{
+	for (unsigned waited = 0;; waited += 10) {
+		if (qemu_listening(m, m->cfg.gdb_port)) {
+			return true;
+		}
+		if (try_reap(m)) {
+			return error_setf(err,
+					  "QEMU exited before its gdbstub "
+					  "listened on 127.0.0.1:%u: %s",
+					  m->cfg.gdb_port, qemu_stderr(m));
+		}
+		if (waited >= timeout_ms) {
+			return error_setf(err,
+					  "QEMU's gdbstub did not listen on "
+					  "127.0.0.1:%u within %u ms",
+					  m->cfg.gdb_port, timeout_ms);
+		}
+		usleep(10000);
+	}
 }
 
 int qemu_exit_status(const struct qemu_machine *m)
@@ -613,6 +693,7 @@ static bool launch(struct qemu_machine *m, struct error *err)
 	char bufs[64];
 	char memobj[128];
 	char con[192], bell[192];
+	char gdb[32];
 	char loaders[QEMU_MAX_IMAGES + 1][512];
 	size_t n = 0;
 
@@ -658,6 +739,16 @@ static bool launch(struct qemu_machine *m, struct error *err)
 			 (unsigned long long)m->cfg.initrd_addr);
 		argv[n++] = "-device";
 		argv[n++] = loaders[QEMU_MAX_IMAGES];
+	}
+	if (m->cfg.gdb_port != 0) {
+		/* Loopback only, as the Unicorn backend's stub. */
+		snprintf(gdb, sizeof(gdb), "tcp:127.0.0.1:%u",
+			 m->cfg.gdb_port);
+		argv[n++] = "-gdb";
+		argv[n++] = gdb;
+		if (m->cfg.gdb_wait) {
+			argv[n++] = "-S";
+		}
 	}
 	for (size_t i = 0; i < m->cfg.extra_count && n < MAX_ARGS - 1; i++) {
 		argv[n++] = m->cfg.extra_args[i];

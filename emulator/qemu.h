@@ -52,6 +52,8 @@ struct qemu_config {
 	FILE *console_echo;   /* copy the console here as it comes, or NULL */
 	const char *const *extra_args; /* appended to QEMU's command line */
 	size_t extra_count;
+	unsigned gdb_port; /* QEMU's gdbstub on 127.0.0.1:gdb_port; 0: none */
+	bool gdb_wait;     /* -S: the CPUs wait for gdb's first continue */
 };
 
 /* What the host asks of the calling CPU after an SMC. */
@@ -125,6 +127,13 @@ struct qemu_machine *qemu_start(const struct qemu_config *cfg,
  */
 enum qemu_stop qemu_wait(struct qemu_machine *m, const char *text,
 			 unsigned timeout_ms);
+/*
+ * With cfg.gdb_port: waits (up to timeout_ms) until QEMU's gdbstub
+ * listens, so that a gdb started after this returns finds it.  False with
+ * err set if QEMU exited first or the time ran out.
+ */
+bool qemu_gdb_wait_listening(struct qemu_machine *m, unsigned timeout_ms,
+			     struct error *err);
 /* Types len bytes at the console. */
 bool qemu_type(struct qemu_machine *m, const char *text, size_t len,
 	       struct error *err);

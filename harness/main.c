@@ -8,6 +8,7 @@
 #include "common/version.h"
 #include "harness/boot.h"
 #include "harness/cli.h"
+#include "harness/console_cmd.h"
 #include "harness/diff_cmd.h"
 #include "harness/qemu_run.h"
 #include "harness/report_cmd.h"
@@ -27,6 +28,8 @@ static const struct command commands[] = {
 	{"boot", boot_main, "boot an image, type at its console, check output"},
 	{"qemu-boot", qemu_boot_main,
 	 "the same on qemu-system-aarch64 with the EL3 relay"},
+	{"console", console_main,
+	 "the firmware's console on this terminal, findings live"},
 };
 
 static void usage(FILE *out)

@@ -206,6 +206,9 @@ static const char qemu_boot_usage[] =
 	"  --trace FILE.jsonl    write the SMC trace\n"
 	"  --log-smcs            print each SMC with its CPU and EL\n"
 	"  --qemu-arg ARG        append ARG to QEMU's command line (e.g. -d)\n"
+	"  --gdb PORT            QEMU's gdbstub on 127.0.0.1:PORT; the CPUs\n"
+	"                        wait for gdb's first continue (docs/cli.md)\n"
+	"  --gdb-no-wait         with --gdb: run at once, gdb may attach later\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 pass, 1 fail, 2 invalid input, 3 internal error.\n";
@@ -235,6 +238,8 @@ enum {
 	OPT_TYPE,
 	OPT_QEMU_ARG,
 	OPT_LOAD,
+	OPT_GDB,
+	OPT_GDB_NO_WAIT,
 };
 
 static const struct option qemu_boot_options[] = {
@@ -262,6 +267,8 @@ static const struct option qemu_boot_options[] = {
 	{"type", required_argument, NULL, OPT_TYPE},
 	{"qemu-arg", required_argument, NULL, OPT_QEMU_ARG},
 	{"load", required_argument, NULL, OPT_LOAD},
+	{"gdb", required_argument, NULL, OPT_GDB},
+	{"gdb-no-wait", no_argument, NULL, OPT_GDB_NO_WAIT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -282,6 +289,7 @@ struct qemu_boot_args {
 	const char *trace_path;
 	bool echo;
 	bool log_smcs;
+	bool gdb_no_wait;
 	char *relay_default;
 };
 
@@ -460,6 +468,18 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 		case OPT_QEMU_ARG:
 			a->extra[a->qemu.extra_count++] = optarg;
 			break;
+		case OPT_GDB:
+			if (!cli_parse_u64("--gdb", optarg, &value) ||
+			    value == 0 || value > 65535) {
+				fprintf(stderr, "ffa-harness: --gdb: a port "
+						"in 1..65535 expected\n");
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->qemu.gdb_port = (unsigned)value;
+			break;
+		case OPT_GDB_NO_WAIT:
+			a->gdb_no_wait = true;
+			break;
 		case 'h':
 			fputs(qemu_boot_usage, stdout);
 			return CLI_EXIT_PASS;
@@ -486,6 +506,12 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 	if (a->qemu.image_count == 0) {
 		a->qemu.image_count = 1;
 	}
+	if (a->gdb_no_wait && a->qemu.gdb_port == 0) {
+		fprintf(stderr, "ffa-harness qemu-boot: --gdb-no-wait needs "
+				"--gdb PORT\n");
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	a->qemu.gdb_wait = !a->gdb_no_wait;
 	a->qemu.console_echo = a->echo ? stdout : NULL;
 	return -1;
 }
@@ -646,6 +672,23 @@ int qemu_boot_main(int argc, char **argv)
 	w.mem = qemu_guest_mem(q);
 	printf("qemu: pid %d\n", (int)qemu_pid(q));
 	fflush(stdout);
+	if (a.qemu.gdb_port != 0) {
+		/* The same line as the Unicorn backend's, once gdb can
+		 * connect; the steps' --timeout runs meanwhile. */
+		if (!qemu_gdb_wait_listening(q, 10000, &err)) {
+			fprintf(stderr, "ffa-harness: %s\n", err.message);
+			printf("qemu: %s\n", qemu_command_line(q));
+			printf("verdict: ERROR (QEMU's gdbstub)\n");
+			rc = CLI_EXIT_INVALID_INPUT; /* as a port the Unicorn
+							stub cannot bind */
+			qemu_free(q);
+			goto free_world;
+		}
+		printf("ffa-harness: %s gdb on 127.0.0.1:%u (QEMU's gdbstub)\n",
+		       a.qemu.gdb_wait ? "waiting for" : "listening for",
+		       a.qemu.gdb_port);
+		fflush(stdout);
+	}
 	steps_ok = drive(q, &a, &stop);
 	print_summary(q, &w, stop);
 	if (!write_outputs(q, &w, &a)) {

@@ -12,6 +12,7 @@ libunicorn-dev libcapstone-dev libyaml-dev check libfdt-dev libjansson-dev zlib1
 clang lld llvm
 u-boot-qemu qemu-system-arm
 libxml2-utils chromium jq help2man gdb-multiarch
+python3 python3-pytest python3-filelock python3-pytest-xdist
 libclang-rt-14-dev
 gcc-aarch64-linux-gnu bison flex bc libssl-dev libgnutls28-dev uuid-dev
 cpio xz-utils dwarves libelf-dev

@@ -112,6 +112,14 @@ set -- $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff)
 cmp "$work/report/results.json" "$work/from-reset.json" ||
 	{ echo "uboot-ffa: results from snapshots differ from results from reset"; exit 1; }
 
+# U-Boot's own test/py against the image through `ffa-harness console` and
+# the hook scripts of scripts/u-boot-test-hooks (docs/uboot.md).
+UBOOT_FFA_SRC="$src" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware" \
+	sh tests/integration/test-console-testpy.sh || {
+	rc=$?
+	[ "$rc" -eq 77 ] || exit "$rc"
+}
+
 # The same image on the QEMU backend (docs/qemu-backend.md), if QEMU is here.
 UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware" \
 	sh tests/integration/test-qemu-uboot-ffa.sh || {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <check.h>
 
@@ -54,9 +55,10 @@
  * How the machine is connected to the secure world is session_init()'s
  * business; when that changes, only this function should need to.
  */
-static struct machine *machine_under_test(struct session *s,
+static struct machine *machine_with_clock(struct session *s,
 					  const uint32_t *program,
-					  size_t count, uint64_t max_insns)
+					  size_t count, uint64_t max_insns,
+					  bool paced_clock)
 {
 	struct session_config cfg;
 	struct error err = {false, ""};
@@ -75,6 +77,7 @@ static struct machine *machine_under_test(struct session *s,
 		cfg.machine.max_insns = max_insns;
 	}
 	cfg.machine.wall_timeout_ms = 20000;
+	cfg.machine.paced_clock = paced_clock;
 	ck_assert_msg(session_init(s, &cfg, &err), "session_init: %s",
 		      err.message);
 	ck_assert_msg(image_parse(&s->image, bytes, count * 4, "program",
@@ -86,6 +89,13 @@ static struct machine *machine_under_test(struct session *s,
 	ck_assert_msg(machine_load_image(s->machine, &s->image, &err),
 		      "machine_load_image: %s", err.message);
 	return s->machine;
+}
+
+static struct machine *machine_under_test(struct session *s,
+					  const uint32_t *program,
+					  size_t count, uint64_t max_insns)
+{
+	return machine_with_clock(s, program, count, max_insns, false);
 }
 
 static enum machine_stop run(struct machine *m)
@@ -344,6 +354,82 @@ START_TEST(virtual_counter_is_the_same_on_two_machines)
 }
 END_TEST
 
+/* A delay loop: spins until the counter is 0.2 s (at 62.5 MHz) past its
+ * first read, then stores the first and the last value read. */
+static const uint32_t delay_program[] = {
+	0xd53be040u, /* mrs x0, cntvct_el0 */
+	0xd2978401u, /* movz x1, #0xbc20 */
+	0xf2a017c1u, /* movk x1, #0xbe, lsl #16: 12,500,000 ticks */
+	0x8b010001u, /* add x1, x0, x1 */
+	0xd53be042u, /* loop: mrs x2, cntvct_el0 */
+	0xeb01005fu, /* cmp x2, x1 */
+	0x54ffffc3u, /* b.lo loop */
+	0xd2a80203u, /* movz x3, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9000060u, /* str x0, [x3] */
+	0xf9000462u, /* str x2, [x3, #8] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+static double host_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Paced (`console`): a counter that lags the host's clock catches up. */
+START_TEST(paced_counter_catches_up_with_host_time)
+{
+	struct machine *m = machine_with_clock(
+		&session, counter_program, ARRAY_COUNT(counter_program), 0,
+		true);
+	uint64_t hz = session.cfg.platform->counter_freq_hz;
+	struct timespec nap = {0, 300000000};
+
+	nanosleep(&nap, NULL);
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert_uint_ge(result_word(m, 0), hz * 3 / 10);
+	ck_assert_uint_gt(result_word(m, 1), result_word(m, 0));
+}
+END_TEST
+
+/* Paced: a delay loop of 0.2 s takes 0.2 s of host time, not the few
+ * milliseconds its counter reads take unpaced; the counter never runs
+ * ahead of the host's clock. */
+START_TEST(paced_delay_loop_takes_host_time)
+{
+	struct session second;
+	double made = host_seconds();
+	struct machine *paced = machine_with_clock(
+		&session, delay_program, ARRAY_COUNT(delay_program), 0, true);
+	struct machine *fixed = machine_under_test(
+		&second, delay_program, ARRAY_COUNT(delay_program), 0);
+	uint64_t hz = session.cfg.platform->counter_freq_hz;
+	double t0 = host_seconds();
+	double paced_s, fixed_s, since_made;
+
+	ck_assert_int_eq(run(paced), MACHINE_STOP_POWER_OFF);
+	paced_s = host_seconds() - t0;
+	since_made = host_seconds() - made;
+	t0 = host_seconds();
+	ck_assert_int_eq(run(fixed), MACHINE_STOP_POWER_OFF);
+	fixed_s = host_seconds() - t0;
+	ck_assert_msg(paced_s >= 0.19 && paced_s < 2.0,
+		      "paced delay loop took %.3f s", paced_s);
+	ck_assert_msg(fixed_s < 0.19, "unpaced delay loop took %.3f s",
+		      fixed_s);
+	ck_assert_uint_ge(result_word(paced, 1) - result_word(paced, 0),
+			  12500000u);
+	/* Never ahead of the host's clock since the machine was made. */
+	ck_assert_uint_le(result_word(paced, 1),
+			  (uint64_t)((since_made + 0.001) * (double)hz));
+	session_free(&second);
+}
+END_TEST
+
 START_TEST(store_then_doorbell_without_clean_is_a_cache_finding)
 {
 	struct machine *m = machine_under_test(
@@ -393,6 +479,8 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, pl011_output_appears_in_the_console);
 	tcase_add_test(tc, sctlr_el1_reads_back_what_was_written);
 	tcase_add_test(tc, virtual_counter_is_the_same_on_two_machines);
+	tcase_add_test(tc, paced_counter_catches_up_with_host_time);
+	tcase_add_test(tc, paced_delay_loop_takes_host_time);
 	tcase_add_test(tc,
 		       store_then_doorbell_without_clean_is_a_cache_finding);
 	tcase_add_test(tc, store_cleaned_before_doorbell_is_no_cache_finding);

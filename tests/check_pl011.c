@@ -148,6 +148,34 @@ START_TEST(output_between_polls_restarts_idle_detection)
 }
 END_TEST
 
+START_TEST(restart_idle_needs_the_polls_again)
+{
+	uart.idle_polls = 2;
+	fr();
+	fr();
+	ck_assert(pl011_waiting_for_input(&uart));
+	pl011_restart_idle(&uart);
+	ck_assert(!pl011_waiting_for_input(&uart));
+	fr();
+	ck_assert(!pl011_waiting_for_input(&uart));
+	fr();
+	ck_assert(pl011_waiting_for_input(&uart));
+}
+END_TEST
+
+START_TEST(cursor_query_is_answered_unless_turned_off)
+{
+	put("\x1b[6n");
+	ck_assert_uint_eq(pl011_input_pending(&uart), 8);
+	while (pl011_input_pending(&uart) != 0) {
+		pl011_read(&uart, PL011_DR, 4);
+	}
+	pl011_answer_queries(&uart, false);
+	put("\x1b[6n");
+	ck_assert_uint_eq(pl011_input_pending(&uart), 0);
+}
+END_TEST
+
 START_TEST(feed_ends_waiting_for_input)
 {
 	uart.idle_polls = 1;
@@ -246,6 +274,8 @@ Suite *pl011_suite(void)
 		       empty_polls_up_to_the_threshold_mean_waiting_for_input);
 	tcase_add_test(tc, default_idle_threshold_is_pl011_idle_polls);
 	tcase_add_test(tc, output_between_polls_restarts_idle_detection);
+	tcase_add_test(tc, restart_idle_needs_the_polls_again);
+	tcase_add_test(tc, cursor_query_is_answered_unless_turned_off);
 	tcase_add_test(tc, feed_ends_waiting_for_input);
 	tcase_add_loop_test(tc, id_registers_identify_a_pl011, 0,
 			    (int)ARRAY_COUNT(id_values));

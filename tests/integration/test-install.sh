@@ -16,6 +16,7 @@ make -s -C "$top" SKIP_DEPS=1 install PREFIX="$inst" >"$WORK/make.out" 2>&1 ||
 for f in bin/ffa-harness lib/ffa-harness/firmware/refclient.elf \
 	lib/ffa-harness/firmware/efi-agent.efi \
 	share/ffa-harness/scenarios/scenario.schema.json \
+	share/ffa-harness/u-boot-test-hooks/u-boot-test-console \
 	share/man/man1/ffa-harness.1 \
 	share/bash-completion/completions/ffa-harness; do
 	[ -s "$inst/$f" ] || fail "make install did not install $f"
@@ -28,7 +29,7 @@ done
 
 # The man page documents every command with its own --help text.
 man -l "$inst/share/man/man1/ffa-harness.1" 2>/dev/null | col -b >"$WORK/man.txt"
-for cmd in run check diff report boot; do
+for cmd in run check diff report boot console qemu-boot; do
 	grep -q "^   $cmd\$" "$WORK/man.txt" || fail "man page lacks command $cmd"
 done
 for opt in $("$FFAH" run --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
