@@ -50,7 +50,12 @@ CPPFLAGS := -I. -Iinclude -D_GNU_SOURCE -MMD -MP
 CFLAGS := -std=c11 $(WARNINGS) $(VARIANT_CFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(HOST_PKGS) 2>/dev/null)
 LDFLAGS := $(VARIANT_LDFLAGS)
-LIBS := $(shell $(PKG_CONFIG) --libs $(HOST_PKGS) 2>/dev/null) -lfdt -lpthread -lm
+# Debian's libunicorn-dev ships the static library: linked in, the 19 MB
+# shared object's 22 000 relocations are not done at every start (about a
+# tenth of a U-Boot boot; docs/performance.md).
+UNICORN_A := $(wildcard $(shell $(PKG_CONFIG) --variable=libdir unicorn 2>/dev/null)/libunicorn.a)
+UNICORN_LIBS := $(if $(UNICORN_A),$(UNICORN_A),$(shell $(PKG_CONFIG) --libs unicorn 2>/dev/null))
+LIBS := $(UNICORN_LIBS) $(shell $(PKG_CONFIG) --libs $(filter-out unicorn,$(HOST_PKGS)) 2>/dev/null) -lfdt -lpthread -lm
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 LIB_DIRS := common emulator models harness reports

@@ -6,8 +6,10 @@
 # OP-TEE only (OPTEE + EFI_MM_COMM_TEE, no ARM_FFA_TRANSPORT), in its own
 # output directory, and runs scenarios/uboot-optee and scenarios/uboot
 # against it on qemu-virt-optee, and its store test.  Part of
-# `make check` (the download and both builds are kept in WORKDIR);
-# docs/uboot.md has what they showed.
+# `make check` (the download and both builds are kept in WORKDIR, and the
+# builds in FFA_UBOOT_CACHE, default $HOME/.cache/ffa-harness/uboot, keyed
+# by version, toolchain and configuration, so that a fresh clone copies
+# them instead of building); docs/uboot.md has what they showed.
 #
 #   scripts/uboot-ffa.sh BIN [WORKDIR]     (make uboot-ffa)
 set -eu
@@ -22,8 +24,61 @@ work=$(cd "$work" && pwd)
 command -v aarch64-linux-gnu-gcc >/dev/null ||
 	{ echo "uboot-ffa: no aarch64-linux-gnu-gcc: run scripts/install-deps.sh"; exit 1; }
 
+# The two configurations (docs/uboot.md's walkthrough; Kconfig ints take
+# no 0x).
+ffa_config='CONFIG_ARM_FFA_TRANSPORT=y
+CONFIG_ARM_SMCCC_FEATURES=y
+CONFIG_TEE=y
+CONFIG_OPTEE=y
+CONFIG_EFI_MM_COMM_TEE=y
+CONFIG_FFA_SHARED_MM_BUF_ADDR=0x60000000
+CONFIG_FFA_SHARED_MM_BUF_SIZE=16384
+CONFIG_FFA_SHARED_MM_BUF_OFFSET=0'
+optee_config='CONFIG_TEE=y
+CONFIG_OPTEE=y
+CONFIG_EFI_MM_COMM_TEE=y
+# CONFIG_ARM_FFA_TRANSPORT is not set'
+
+# The build cache: one directory per (version, toolchain, configuration).
+cache=${FFA_UBOOT_CACHE:-${HOME:-/root}/.cache/ffa-harness/uboot}
+toolchain=$(aarch64-linux-gnu-gcc --version | head -n 1)
+cache_key() { # NAME CONFIG
+	printf '%s-%s\n' "$1" "$(printf '%s\n%s\n%s\n' "$version" "$toolchain" "$2" |
+		sha256sum | cut -c1-16)"
+}
+ffa_cached=$cache/$(cache_key ffa "$ffa_config")
+optee_cached=$cache/$(cache_key optee "$optee_config")
+# Keeps DIR in the cache as NAME (atomically: a half-copied entry never
+# shows); a failure to cache is only a lost shortcut.
+cache_store() { # DIR ENTRY
+	[ -d "$2" ] && return 0
+	mkdir -p "$cache" 2>/dev/null || return 0
+	rm -rf "$2.tmp.$$"
+	if cp -a "$1" "$2.tmp.$$" 2>/dev/null; then
+		mv "$2.tmp.$$" "$2" 2>/dev/null || rm -rf "$2.tmp.$$"
+	else
+		rm -rf "$2.tmp.$$"
+	fi
+}
+
+src=$work/u-boot-$version
+optee_out=$work/u-boot-optee
+# The whole FF-A tree (test/py and scripts/mutation-uboot.sh need it); of
+# the OP-TEE build only its outputs (its Makefile names the source path).
+if [ ! -f "$src/u-boot.bin" ] && [ -f "$ffa_cached/u-boot.bin" ]; then
+	rm -rf "$src"
+	cp -a "$ffa_cached" "$src"
+	echo "uboot-ffa: U-Boot $version with FF-A from $ffa_cached"
+fi
+if [ ! -f "$optee_out/u-boot.bin" ] && [ -f "$optee_cached/u-boot.bin" ]; then
+	rm -rf "$optee_out"
+	cp -a "$optee_cached" "$optee_out"
+	echo "uboot-ffa: U-Boot $version over OP-TEE from $optee_cached"
+fi
+
 tarball=$work/u-boot_$version.orig.tar.bz2
-if [ ! -f "$tarball" ]; then
+if { [ ! -f "$src/u-boot.bin" ] || [ ! -f "$optee_out/u-boot.bin" ]; } &&
+	[ ! -f "$tarball" ]; then
 	# A private source list, so that the system's apt state is untouched.
 	cat >"$work/trixie.sources" <<EOF
 Types: deb-src
@@ -41,28 +96,17 @@ EOF
 	[ -f "$tarball" ] || { echo "uboot-ffa: could not download $tarball"; exit 1; }
 fi
 
-src=$work/u-boot-$version
 if [ ! -f "$src/u-boot.bin" ]; then
 	rm -rf "$src"
 	tar xjf "$tarball" -C "$work"
 	make -C "$src" -s CROSS_COMPILE=aarch64-linux-gnu- qemu_arm64_defconfig
-	# The configuration of docs/uboot.md's walkthrough (the sizes are
-	# decimal: Kconfig ints take no 0x).
-	cat >>"$src/.config" <<'EOF'
-CONFIG_ARM_FFA_TRANSPORT=y
-CONFIG_ARM_SMCCC_FEATURES=y
-CONFIG_TEE=y
-CONFIG_OPTEE=y
-CONFIG_EFI_MM_COMM_TEE=y
-CONFIG_FFA_SHARED_MM_BUF_ADDR=0x60000000
-CONFIG_FFA_SHARED_MM_BUF_SIZE=16384
-CONFIG_FFA_SHARED_MM_BUF_OFFSET=0
-EOF
+	printf '%s\n' "$ffa_config" >>"$src/.config"
 	make -C "$src" -s CROSS_COMPILE=aarch64-linux-gnu- olddefconfig
 	grep -q '^CONFIG_FFA_SHARED_MM_BUF_SIZE=16384$' "$src/.config" ||
 		{ echo "uboot-ffa: the FF-A configuration did not take"; exit 1; }
 	echo "uboot-ffa: building U-Boot $version with FF-A"
 	make -C "$src" -s -j"$(nproc)" CROSS_COMPILE=aarch64-linux-gnu- >/dev/null
+	cache_store "$src" "$ffa_cached"
 fi
 
 # The OP-TEE build: a pristine copy of the source (Kbuild refuses O= from a
@@ -71,7 +115,6 @@ fi
 # lib/efi_loader/efi_variable_tee.c's mm_communicate() always calls
 # optee_mm_communicate(): an StMM session per request.
 optee_src=$work/src/u-boot-$version
-optee_out=$work/u-boot-optee
 if [ ! -f "$optee_out/u-boot.bin" ]; then
 	if [ ! -f "$optee_src/Makefile" ]; then
 		rm -rf "$work/src"
@@ -82,12 +125,7 @@ if [ ! -f "$optee_out/u-boot.bin" ]; then
 	mkdir -p "$optee_out"
 	kmake="make -C $optee_src -s O=$optee_out CROSS_COMPILE=aarch64-linux-gnu-"
 	$kmake qemu_arm64_defconfig
-	cat >>"$optee_out/.config" <<'EOF'
-CONFIG_TEE=y
-CONFIG_OPTEE=y
-CONFIG_EFI_MM_COMM_TEE=y
-# CONFIG_ARM_FFA_TRANSPORT is not set
-EOF
+	printf '%s\n' "$optee_config" >>"$optee_out/.config"
 	$kmake olddefconfig
 	if ! grep -q '^CONFIG_EFI_MM_COMM_TEE=y$' "$optee_out/.config" ||
 		grep -q '^CONFIG_ARM_FFA_TRANSPORT=y$' "$optee_out/.config"; then
@@ -96,6 +134,12 @@ EOF
 	fi
 	echo "uboot-ffa: building U-Boot $version over OP-TEE"
 	$kmake -j"$(nproc)" >/dev/null
+	mkdir -p "$work/optee-outputs"
+	for f in u-boot.bin u-boot .config System.map; do
+		cp "$optee_out/$f" "$work/optee-outputs/"
+	done
+	cache_store "$work/optee-outputs" "$optee_cached"
+	rm -rf "$work/optee-outputs"
 fi
 
 # scenarios/uboot/boot-version-poweroff.yaml expects Debian's 2023.01
