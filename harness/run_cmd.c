@@ -47,6 +47,8 @@ static const char run_usage[] =
 	"                        the firmware the scenario names\n"
 	"  --format auto|elf|raw, --load-addr ADDR   for --image\n"
 	"  --platform NAME       override the scenarios' platform profile\n"
+	"  --backend unicorn|qemu   run every scenario on this machine,\n"
+	"                        whatever its `machine:` says\n"
 	"  --shared-buffer ADDR:SIZE   the MM buffer the image was built for\n"
 	"  --firmware-dir DIR    where built-in firmware lives (default: next\n"
 	"                        to the binary, or $FFAH_FW_DIR)\n"
@@ -98,6 +100,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_ECHO,
 	OPT_HTML_TRACES,
+	OPT_BACKEND,
 };
 
 static const struct option run_options[] = {
@@ -124,6 +127,7 @@ static const struct option run_options[] = {
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"echo", no_argument, NULL, OPT_ECHO},
 	{"html-traces", required_argument, NULL, OPT_HTML_TRACES},
+	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -263,7 +267,7 @@ static bool parse_shard(const char *v, unsigned *index, unsigned *count)
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
-	int c;
+	int c, backend;
 	uint64_t v;
 
 	memset(a, 0, sizeof(*a));
@@ -299,6 +303,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return CLI_EXIT_INVALID_INPUT;
 			}
 			a->runner.platform = optarg;
+			break;
+		case OPT_BACKEND:
+			if (!cli_parse_backend("--backend", optarg, &backend)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.backend = (enum scenario_machine)backend;
+			a->runner.backend_given = true;
 			break;
 		case OPT_SHARED_BUFFER:
 			if (!cli_parse_range("--shared-buffer", optarg,
@@ -765,6 +776,11 @@ static char *reproduce_line(const struct run_args *a,
 	if (o->platform != NULL) {
 		shell_word(&sb, "--platform");
 		shell_word(&sb, o->platform);
+	}
+	if (o->backend_given) {
+		shell_word(&sb, "--backend");
+		shell_word(&sb, o->backend == SCENARIO_MACHINE_QEMU ? "qemu"
+								    : "unicorn");
 	}
 	if (o->has_shared_buffer) {
 		snprintf(num, sizeof(num), "0x%llx:0x%llx",

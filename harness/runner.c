@@ -27,6 +27,7 @@
 #include "harness/gdb_session.h"
 #include "harness/session.h"
 #include "harness/exit_watch.h"
+#include "harness/runner_priv.h"
 #include "harness/runtime_regions.h"
 #include "models/inject.h"
 #include "models/smc_router.h"
@@ -819,9 +820,14 @@ static void console_step(struct stepper *p)
 	}
 }
 
-static void inject_step(struct stepper *p)
+/*
+ * An inject step's rule, added to the injector; NULL, or what is wrong
+ * (static text or *buf).  Both backends add rules through here.
+ */
+const char *runner_add_inject(struct injector *inj,
+			      const struct scenario_inject *in, char *buf,
+			      size_t size)
 {
-	const struct scenario_inject *in = &p->st->inject;
 	struct inject_rule r;
 	static const enum inject_kind kinds[INJECT_KIND_COUNT] = {
 		[INJECT_FFA_ERROR] = INJECT_KIND_FFA_ERROR,
@@ -848,11 +854,27 @@ static void inject_step(struct stepper *p)
 	r.mm_function = in->mm_function.value;
 	if (in->on.value != NULL &&
 	    !smc_function_parse(in->on.value, &r.on_fid)) {
-		step_error(p, "inject: unknown function '%s'", in->on.value);
-		return;
+		snprintf(buf, size, "inject: unknown function '%s'",
+			 in->on.value);
+		return buf;
 	}
-	if (!inject_add(secure_world_injector(p->s->world), &r)) {
-		step_error(p, "inject: more than %d rules", INJECT_MAX_RULES);
+	if (!inject_add(inj, &r)) {
+		snprintf(buf, size, "inject: more than %d rules",
+			 INJECT_MAX_RULES);
+		return buf;
+	}
+	return NULL;
+}
+
+static void inject_step(struct stepper *p)
+{
+	char buf[160];
+	const char *why = runner_add_inject(
+		secure_world_injector(p->s->world), &p->st->inject, buf,
+		sizeof(buf));
+
+	if (why != NULL) {
+		step_error(p, "%s", why);
 	}
 }
 
@@ -1214,6 +1236,11 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	for (size_t i = 0; i < sc->step_count; i++) {
 		run->steps[i].step = &sc->steps[i];
 	}
+	if ((o->backend_given ? o->backend : sc->machine) ==
+	    SCENARIO_MACHINE_QEMU) {
+		runner_qemu_run(run, o); /* harness/runner_qemu.c */
+		return run;
+	}
 	if (!choose_firmware(sc, o, &fw, run)) {
 		run->input_error = true;
 		goto done;
@@ -1286,12 +1313,7 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	if (!session_save_store(run->session, &err)) {
 		set_message(&run->setup_error, "%s", err.message);
 	}
-	check_injects(run);
-	place_findings(run);
-	lead_with_first_finding(run);
-	step_verdicts(run);
-	finding_verdicts(run);
-	check_expected_findings(run);
+	runner_judge(run);
 done:
 	if (run->setup_error != NULL) {
 		run->verdict = VERDICT_ERROR;
@@ -1300,6 +1322,30 @@ done:
 	free(store_file);
 	free(preload_file);
 	return run;
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_judge(struct scenario_run *run)
+{
+	check_injects(run);
+	place_findings(run);
+	lead_with_first_finding(run);
+	step_verdicts(run);
+	finding_verdicts(run);
+	check_expected_findings(run);
+}
+
+/* Documented in harness/runner_priv.h. */
+bool runner_preload(const struct scenario *sc, struct session *s,
+		    struct scenario_run *run)
+{
+	return preload_variables(sc, s, run);
+}
+
+/* Documented in harness/runner_priv.h. */
+char *runner_relative_path(const struct scenario *sc, const char *path)
+{
+	return scenario_relative(sc, path);
 }
 
 void runner_run_free(struct scenario_run *run)
@@ -1319,8 +1365,10 @@ void runner_run_free(struct scenario_run *run)
 		free(sr->checks);
 		free(sr->payload);
 		free(sr->message);
+		free(sr->output);
 	}
 	free(run->steps);
+	runner_qemu_free(run);
 	exit_watch_free(run->exit_watch);
 	free(run->regions);
 	free(run->names);

@@ -53,6 +53,10 @@ struct step_run {
 	size_t payload_len;
 	struct check *checks;
 	size_t check_count;
+	/* A Linux step (QEMU): the command's output and exit status. */
+	bool has_exit_status;
+	int exit_status;
+	char *output;
 };
 
 struct runner_options {
@@ -72,11 +76,16 @@ struct runner_options {
 	unsigned gdb_port;        /* wait for gdb there (run --gdb); 0 = no */
 	unsigned gdb_break_at_step; /* stop for gdb as step N begins */
 	bool gdb_break_on_finding;  /* stop for gdb after a firmware finding */
+	/* run --backend: every scenario on this machine, whatever its
+	 * `machine:` says. */
+	bool backend_given;
+	enum scenario_machine backend;
 };
 
 struct exit_watch;
 struct gdb_session;
 struct stepper;
+struct qemu_run;
 
 struct scenario_run {
 	const struct scenario *sc;
@@ -99,6 +108,7 @@ struct scenario_run {
 	struct exit_watch *exit_watch; /* the firmware's own ExitBootServices */
 	struct stepper *current;       /* the step running now, or NULL */
 	struct gdb_session *gdb;       /* run --gdb, or NULL */
+	struct qemu_run *qemu; /* the QEMU backend ran it (runner_qemu.c) */
 };
 
 /* Runs sc; the caller frees with runner_run_free(). */
