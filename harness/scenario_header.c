@@ -411,7 +411,7 @@ static void machine_check(struct loader *ld, const struct node *n,
 		size_t saved = schema_path_key(ld, "qemu");
 
 		schema_error(ld, sc->qemu.mark,
-			     "qemu: applies only to machine: qemu");
+			     "applies only to machine: qemu");
 		schema_path_restore(ld, saved);
 	}
 	if (fw->kind == SCENARIO_FIRMWARE_BUILTIN && fw->name != NULL) {
@@ -422,11 +422,11 @@ static void machine_check(struct loader *ld, const struct node *n,
 
 		if (qemu_only && !qemu) {
 			schema_error(ld, fw->mark,
-				     "firmware %s runs only on machine: qemu",
+				     "%s runs only on machine: qemu",
 				     fw->name);
 		} else if (unicorn_only && qemu) {
 			schema_error(ld, fw->mark,
-				     "firmware %s needs the Unicorn machine; "
+				     "%s needs the Unicorn machine; "
 				     "machine: qemu runs linux, uboot-ffa, "
 				     "uboot-debian or an image",
 				     fw->name);
