@@ -67,7 +67,7 @@ SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
 .PHONY: all run check check-san unit integration mutation mutation-uboot bench \
-	fuzz uboot-ffa linux-bundle firmware clean help man install
+	fuzz uboot-ffa linux-bundle check-linux firmware clean help man install
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -147,8 +147,12 @@ run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
 
 # Unit, integration, the sanitizer rerun, the fuzz corpora and regressions
-# replayed once (tests/fuzz/fuzz.mk), and upstream U-Boot with FF-A.
-check: unit integration check-san fuzz-regress uboot-ffa
+# replayed once (tests/fuzz/fuzz.mk), and upstream U-Boot with FF-A.  The
+# Linux bundle comes first (cached: seconds once built) so that the
+# integration tests run the Linux scenarios on QEMU
+# (tests/integration/test-qemu-linux-scenarios.sh: the arm_ffa probe and
+# pKVM); `make check-linux` runs all of scenarios/linux.
+check: linux-bundle unit integration check-san fuzz-regress uboot-ffa
 
 # The unit and integration tests again, built with ASan and UBSan: any
 # report fails the run (-fno-sanitize-recover, ASan aborts by default).
@@ -173,6 +177,15 @@ uboot-ffa: $(BIN) firmware
 # FFA_LINUX_CACHE (default ~/.cache/ffa-harness/linux).
 linux-bundle:
 	$(Q)scripts/linux-bundle.sh $(OUT)/linux
+
+# Every scenario of scenarios/linux on QEMU (docs/qemu-backend.md): the
+# bundle, and the FF-A U-Boot for the bootefi scenario.  Reports in
+# $(OUT)/linux-report.
+check-linux: $(BIN) firmware linux-bundle uboot-ffa
+	$(Q)FFAH_LINUX_BUNDLE=$(OUT)/linux \
+		FFAH_UBOOT_FFA=$(OUT)/uboot-ffa/u-boot-2025.01/u-boot.bin \
+		$(BIN) run -j 2 --firmware-dir $(FW_OUT) \
+		--report-dir $(OUT)/linux-report scenarios/linux
 
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware

@@ -978,6 +978,14 @@ static void finish_qemu(struct qemu_run *qr)
 	qr->console[len] = '\0';
 	qr->console_len = len;
 	qr->command = xstrdup(qemu_command_line(qr->q));
+	/* The private channel directory is gone by now; its random name
+	 * would only make two runs' documents differ. */
+	for (char *p = qr->command; (p = strstr(p, "/ffa-harness-qemu-")) != NULL;) {
+		p += strlen("/ffa-harness-qemu-");
+		for (; *p != '\0' && *p != '/'; p++) {
+			*p = 'X';
+		}
+	}
 	qemu_free(qr->q);
 	qr->q = NULL;
 	qr->mem = (struct guest_mem){.ops = &no_mem_ops, .ctx = NULL};
