@@ -56,6 +56,17 @@ grep -q "not-applicable" "$WORK/rep/junit.xml" || fail "JUnit does not name the 
 grep -q "Not applicable (not passed)" "$WORK/rep/summary.md" || fail "the summary does not name them"
 grep -q "Not applicable</dt>" "$WORK/rep/report.html" || fail "the HTML does not name them"
 
+# The same scenario again: the same secure calls (function, EL) and the
+# same findings; only CPUs and addresses (KASLR) may differ.
+run_expect_rc 0 "$FFAH" run --firmware-dir "$FFAH_FW_DIR" --json "$WORK/again.json" \
+	scenarios/linux/arm-ffa-probe.yaml
+calls='[.scenarios[] | select(.name == "linux-arm-ffa-probe") | .trace[] | select(.type == "smc") | "\(.name)@\(.el)"]'
+finds='[.scenarios[] | select(.name == "linux-arm-ffa-probe") | .findings[].code]'
+[ "$(jq -c "$calls" "$doc")" = "$(jq -c "$calls" "$WORK/again.json")" ] ||
+	fail "two runs of the probe made different secure calls"
+[ "$(jq -c "$finds" "$doc")" = "$(jq -c "$finds" "$WORK/again.json")" ] ||
+	fail "two runs of the probe found different things"
+
 # A scenario that must fail: the partition expected with another UUID.
 sed 's/output: ed32d533-99e6-4209-9cc0-2d72cdd998a7/output: 00112233-4455-6677-8899-aabbccddeeff/' \
 	scenarios/linux/arm-ffa-probe.yaml >"$WORK/wrong-uuid.yaml"
