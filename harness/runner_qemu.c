@@ -24,6 +24,7 @@
 #include "common/text.h"
 #include "emulator/platform.h"
 #include "emulator/qemu.h"
+#include "harness/cli.h"
 #include "harness/expect.h"
 #include "harness/qemu_run.h"
 #include "models/psci.h"
@@ -197,7 +198,6 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 		if (fw->load_addr.present) {
 			qc->images[0].addr = fw->load_addr.value;
 		}
-		qr->uboot = strstr(qr->image, "u-boot") != NULL;
 	} else if (fw->kind == SCENARIO_FIRMWARE_BUILTIN &&
 		   strcmp(fw->name, "uboot-ffa") == 0) {
 		qr->image = env_or("FFAH_UBOOT_FFA",
@@ -219,6 +219,10 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 		return false;
 	}
 	qr->linux_booted = want_linux(sc);
+	if (fw->kind == SCENARIO_FIRMWARE_IMAGE) {
+		/* Only a boot loader can start the bundle's kernel. */
+		qr->uboot = qr->linux_booted;
+	}
 	if (qr->linux_booted) {
 		strbuf_printf(&sb, "%s/Image", bundle);
 		qr->kernel = strbuf_steal(&sb);
@@ -343,20 +347,12 @@ static bool make_world(struct scenario_run *run, struct qemu_run *qr,
 				 ? sp->shared_buffer_size.value
 				 : p->shared_buf_size;
 	wc.cpus = cpus;
-	if (sp->ffa_version.value != NULL) {
-		static const struct {
-			const char *text;
-			uint32_t v;
-		} versions[] = {{"1.0", FFA_VERSION_1_0},
-				{"1.1", FFA_VERSION_1_1},
-				{"1.2", FFA_VERSION_1_2}};
-
-		for (size_t i = 0; i < 3; i++) {
-			if (strcmp(versions[i].text, sp->ffa_version.value) ==
-			    0) {
-				wc.spmc.max_version = versions[i].v;
-			}
-		}
+	/* The loader took only "1.0", "1.1" or "1.2". */
+	if (sp->ffa_version.value != NULL &&
+	    !cli_parse_ffa_version("spmc.ffa_version", sp->ffa_version.value,
+				   &wc.spmc.max_version)) {
+		setup_error(run, "%s: bad FF-A version", sc->file);
+		return false;
 	}
 	if (sp->nwd_id.present) {
 		wc.spmc.nwd_id = (uint16_t)sp->nwd_id.value;
@@ -1013,6 +1009,7 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 	if (o->image != NULL) {
 		setup_error(run, "--image does not apply to machine: qemu "
 				 "(the scenario's firmware says what runs)");
+		run->input_error = true;
 		goto judge;
 	}
 	if (!choose_images(run, qr, &qc)) {
