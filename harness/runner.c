@@ -907,6 +907,10 @@ static void run_step(struct stepper *p)
 		if ((unsigned)p->st->kind < STEP_KIND_COUNT &&
 		    agent_ops[p->st->kind] != AGENT_OP_NONE) {
 			agent_step(p, agent_ops[p->st->kind]);
+		} else if (p->st->kind >= STEP_SHELL) {
+			step_error(p, "%s runs in Linux, which only machine: "
+				      "qemu boots",
+				   scenario_step_kind_name(p->st->kind));
 		} else {
 			step_error(p, "step kind %d is not supported",
 				   (int)p->st->kind);

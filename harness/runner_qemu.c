@@ -1000,8 +1000,11 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 
 	run->qemu = qr;
 	run->stop = MACHINE_STOP_NONE;
+	/* Each wait's bound; a day at most keeps it an unsigned count of ms. */
 	qr->timeout_ms = (sc->timeout_seconds.present
-				  ? (unsigned)sc->timeout_seconds.value
+				  ? (sc->timeout_seconds.value < 86400
+					     ? (unsigned)sc->timeout_seconds.value
+					     : 86400u)
 				  : DEFAULT_TIMEOUT_S) *
 			 1000u;
 	list_not_applicable(sc, qr);
