@@ -241,7 +241,7 @@ linux_plain_once() {
 	"$QEMU" -M virt,gic-version=3 -cpu cortex-a57 -m 1G -nodefaults \
 		-display none -no-reboot -kernel "$tmp/Image" \
 		-initrd "$tmp/initrd.cpio.gz" -append "$LINUX_ARGS" \
-		-serial "file:$tmp/linux-plain.console" &
+		-serial "file:$tmp/linux-plain.console" 2>"$tmp/linux-plain.err" &
 	qpid=$!
 	n=0
 	while ! grep -q "@@READY" "$tmp/linux-plain.console" 2>/dev/null; do
@@ -544,14 +544,16 @@ Execution (loop with a load and a store), million instructions/s
   every check (runtime guard, cache model, watch), RAM / shared buffer
                                           $(printf '%8.1f' "$mips_checks") / $(printf '%8.1f' "$mips_checks_shared")
 
-$(if [ $linux_ok = yes ]; then
+EOF
+if [ $linux_ok = yes ]; then
 	printf 'Linux on QEMU (the bundle, to its shell)\n'
 	printf '  through ffa-harness (EL3 relay)   %8.3f s   (whole process to power off %.3f s)\n' "$linux_harness" "$linux_process"
 	printf '  plain QEMU (-kernel)              %8.3f s   (cost of the harness %.3f s)\n' "$linux_plain" "$linux_cost"
 	printf '  SMC round trip through the relay  %8.1f us  (host %.1f us of it)\n\n' "$relay_us" "$relay_host_us"
 else
 	printf 'Linux on QEMU: skipped, no bundle in %s (make linux-bundle)\n\n' "$LINUX"
-fi)
+fi
+cat <<EOF
 Peak resident memory
   boot of U-Boot                  $(printf '%8d' "$rss_boot") kB
   suite -j1: largest process      $(printf '%8d' "$rss_j1") kB, all at once $(printf '%d' "$rss_j1_tree") kB (sampled)
