@@ -134,7 +134,8 @@ install: all $(MAN)
 		$(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	$(Q)install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ffa-harness
-	$(Q)cd $(FW_OUT) && find . -type f \( -name '*.elf' -o -name '*.efi' \) \
+	$(Q)cd $(FW_OUT) && find . -type f \( -name '*.elf' -o -name '*.efi' \
+		-o -name el3-relay.bin \) \
 		! -path './.o-*' ! -path '*/obj/*' -exec install -D -m 644 {} \
 		$(DESTDIR)$(PREFIX)/lib/ffa-harness/firmware/{} \;
 	$(Q)cp -R scenarios $(DESTDIR)$(PREFIX)/share/ffa-harness/

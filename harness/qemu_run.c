@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/finding.h"
@@ -22,6 +21,7 @@
 #include "emulator/platform.h"
 #include "emulator/qemu.h"
 #include "harness/cli.h"
+#include "harness/runner.h"
 #include "harness/text_report.h"
 #include "models/mm_sp.h"
 #include "models/psci.h"
@@ -201,8 +201,8 @@ static const char qemu_boot_usage[] =
 	"  --smp N               CPUs (1..8, default 1)\n"
 	"  --cpu NAME            cortex-a57 (default) or max\n"
 	"  --ram SIZE            guest RAM (default 1G)\n"
-	"  --relay FILE          EL3 relay image (default: firmware/el3-relay.bin\n"
-	"                        next to the ffa-harness binary)\n"
+	"  --relay FILE          EL3 relay image (default: el3-relay.bin in the\n"
+	"                        firmware directory, as for run)\n"
 	"  --qemu FILE           QEMU binary (default qemu-system-aarch64)\n"
 	"  --shared-buffer ADDR:SIZE\n"
 	"                        the MM shared buffer (default 0x60000000:16K,\n"
@@ -298,23 +298,13 @@ struct qemu_boot_args {
 #define DEFAULT_LOAD_ADDR UINT64_C(0x40200000)
 #define DEFAULT_INITRD_ADDR UINT64_C(0x48000000)
 
-/* firmware/el3-relay.bin beside the binary (build/ffa-harness). */
+/* el3-relay.bin in the firmware directory: beside the binary
+ * (build/firmware), installed (lib/ffa-harness/firmware) or $FFAH_FW_DIR. */
 static char *default_relay(void)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct strbuf sb = {0};
-	char *slash;
 
-	if (n <= 0) {
-		return xstrdup("build/firmware/el3-relay.bin");
-	}
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-	}
-	strbuf_printf(&sb, "%s/firmware/el3-relay.bin", exe);
+	strbuf_printf(&sb, "%s/el3-relay.bin", runner_default_firmware_dir());
 	return strbuf_steal(&sb);
 }
 
