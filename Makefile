@@ -109,8 +109,9 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 unit: $(TEST_BIN) firmware
 	$(Q)FFAH_FW_DIR=$(FW_OUT) FFAH_TESTLIST="$(TESTLIST)" $(TEST_BIN)
 
-# Tests that run the real binary (tests/integration/*.sh).
-integration: $(BIN) firmware
+# Tests that run the real binary (tests/integration/*.sh).  Under `make
+# check` they wait for the Linux bundle (also with -j).
+integration: $(BIN) firmware | $(if $(filter check,$(MAKECMDGOALS)),linux-bundle)
 	$(Q)FFAH=$(BIN) FFAH_FW_DIR=$(FW_OUT) \
 		FFAH_SANITIZER_RERUN=$(if $(filter san,$(VARIANT)),1,0) \
 		tests/integration/run.sh
