@@ -896,6 +896,48 @@ static bool write_reports(const struct run_args *a, const struct strbuf *doc,
 	return ok;
 }
 
+/*
+ * The checks a backend could not run (QEMU: the cache model, the runtime
+ * guard), so that a pass there is not read as theirs.
+ */
+static void print_not_applicable(const struct job *jobs, size_t count)
+{
+	char seen[8][48];
+	size_t n = 0, kinds = 0;
+	struct strbuf checks = STRBUF_INIT;
+
+	for (size_t i = 0; i < count; i++) {
+		json_t *o = jobs[i].object != NULL
+				    ? json_loads(jobs[i].object, 0, NULL)
+				    : NULL;
+		json_t *na = json_object_get(json_object_get(o, "backend"),
+					     "not_applicable");
+
+		n += json_array_size(na) != 0;
+		for (size_t k = 0; k < json_array_size(na); k++) {
+			const char *c = json_string_value(
+				json_object_get(json_array_get(na, k), "check"));
+			bool known = false;
+
+			for (size_t m = 0; c != NULL && m < kinds; m++) {
+				known = known || strcmp(seen[m], c) == 0;
+			}
+			if (c == NULL || known || kinds == 8) {
+				continue; /* each check once, first met first */
+			}
+			snprintf(seen[kinds++], sizeof(seen[0]), "%s", c);
+			strbuf_printf(&checks, "%s%s", kinds > 1 ? ", " : "", c);
+		}
+		json_decref(o);
+	}
+	if (n != 0) {
+		printf("not applicable on qemu (not passed) in %zu scenario%s: "
+		       "%s\n",
+		       n, n == 1 ? "" : "s", strbuf_str(&checks));
+	}
+	strbuf_free(&checks);
+}
+
 /* Prints the verdict of each scenario that did not pass, and the total. */
 static void print_summary(const struct job *jobs, size_t count)
 {
@@ -922,6 +964,7 @@ static void print_summary(const struct job *jobs, size_t count)
 			json_decref(o);
 		}
 	}
+	print_not_applicable(jobs, count);
 	printf("%zu scenario%s: %zu pass, %zu fail, %zu firmware, %zu "
 	       "not-implemented, %zu error -> %s\n",
 	       count, count == 1 ? "" : "s", n[VERDICT_PASS], n[VERDICT_FAIL],
