@@ -1009,6 +1009,13 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 			 1000u;
 	list_not_applicable(sc, qr);
 	memset(&qc, 0, sizeof(qc));
+	if (o->gdb_port != 0) {
+		setup_error(run, "--gdb applies to the Unicorn machine; on "
+				 "machine: qemu use QEMU's own gdb stub "
+				 "(qemu-boot --qemu-arg -s)");
+		run->input_error = true;
+		goto judge;
+	}
 	if (o->image != NULL) {
 		setup_error(run, "--image does not apply to machine: qemu "
 				 "(the scenario's firmware says what runs)");
