@@ -1052,6 +1052,15 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 	qc.cpu = sc->qemu.cpu.value;
 	qc.ram_size = sc->qemu.memory.present ? sc->qemu.memory.value : 0;
 	qc.enter_el1 = sc->qemu.el1.present && sc->qemu.el1.value != 0;
+	if (sc->qemu.icount.present && sc->qemu.icount.value != 0) {
+		/* Virtual time from instructions, one TCG thread for all CPUs
+		 * (docs/qemu-backend.md "Determinism"). */
+		static const char *const icount[] = {"-icount",
+						      "shift=0,sleep=off"};
+
+		qc.extra_args = icount;
+		qc.extra_count = 2;
+	}
 	qc.console_echo = o->echo_console ? stdout : NULL;
 	if (!make_world(run, qr, cpus)) {
 		run->input_error = run->session == NULL ||

@@ -122,6 +122,7 @@ struct scenario_qemu {
 	bool linux;
 	struct scenario_u64 boot_modules; /* bool: /init loads arm_ffa */
 	struct scenario_u64 el1;          /* bool: enter at EL1 */
+	struct scenario_u64 icount;       /* bool: -icount shift=0,sleep=off */
 	struct source_mark mark;
 };
 

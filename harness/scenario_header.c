@@ -269,11 +269,12 @@ static const struct field qemu_fields[] = {
 	{Q_ROW("linux", FIELD_FLAG, linux)},
 	{Q_ROW("boot_modules", FIELD_BOOL, boot_modules)},
 	{Q_ROW("el1", FIELD_BOOL, el1)},
+	{Q_ROW("icount", FIELD_BOOL, icount)},
 };
 
 static const struct schema qemu_schema = {
 	.what = "a mapping {cpus, cpu, memory, kernel_args, linux, "
-		"boot_modules, el1}",
+		"boot_modules, el1, icount}",
 	.fields = qemu_fields,
 	.field_count = ARRAY_SIZE(qemu_fields),
 	.marked = true,

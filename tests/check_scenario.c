@@ -380,6 +380,17 @@ START_TEST(linux_header)
 }
 END_TEST
 
+START_TEST(linux_icount)
+{
+	const struct scenario *sc =
+		load_text_ok("name: x\nmachine: qemu\nqemu: {icount: yes}\n"
+			     "steps: [boot]\n");
+
+	ck_assert_u64(sc->qemu.icount, 1, 3, 16);
+	ck_assert(!sc->qemu.cpus.present);
+}
+END_TEST
+
 START_TEST(linux_unicorn_by_default)
 {
 	const struct scenario *sc = load_ok(DATA_DIR "steps.yaml");
@@ -1053,7 +1064,7 @@ static const struct bad_case bad_cases[] = {
 	/* machine: qemu and the Linux steps. */
 	{"qemu-unknown-key.yaml", 3, 17, "qemu.kernel_arg",
 	 "unknown key 'kernel_arg'; expected one of: cpus, cpu, memory, "
-	 "kernel_args, linux, boot_modules, el1 (did you mean "
+	 "kernel_args, linux, boot_modules, el1, icount (did you mean "
 	 "'kernel_args'?)"},
 	{"qemu-too-many-cpus.yaml", 3, 14, "qemu.cpus",
 	 "expected a number of CPUs (1 to 8), got '9'"},
@@ -1913,6 +1924,7 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, step_print);
 	tcase_add_test(tc, linux_header);
 	tcase_add_test(tc, linux_unicorn_by_default);
+	tcase_add_test(tc, linux_icount);
 	tcase_add_test(tc, linux_shell_steps);
 	tcase_add_test(tc, linux_efivarfs_steps);
 	tcase_add_loop_test(tc, step_kind_names_cover_fixture, 0,
