@@ -72,7 +72,7 @@ SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
 .PHONY: all run check check-san unit integration mutation mutation-uboot bench \
-	fuzz uboot-ffa linux-bundle firmware clean help man install
+	fuzz uboot-ffa linux-bundle check-linux firmware clean help man install
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -114,8 +114,9 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 unit: $(TEST_BIN) firmware
 	$(Q)FFAH_FW_DIR=$(FW_OUT) FFAH_TESTLIST="$(TESTLIST)" $(TEST_BIN)
 
-# Tests that run the real binary (tests/integration/*.sh).
-integration: $(BIN) firmware
+# Tests that run the real binary (tests/integration/*.sh).  Under `make
+# check` they wait for the Linux bundle (also with -j).
+integration: $(BIN) firmware | $(if $(filter check,$(MAKECMDGOALS)),linux-bundle)
 	$(Q)FFAH=$(BIN) FFAH_FW_DIR=$(FW_OUT) \
 		FFAH_SANITIZER_RERUN=$(if $(filter san,$(VARIANT)),1,0) \
 		tests/integration/run.sh
@@ -140,7 +141,8 @@ install: all $(MAN)
 		$(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	$(Q)install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ffa-harness
-	$(Q)cd $(FW_OUT) && find . -type f \( -name '*.elf' -o -name '*.efi' \) \
+	$(Q)cd $(FW_OUT) && find . -type f \( -name '*.elf' -o -name '*.efi' \
+		-o -name el3-relay.bin \) \
 		! -path './.o-*' ! -path '*/obj/*' -exec install -D -m 644 {} \
 		$(DESTDIR)$(PREFIX)/lib/ffa-harness/firmware/{} \;
 	$(Q)cp -R scenarios $(DESTDIR)$(PREFIX)/share/ffa-harness/
@@ -156,8 +158,12 @@ run: $(BIN) firmware
 	$(Q)scripts/make-run.sh $(BIN) $(FW_OUT)
 
 # Unit, integration, the sanitizer rerun, the fuzz corpora and regressions
-# replayed once (tests/fuzz/fuzz.mk), and upstream U-Boot with FF-A.
-check: unit integration check-san fuzz-regress uboot-ffa
+# replayed once (tests/fuzz/fuzz.mk), and upstream U-Boot with FF-A.  The
+# Linux bundle comes first (cached: seconds once built) so that the
+# integration tests run the Linux scenarios on QEMU
+# (tests/integration/test-qemu-linux-scenarios.sh: the arm_ffa probe and
+# pKVM); `make check-linux` runs all of scenarios/linux.
+check: linux-bundle unit integration check-san fuzz-regress uboot-ffa
 
 # The unit and integration tests again, built with ASan and UBSan: any
 # report fails the run (-fno-sanitize-recover, ASan aborts by default).
@@ -182,6 +188,15 @@ uboot-ffa: $(BIN) firmware
 # FFA_LINUX_CACHE (default ~/.cache/ffa-harness/linux).
 linux-bundle:
 	$(Q)scripts/linux-bundle.sh $(OUT)/linux
+
+# Every scenario of scenarios/linux on QEMU (docs/qemu-backend.md): the
+# bundle, and the FF-A U-Boot for the bootefi scenario.  Reports in
+# $(OUT)/linux-report.
+check-linux: $(BIN) firmware linux-bundle uboot-ffa
+	$(Q)FFAH_LINUX_BUNDLE=$(OUT)/linux \
+		FFAH_UBOOT_FFA=$(OUT)/uboot-ffa/u-boot-2025.01/u-boot.bin \
+		$(BIN) run -j 2 --firmware-dir $(FW_OUT) \
+		--report-dir $(OUT)/linux-report scenarios/linux
 
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware

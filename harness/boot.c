@@ -15,8 +15,12 @@
 #include "common/strbuf.h"
 #include "harness/cli.h"
 #include "harness/gdb_session.h"
+#include "harness/qemu_run.h"
+#include "harness/scenario.h"
 #include "harness/session.h"
 #include "harness/text_report.h"
+
+static int boot_unicorn(int argc, char **argv);
 
 static const char boot_usage[] =
 	"usage: ffa-harness boot --image FILE [options]\n"
@@ -26,6 +30,8 @@ static const char boot_usage[] =
 	"the run ended without a fault (power off, reset, or waiting at its\n"
 	"prompt with nothing left to type).\n"
 	"\n"
+	"  --backend unicorn|qemu   the machine (default unicorn); qemu runs\n"
+	"                        `qemu-boot` with the other options\n"
 	"  --image FILE          firmware image (ELF64 or raw binary)\n"
 	"  --format auto|elf|raw image format (default: auto, by ELF magic)\n"
 	"  --platform NAME       platform profile (default qemu-virt); see\n"
@@ -413,7 +419,58 @@ static bool write_outputs(struct session *s, const struct boot_args *a)
 	return ok;
 }
 
+/*
+ * --backend qemu hands the whole command to `qemu-boot` (its options:
+ * ffa-harness qemu-boot --help); --backend unicorn is this command.  The
+ * option is taken out of argv before either parses it.
+ */
+static int pick_backend(int *argc, char **argv)
+{
+	int backend = SCENARIO_MACHINE_UNICORN;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *value = NULL;
+		int take = 0;
+
+		if (strcmp(argv[i], "--backend") == 0) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "ffa-harness: --backend: "
+						"unicorn or qemu\n");
+				return -1;
+			}
+			value = argv[i + 1];
+			take = 2;
+		} else if (strncmp(argv[i], "--backend=", 10) == 0) {
+			value = argv[i] + 10;
+			take = 1;
+		} else {
+			continue;
+		}
+		if (!cli_parse_backend("--backend", value, &backend)) {
+			return -1;
+		}
+		memmove(&argv[i], &argv[i + take],
+			(size_t)(*argc - i - take + 1) * sizeof(*argv));
+		*argc -= take;
+		i--;
+	}
+	return backend;
+}
+
 int boot_main(int argc, char **argv)
+{
+	int backend = pick_backend(&argc, argv);
+
+	if (backend < 0) {
+		return CLI_EXIT_INVALID_INPUT;
+	}
+	if (backend == SCENARIO_MACHINE_QEMU) {
+		return qemu_boot_main(argc, argv);
+	}
+	return boot_unicorn(argc, argv);
+}
+
+static int boot_unicorn(int argc, char **argv)
 {
 	struct boot_args a;
 	struct session_config cfg;

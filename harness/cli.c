@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/scenario.h"
+
 #include "abi/ffa.h"
 #include "common/text.h"
 
@@ -38,6 +40,18 @@ bool cli_parse_html_traces(const char *value, bool *all)
 	}
 	fprintf(stderr, "ffa-harness: --html-traces: failures or all, got "
 			"'%s'\n",
+		value);
+	return false;
+}
+
+bool cli_parse_backend(const char *option, const char *value, int *out)
+{
+	if (strcmp(value, "unicorn") == 0 || strcmp(value, "qemu") == 0) {
+		*out = strcmp(value, "qemu") == 0 ? SCENARIO_MACHINE_QEMU
+						  : SCENARIO_MACHINE_UNICORN;
+		return true;
+	}
+	fprintf(stderr, "ffa-harness: %s: unicorn or qemu, got '%s'\n", option,
 		value);
 	return false;
 }

@@ -23,6 +23,8 @@ bool cli_parse_size(const char *option, const char *value, uint64_t *out);
 bool cli_parse_html_traces(const char *value, bool *all);
 bool cli_parse_range(const char *option, const char *value, uint64_t *addr,
 		     uint64_t *size);
+/* --backend unicorn|qemu (harness/scenario.h enum scenario_machine). */
+bool cli_parse_backend(const char *option, const char *value, int *out);
 /* "1.0", "1.1", "1.2" -> FF-A version word. */
 bool cli_parse_ffa_version(const char *option, const char *value,
 			   uint32_t *out);

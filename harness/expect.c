@@ -194,6 +194,10 @@ static bool smc_matches(const struct scenario_smc_match *m,
 			return false;
 		}
 	}
+	if ((m->el.present && ev->el != m->el.value) ||
+	    (m->cpu.present && ev->cpu != m->cpu.value)) {
+		return false;
+	}
 	return !m->out_x0.present || ev->out[0] == m->out_x0.value;
 }
 
@@ -212,6 +216,14 @@ static void describe_match(const struct scenario_smc_match *m,
 	if (m->out_x0.present) {
 		strbuf_printf(sb, " returns 0x%llx",
 			      (unsigned long long)m->out_x0.value);
+	}
+	if (m->el.present) {
+		strbuf_printf(sb, " from EL%llu",
+			      (unsigned long long)m->el.value);
+	}
+	if (m->cpu.present) {
+		strbuf_printf(sb, " on CPU %llu",
+			      (unsigned long long)m->cpu.value);
 	}
 }
 
@@ -515,25 +527,106 @@ static void check_phase(const struct scenario_expect *e, struct step_run *sr,
 	}
 }
 
-void expect_step(const struct scenario_step *st, struct step_run *sr,
-		 struct session *s, enum machine_stop stop, int step_index)
+/* A Linux step's exit status and command output (QEMU backend). */
+static void check_output(const struct scenario_expect *e, struct step_run *sr)
+{
+	const char *out = sr->output != NULL ? sr->output : "";
+	size_t len = strlen(out);
+	struct strbuf seen = STRBUF_INIT;
+	char want[16], got[16];
+
+	if (e->exit_status.present) {
+		snprintf(want, sizeof(want), "%llu",
+			 (unsigned long long)e->exit_status.value);
+		if (sr->has_exit_status) {
+			snprintf(got, sizeof(got), "%d", sr->exit_status);
+		} else {
+			snprintf(got, sizeof(got), "none");
+		}
+		expect_add_check(sr, "exit_status", e->exit_status.mark,
+				 sr->has_exit_status &&
+					 (uint64_t)sr->exit_status ==
+						 e->exit_status.value,
+				 want, got);
+	}
+	if (e->output.value != NULL) {
+		const char *hit = strstr(out, e->output.value);
+
+		console_seen_text(&seen, out, len, hit,
+				  "not in the command's output");
+		expect_add_check(sr, "output", e->output.mark, hit != NULL,
+				 e->output.value, strbuf_str(&seen));
+		strbuf_reset(&seen);
+	}
+	if (e->output_absent.value != NULL) {
+		const char *hit = strstr(out, e->output_absent.value);
+
+		if (hit == NULL) {
+			strbuf_puts(&seen, "absent from the command's output");
+		} else {
+			strbuf_puts(&seen, "present, in line ");
+			console_quote_line(&seen, out, len, (size_t)(hit - out));
+		}
+		expect_add_check(sr, "output_absent", e->output_absent.mark,
+				 hit == NULL, e->output_absent.value,
+				 strbuf_str(&seen));
+		strbuf_reset(&seen);
+	}
+	if (e->output_regex.value != NULL) {
+		regex_t re;
+		regmatch_t m[1];
+		const char *hit = NULL;
+
+		if (regcomp(&re, e->output_regex.value,
+			    REG_EXTENDED | REG_NEWLINE) == 0) {
+			if (regexec(&re, out, 1, m, 0) == 0) {
+				hit = out + m[0].rm_so;
+			}
+			regfree(&re);
+		}
+		console_seen_text(&seen, out, len, hit,
+				  "no match in the command's output");
+		expect_add_check(sr, "output_regex", e->output_regex.mark,
+				 hit != NULL, e->output_regex.value,
+				 strbuf_str(&seen));
+	}
+	strbuf_free(&seen);
+}
+
+void expect_step_view(const struct scenario_step *st, struct step_run *sr,
+		      const struct expect_view *v, int step_index)
 {
 	const struct scenario_expect *e = &st->expect;
-	struct pl011 *uart = machine_uart(s->machine);
 
 	if (!e->present) {
 		return;
 	}
 	check_result(e, sr);
-	check_calls(e, sr, &s->trace);
-	check_mm(&e->mm, sr, &s->trace);
-	check_console(e, sr, pl011_output(uart), pl011_output_len(uart));
+	check_calls(e, sr, v->trace);
+	check_mm(&e->mm, sr, v->trace);
+	check_console(e, sr, v->console, v->console_len);
+	check_output(e, sr);
 	if (e->stop.value != NULL) {
-		const char *seen = machine_stop_name(stop);
 		expect_add_check(sr, "stop", e->stop.mark,
-				 strcmp(seen, e->stop.value) == 0,
-				 e->stop.value, seen);
+				 strcmp(v->stop, e->stop.value) == 0,
+				 e->stop.value, v->stop);
 	}
-	check_phase(e, sr, secure_world_lifecycle(s->world));
-	check_findings(e, sr, &s->findings, step_index);
+	check_phase(e, sr, v->lifecycle);
+	check_findings(e, sr, v->findings, step_index);
+}
+
+void expect_step(const struct scenario_step *st, struct step_run *sr,
+		 struct session *s, enum machine_stop stop, int step_index)
+{
+	struct pl011 *uart = machine_uart(s->machine);
+	const struct expect_view v = {
+		.trace = &s->trace,
+		.findings = &s->findings,
+		.lifecycle = secure_world_lifecycle(s->world),
+		.console = pl011_output(uart),
+		.console_len = pl011_output_len(uart),
+		.stop = machine_stop_name(stop),
+	};
+
+	expect_step_view(st, sr, &v, step_index);
 }

@@ -18,6 +18,19 @@
 void expect_step(const struct scenario_step *st, struct step_run *sr,
 		 struct session *s, enum machine_stop stop, int step_index);
 
+/* What expectations are checked against, whichever backend ran. */
+struct expect_view {
+	const struct trace *trace;
+	const struct findings *findings;
+	const struct lifecycle *lifecycle;
+	const char *console; /* the whole console output so far */
+	size_t console_len;
+	const char *stop;    /* machine_stop_name() of how the run stopped */
+};
+
+void expect_step_view(const struct scenario_step *st, struct step_run *sr,
+		      const struct expect_view *v, int step_index);
+
 /* Appends a check to sr; returns ok. */
 bool expect_add_check(struct step_run *sr, const char *what,
 		      struct source_mark mark, bool ok, const char *expected,

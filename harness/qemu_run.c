@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/finding.h"
@@ -22,6 +21,7 @@
 #include "emulator/platform.h"
 #include "emulator/qemu.h"
 #include "harness/cli.h"
+#include "harness/runner.h"
 #include "harness/text_report.h"
 #include "models/mm_sp.h"
 #include "models/psci.h"
@@ -114,6 +114,43 @@ static bool qemu_world_init(struct qemu_world *w,
 	return w->world != NULL;
 }
 
+/* Documented in harness/qemu_run.h. */
+void qemu_world_answer(struct secure_world *world, unsigned cpu, unsigned el,
+		       uint64_t pc, struct smccc_regs *regs,
+		       struct qemu_answer *answer)
+{
+	const struct sw_caller caller = {.cpu = cpu, .el = (uint8_t)el};
+	struct smccc_regs out;
+	struct psci_effect effect;
+	enum smc_action action;
+
+	action = secure_world_call(world, &caller, regs, pc, 0, 0, &out);
+	*regs = out;
+	effect = secure_world_psci_effect(world);
+	switch (action) {
+	case SMC_ACTION_RETURN:
+		break;
+	case SMC_ACTION_POWER_OFF:
+		answer->action = QEMU_SMC_POWER_OFF;
+		return;
+	case SMC_ACTION_RESET:
+		answer->action = QEMU_SMC_RESET;
+		return;
+	case SMC_ACTION_AGENT_WAIT:
+	case SMC_ACTION_AGENT_PANIC:
+		answer->action = QEMU_SMC_HALT;
+		return;
+	}
+	if (effect.kind == PSCI_EFFECT_CPU_ON) {
+		answer->action = QEMU_SMC_CPU_ON;
+		answer->target = effect.cpu;
+		answer->entry = effect.entry;
+		answer->context = effect.context;
+	} else if (effect.kind == PSCI_EFFECT_CPU_OFF) {
+		answer->action = QEMU_SMC_CPU_OFF;
+	}
+}
+
 /*
  * One relayed SMC: through the secure world, then what PSCI asked of the
  * CPUs.  The agent protocol (a firmware asking the harness for steps) has
@@ -124,13 +161,10 @@ static int qemu_world_smc(void *ctx, unsigned cpu, unsigned el, uint64_t pc,
 			  struct smccc_regs *regs, struct qemu_answer *answer)
 {
 	struct qemu_world *w = ctx;
-	const struct sw_caller caller = {.cpu = cpu, .el = (uint8_t)el};
-	struct smccc_regs out;
-	struct psci_effect effect;
-	enum smc_action action;
 	const char *name = smc_function_name((uint32_t)regs->x[0]);
+	uint64_t fid = regs->x[0], x1 = regs->x[1];
 
-	action = secure_world_call(w->world, &caller, regs, pc, 0, 0, &out);
+	qemu_world_answer(w->world, cpu, el, pc, regs, answer);
 	w->smcs_by_el[el & 3]++;
 	w->smcs_by_cpu[cpu % PSCI_MAX_CPUS]++;
 	if (w->smc_log != NULL) {
@@ -138,33 +172,9 @@ static int qemu_world_smc(void *ctx, unsigned cpu, unsigned el, uint64_t pc,
 			"smc %llu: cpu %u EL%u %s (0x%08x) x1=0x%llx -> "
 			"x0=0x%llx\n",
 			(unsigned long long)secure_world_smc_count(w->world),
-			cpu, el, name != NULL ? name : "?",
-			(uint32_t)regs->x[0], (unsigned long long)regs->x[1],
-			(unsigned long long)out.x[0]);
-	}
-	*regs = out;
-	effect = secure_world_psci_effect(w->world);
-	switch (action) {
-	case SMC_ACTION_RETURN:
-		break;
-	case SMC_ACTION_POWER_OFF:
-		answer->action = QEMU_SMC_POWER_OFF;
-		return 0;
-	case SMC_ACTION_RESET:
-		answer->action = QEMU_SMC_RESET;
-		return 0;
-	case SMC_ACTION_AGENT_WAIT:
-	case SMC_ACTION_AGENT_PANIC:
-		answer->action = QEMU_SMC_HALT;
-		return 0;
-	}
-	if (effect.kind == PSCI_EFFECT_CPU_ON) {
-		answer->action = QEMU_SMC_CPU_ON;
-		answer->target = effect.cpu;
-		answer->entry = effect.entry;
-		answer->context = effect.context;
-	} else if (effect.kind == PSCI_EFFECT_CPU_OFF) {
-		answer->action = QEMU_SMC_CPU_OFF;
+			cpu, el, name != NULL ? name : "?", (uint32_t)fid,
+			(unsigned long long)x1,
+			(unsigned long long)regs->x[0]);
 	}
 	return 0;
 }
@@ -191,8 +201,8 @@ static const char qemu_boot_usage[] =
 	"  --smp N               CPUs (1..8, default 1)\n"
 	"  --cpu NAME            cortex-a57 (default) or max\n"
 	"  --ram SIZE            guest RAM (default 1G)\n"
-	"  --relay FILE          EL3 relay image (default: firmware/el3-relay.bin\n"
-	"                        next to the ffa-harness binary)\n"
+	"  --relay FILE          EL3 relay image (default: el3-relay.bin in the\n"
+	"                        firmware directory, as for run)\n"
 	"  --qemu FILE           QEMU binary (default qemu-system-aarch64)\n"
 	"  --shared-buffer ADDR:SIZE\n"
 	"                        the MM shared buffer (default 0x60000000:16K,\n"
@@ -296,23 +306,13 @@ struct qemu_boot_args {
 #define DEFAULT_LOAD_ADDR UINT64_C(0x40200000)
 #define DEFAULT_INITRD_ADDR UINT64_C(0x48000000)
 
-/* firmware/el3-relay.bin beside the binary (build/ffa-harness). */
+/* el3-relay.bin in the firmware directory: beside the binary
+ * (build/firmware), installed (lib/ffa-harness/firmware) or $FFAH_FW_DIR. */
 static char *default_relay(void)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct strbuf sb = {0};
-	char *slash;
 
-	if (n <= 0) {
-		return xstrdup("build/firmware/el3-relay.bin");
-	}
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-	}
-	strbuf_printf(&sb, "%s/firmware/el3-relay.bin", exe);
+	strbuf_printf(&sb, "%s/el3-relay.bin", runner_default_firmware_dir());
 	return strbuf_steal(&sb);
 }
 

@@ -49,6 +49,8 @@ static const char run_usage[] =
 	"                        the firmware the scenario names\n"
 	"  --format auto|elf|raw, --load-addr ADDR   for --image\n"
 	"  --platform NAME       override the scenarios' platform profile\n"
+	"  --backend unicorn|qemu   run every scenario on this machine,\n"
+	"                        whatever its `machine:` says\n"
 	"  --shared-buffer ADDR:SIZE   the MM buffer the image was built for\n"
 	"  --firmware-dir DIR    where built-in firmware lives (default: next\n"
 	"                        to the binary, or $FFAH_FW_DIR)\n"
@@ -106,6 +108,7 @@ enum {
 	OPT_PROGRESS,
 	OPT_ECHO,
 	OPT_HTML_TRACES,
+	OPT_BACKEND,
 };
 
 static const struct option run_options[] = {
@@ -134,6 +137,7 @@ static const struct option run_options[] = {
 	{"progress", no_argument, NULL, OPT_PROGRESS},
 	{"echo", no_argument, NULL, OPT_ECHO},
 	{"html-traces", required_argument, NULL, OPT_HTML_TRACES},
+	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -275,7 +279,7 @@ static bool parse_shard(const char *v, unsigned *index, unsigned *count)
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
-	int c;
+	int c, backend;
 	uint64_t v;
 
 	memset(a, 0, sizeof(*a));
@@ -311,6 +315,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 				return CLI_EXIT_INVALID_INPUT;
 			}
 			a->runner.platform = optarg;
+			break;
+		case OPT_BACKEND:
+			if (!cli_parse_backend("--backend", optarg, &backend)) {
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->runner.backend = (enum scenario_machine)backend;
+			a->runner.backend_given = true;
 			break;
 		case OPT_SHARED_BUFFER:
 			if (!cli_parse_range("--shared-buffer", optarg,
@@ -852,7 +863,9 @@ static void show_plan(const struct snapshot_plan *plan, const struct job *jobs,
 static bool snapshots_apply(const struct run_args *a)
 {
 	return !a->no_snapshots && !a->no_fork && a->runner.gdb_port == 0 &&
-	       !a->runner.echo_console;
+	       !a->runner.echo_console &&
+	       !(a->runner.backend_given &&
+		 a->runner.backend == SCENARIO_MACHINE_QEMU);
 }
 
 static void run_groups(struct job *jobs, size_t count,
@@ -1025,6 +1038,11 @@ static char *reproduce_line(const struct run_args *a,
 		shell_word(&sb, "--platform");
 		shell_word(&sb, o->platform);
 	}
+	if (o->backend_given) {
+		shell_word(&sb, "--backend");
+		shell_word(&sb, o->backend == SCENARIO_MACHINE_QEMU ? "qemu"
+								    : "unicorn");
+	}
 	if (o->has_shared_buffer) {
 		snprintf(num, sizeof(num), "0x%llx:0x%llx",
 			 (unsigned long long)o->shared_buf_addr,
@@ -1139,6 +1157,48 @@ static bool write_reports(const struct run_args *a, const struct strbuf *doc,
 	return ok;
 }
 
+/*
+ * The checks a backend could not run (QEMU: the cache model, the runtime
+ * guard), so that a pass there is not read as theirs.
+ */
+static void print_not_applicable(const struct job *jobs, size_t count)
+{
+	char seen[8][48];
+	size_t n = 0, kinds = 0;
+	struct strbuf checks = STRBUF_INIT;
+
+	for (size_t i = 0; i < count; i++) {
+		json_t *o = jobs[i].object != NULL
+				    ? json_loads(jobs[i].object, 0, NULL)
+				    : NULL;
+		json_t *na = json_object_get(json_object_get(o, "backend"),
+					     "not_applicable");
+
+		n += json_array_size(na) != 0;
+		for (size_t k = 0; k < json_array_size(na); k++) {
+			const char *c = json_string_value(
+				json_object_get(json_array_get(na, k), "check"));
+			bool known = false;
+
+			for (size_t m = 0; c != NULL && m < kinds; m++) {
+				known = known || strcmp(seen[m], c) == 0;
+			}
+			if (c == NULL || known || kinds == 8) {
+				continue; /* each check once, first met first */
+			}
+			snprintf(seen[kinds++], sizeof(seen[0]), "%s", c);
+			strbuf_printf(&checks, "%s%s", kinds > 1 ? ", " : "", c);
+		}
+		json_decref(o);
+	}
+	if (n != 0) {
+		printf("not applicable on qemu (not passed) in %zu scenario%s: "
+		       "%s\n",
+		       n, n == 1 ? "" : "s", strbuf_str(&checks));
+	}
+	strbuf_free(&checks);
+}
+
 /* Prints the verdict of each scenario that did not pass, and the total. */
 static void print_summary(const struct job *jobs, size_t count)
 {
@@ -1165,6 +1225,7 @@ static void print_summary(const struct job *jobs, size_t count)
 			json_decref(o);
 		}
 	}
+	print_not_applicable(jobs, count);
 	printf("%zu scenario%s: %zu pass, %zu fail, %zu firmware, %zu "
 	       "not-implemented, %zu error -> %s\n",
 	       count, count == 1 ? "" : "s", n[VERDICT_PASS], n[VERDICT_FAIL],

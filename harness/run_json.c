@@ -8,6 +8,7 @@
 #include "common/jsonw.h"
 #include "common/text.h"
 #include "common/version.h"
+#include "harness/runner_priv.h"
 #include "harness/session.h"
 #include "harness/symbols.h"
 #include "models/agent.h"
@@ -72,6 +73,12 @@ static void step_json(const struct step_run *sr, size_t index,
 	jsonw_kv_uint(j, "console_first", sr->console_first);
 	jsonw_kv_uint(j, "console_end", sr->console_end);
 	jsonw_kv_uint(j, "instructions", sr->insns);
+	if (sr->has_exit_status) {
+		jsonw_kv_int(j, "exit_status", sr->exit_status);
+	}
+	if (sr->output != NULL) {
+		jsonw_kv_string(j, "output", sr->output);
+	}
 	if (sr->has_result) {
 		jsonw_key(j, "result");
 		result_json(sr, j);
@@ -148,6 +155,51 @@ static void name_event(const struct symbols *sy, const struct trace_event *e,
 	strbuf_free(&name);
 }
 
+/* How a QEMU run ended: the reason and, if not a power off, why. */
+static void qemu_stop_json(const struct scenario_run *run, struct jsonw *j)
+{
+	const char *detail = runner_qemu_stop_detail(run);
+
+	jsonw_begin_object(j);
+	jsonw_kv_string(j, "reason", run->stop == MACHINE_STOP_NONE
+					    ? "not-started"
+					    : machine_stop_name(run->stop));
+	if (detail != NULL && run->stop != MACHINE_STOP_POWER_OFF &&
+	    run->stop != MACHINE_STOP_RESET) {
+		jsonw_kv_string(j, "kind", "qemu");
+		jsonw_kv_string(j, "what", detail);
+	}
+	jsonw_end_object(j);
+}
+
+/*
+ * Which machine ran the scenario; on QEMU its exact command line and the
+ * checks that could not run there (docs/report-format.md "BACKEND").
+ */
+static void backend_json(const struct scenario_run *run, struct jsonw *j)
+{
+	const struct runner_na *na;
+	size_t n = runner_qemu_not_applicable(run, &na);
+	const char *cmd = runner_qemu_command(run);
+
+	jsonw_begin_object(j);
+	jsonw_kv_string(j, "name", run->qemu != NULL ? "qemu" : "unicorn");
+	if (cmd != NULL) {
+		jsonw_kv_string(j, "command", cmd);
+	}
+	jsonw_key(j, "not_applicable");
+	jsonw_begin_array(j);
+	for (size_t i = 0; i < n; i++) {
+		jsonw_begin_object(j);
+		jsonw_kv_string(j, "check", na[i].check);
+		jsonw_kv_string(j, "verdict", "not-applicable");
+		jsonw_kv_string(j, "reason", na[i].reason);
+		jsonw_end_object(j);
+	}
+	jsonw_end_array(j);
+	jsonw_end_object(j);
+}
+
 static void stop_json(const struct scenario_run *run, struct jsonw *j)
 {
 	const struct machine_fault *f = machine_fault(run->session->machine);
@@ -199,7 +251,12 @@ void run_json_scenario(const struct scenario_run *run, struct strbuf *out)
 		       run->platform != NULL ? run->platform : "");
 	jsonw_kv_string(&j, "verdict", verdict_name(run->verdict));
 	jsonw_kv_string(&j, "message", run->message != NULL ? run->message : "");
-	if (run->session != NULL) {
+	if (run->qemu != NULL) {
+		jsonw_key(&j, "backend");
+		backend_json(run, &j);
+		jsonw_key(&j, "stop");
+		qemu_stop_json(run, &j);
+	} else if (run->session != NULL) {
 		jsonw_kv_uint(&j, "instructions",
 			     machine_insns(run->session->machine));
 		jsonw_key(&j, "stop");
@@ -243,7 +300,13 @@ void run_json_scenario(const struct scenario_run *run, struct strbuf *out)
 		symbols_free(&sy);
 	}
 	jsonw_end_array(&j);
-	if (run->session != NULL) {
+	if (run->qemu != NULL) {
+		size_t len;
+		const char *text = runner_qemu_console(run, &len);
+
+		jsonw_key(&j, "console");
+		jsonw_string_n(&j, text, len);
+	} else if (run->session != NULL) {
 		struct pl011 *u = machine_uart(run->session->machine);
 
 		jsonw_key(&j, "console");

@@ -27,6 +27,7 @@
 #include "harness/gdb_session.h"
 #include "harness/session.h"
 #include "harness/exit_watch.h"
+#include "harness/runner_priv.h"
 #include "harness/runtime_regions.h"
 #include "models/inject.h"
 #include "models/optee.h"
@@ -820,9 +821,14 @@ static void console_step(struct stepper *p)
 	}
 }
 
-static void inject_step(struct stepper *p)
+/*
+ * An inject step's rule, added to the injector; NULL, or what is wrong
+ * (static text or *buf).  Both backends add rules through here.
+ */
+const char *runner_add_inject(struct injector *inj,
+			      const struct scenario_inject *in, char *buf,
+			      size_t size)
 {
-	const struct scenario_inject *in = &p->st->inject;
 	struct inject_rule r;
 	static const enum inject_kind kinds[INJECT_KIND_COUNT] = {
 		[INJECT_FFA_ERROR] = INJECT_KIND_FFA_ERROR,
@@ -855,11 +861,27 @@ static void inject_step(struct stepper *p)
 	r.optee_cmd = (uint32_t)in->optee_command.value;
 	if (in->on.value != NULL &&
 	    !smc_function_parse(in->on.value, &r.on_fid)) {
-		step_error(p, "inject: unknown function '%s'", in->on.value);
-		return;
+		snprintf(buf, size, "inject: unknown function '%s'",
+			 in->on.value);
+		return buf;
 	}
-	if (!inject_add(secure_world_injector(p->s->world), &r)) {
-		step_error(p, "inject: more than %d rules", INJECT_MAX_RULES);
+	if (!inject_add(inj, &r)) {
+		snprintf(buf, size, "inject: more than %d rules",
+			 INJECT_MAX_RULES);
+		return buf;
+	}
+	return NULL;
+}
+
+static void inject_step(struct stepper *p)
+{
+	char buf[160];
+	const char *why = runner_add_inject(
+		secure_world_injector(p->s->world), &p->st->inject, buf,
+		sizeof(buf));
+
+	if (why != NULL) {
+		step_error(p, "%s", why);
 	}
 }
 
@@ -892,6 +914,10 @@ static void run_step(struct stepper *p)
 		if ((unsigned)p->st->kind < STEP_KIND_COUNT &&
 		    agent_ops[p->st->kind] != AGENT_OP_NONE) {
 			agent_step(p, agent_ops[p->st->kind]);
+		} else if (p->st->kind >= STEP_SHELL) {
+			step_error(p, "%s runs in Linux, which only machine: "
+				      "qemu boots",
+				   scenario_step_kind_name(p->st->kind));
 		} else {
 			step_error(p, "step kind %d is not supported",
 				   (int)p->st->kind);
@@ -1291,6 +1317,12 @@ struct scenario_run *runner_start(const struct scenario *sc,
 	for (size_t i = 0; i < sc->step_count; i++) {
 		run->steps[i].step = &sc->steps[i];
 	}
+	if ((o->backend_given ? o->backend : sc->machine) ==
+	    SCENARIO_MACHINE_QEMU) {
+		runner_qemu_run(run, o); /* harness/runner_qemu.c */
+		run->complete = true;    /* run and judged whole */
+		return run;
+	}
 	if (!choose_firmware(sc, o, &fw, run)) {
 		run->input_error = true;
 		goto done;
@@ -1365,8 +1397,8 @@ done:
 /* Documented in harness/runner.h. */
 bool runner_started(const struct scenario_run *run)
 {
-	return run->session != NULL && run->setup_error == NULL &&
-	       !run->input_error;
+	return !run->complete && run->session != NULL &&
+	       run->setup_error == NULL && !run->input_error;
 }
 
 /* Documented in harness/runner.h. */
@@ -1432,6 +1464,10 @@ void runner_finish(struct scenario_run *run)
 {
 	struct error err = {0};
 
+	if (run->complete) {
+		return;
+	}
+
 	if (runner_started(run)) {
 		if (run->gdb != NULL) {
 			gdb_session_close(run->gdb);
@@ -1442,12 +1478,7 @@ void runner_finish(struct scenario_run *run)
 		if (!session_save_store(run->session, &err)) {
 			set_message(&run->setup_error, "%s", err.message);
 		}
-		check_injects(run);
-		place_findings(run);
-		lead_with_first_finding(run);
-		step_verdicts(run);
-		finding_verdicts(run);
-		check_expected_findings(run);
+		runner_judge(run);
 	}
 	if (run->setup_error != NULL) {
 		run->verdict = VERDICT_ERROR;
@@ -1464,6 +1495,30 @@ struct scenario_run *runner_run(const struct scenario *sc,
 	runner_steps(run, 0, run->step_count);
 	runner_finish(run);
 	return run;
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_judge(struct scenario_run *run)
+{
+	check_injects(run);
+	place_findings(run);
+	lead_with_first_finding(run);
+	step_verdicts(run);
+	finding_verdicts(run);
+	check_expected_findings(run);
+}
+
+/* Documented in harness/runner_priv.h. */
+bool runner_preload(const struct scenario *sc, struct session *s,
+		    struct scenario_run *run)
+{
+	return preload_variables(sc, s, run);
+}
+
+/* Documented in harness/runner_priv.h. */
+char *runner_relative_path(const struct scenario *sc, const char *path)
+{
+	return scenario_relative(sc, path);
 }
 
 void runner_run_free(struct scenario_run *run)
@@ -1485,8 +1540,10 @@ void runner_run_free(struct scenario_run *run)
 		free(sr->checks);
 		free(sr->payload);
 		free(sr->message);
+		free(sr->output);
 	}
 	free(run->steps);
+	runner_qemu_free(run);
 	exit_watch_free(run->exit_watch);
 	free(run->regions);
 	free(run->names);

@@ -60,6 +60,10 @@ struct step_run {
 	enum machine_stop end_stop;
 	enum lifecycle_phase end_phase;
 	enum lifecycle_evidence end_why;
+	/* A Linux step (QEMU): the command's output and exit status. */
+	bool has_exit_status;
+	int exit_status;
+	char *output;
 };
 
 struct runner_options {
@@ -79,11 +83,16 @@ struct runner_options {
 	unsigned gdb_port;        /* wait for gdb there (run --gdb); 0 = no */
 	unsigned gdb_break_at_step; /* stop for gdb as step N begins */
 	bool gdb_break_on_finding;  /* stop for gdb after a firmware finding */
+	/* run --backend: every scenario on this machine, whatever its
+	 * `machine:` says. */
+	bool backend_given;
+	enum scenario_machine backend;
 };
 
 struct exit_watch;
 struct gdb_session;
 struct stepper;
+struct qemu_run;
 
 struct scenario_run {
 	const struct scenario *sc;
@@ -111,6 +120,8 @@ struct scenario_run {
 	size_t expect_later; /* steps below this are checked by runner_adopt */
 	bool ended;         /* a step ended the run: the rest do not run */
 	size_t ended_after; /* a final stop: steps from here did not run */
+	struct qemu_run *qemu; /* the QEMU backend ran it (runner_qemu.c) */
+	bool complete;         /* run and judged whole at start (QEMU) */
 };
 
 /* Runs sc; the caller frees with runner_run_free(). */

@@ -285,6 +285,8 @@ static void scenario_free_one(struct scenario *sc)
 	free(sc->firmware.image);
 	free(sc->firmware.format);
 	free(sc->platform.value);
+	free(sc->qemu.cpu.value);
+	free(sc->qemu.kernel_args.value);
 	free(sc->spmc.ffa_version.value);
 	for (size_t i = 0; i < sc->spmc.partition_count; i++) {
 		free(sc->spmc.partitions[i].name.value);
@@ -318,6 +320,12 @@ static void scenario_free_one(struct scenario *sc)
 		free(st->console.wait.value);
 		free(st->inject.on.value);
 		free(st->print.value);
+		free(st->shell.command.value);
+		free(st->shell.module.value);
+		free(st->shell.args.value);
+		free(e->output.value);
+		free(e->output_regex.value);
+		free(e->output_absent.value);
 		free(e->data.data);
 		free(e->name.value);
 		for (size_t k = 0; k < e->call_count; k++) {

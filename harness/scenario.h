@@ -103,6 +103,29 @@ struct scenario_spmc {
 	size_t variable_count;
 };
 
+/*
+ * machine: qemu (docs/qemu-backend.md): the run goes to qemu-system-aarch64
+ * with the EL3 relay instead of the Unicorn machine; `qemu:` tunes it.
+ */
+enum scenario_machine {
+	SCENARIO_MACHINE_UNICORN, /* default */
+	SCENARIO_MACHINE_QEMU,
+};
+
+struct scenario_qemu {
+	struct scenario_u64 cpus;    /* -smp, 1..8 */
+	struct scenario_text cpu;    /* "cortex-a57" or "max" */
+	struct scenario_u64 memory;  /* -m in bytes */
+	struct scenario_text kernel_args; /* appended to the kernel's */
+	/* The bundle's kernel for U-Boot to start with bootefi (implied by
+	 * `firmware: linux`). */
+	bool linux;
+	struct scenario_u64 boot_modules; /* bool: /init loads arm_ffa */
+	struct scenario_u64 el1;          /* bool: enter at EL1 */
+	struct scenario_u64 icount;       /* bool: -icount shift=0,sleep=off */
+	struct source_mark mark;
+};
+
 /* Checks (issue 5); all optional. */
 struct scenario_checks {
 	struct scenario_text cache_model; /* "cortex-a57", "cortex-a53",
@@ -131,6 +154,12 @@ enum scenario_step_kind {
 	STEP_PRINT,
 	STEP_POWER_OFF,
 	STEP_RESET,
+	/* Linux on the QEMU backend (the initramfs's line protocol). */
+	STEP_SHELL,
+	STEP_LOAD_MODULE,
+	STEP_EFIVARFS_READ,
+	STEP_EFIVARFS_WRITE,
+	STEP_DMESG,
 	STEP_KIND_COUNT
 };
 
@@ -139,10 +168,12 @@ enum scenario_boot_until {
 	BOOT_UNTIL_AGENT,  /* default */
 	BOOT_UNTIL_PROMPT, /* console idle after `prompt` text (if given) */
 	BOOT_UNTIL_STOP,   /* run to the end (power off, fault) */
+	BOOT_UNTIL_SHELL,  /* QEMU: Linux's /init is ready for commands */
 };
 
 struct scenario_boot {
 	enum scenario_boot_until until;
+	bool until_given; /* written (on QEMU the default is shell or stop) */
 	struct scenario_text prompt; /* e.g. "=> " */
 	struct scenario_u64 max_insns;
 	/* Send a key when this text appears (U-Boot's autoboot countdown). */
@@ -199,6 +230,14 @@ enum scenario_reply_fault {
 	REPLY_OVERSIZED, /* MessageLength larger than the request's */
 };
 
+/* shell, load_module, dmesg: a command for Linux's shell. */
+struct scenario_shell {
+	struct scenario_text command; /* shell: the command line */
+	struct scenario_text module;  /* load_module: a module name */
+	struct scenario_text args;    /* load_module: its parameters */
+	struct scenario_u64 timeout;  /* seconds; the scenario's otherwise */
+};
+
 struct scenario_inject {
 	enum scenario_inject_kind kind;
 	int64_t code;                 /* FF-A error, MM code or EFI status */
@@ -224,6 +263,8 @@ struct scenario_smc_match {
 	uint32_t fid;                  /* resolved by the loader */
 	struct scenario_u64 x[SMCCC_REG_COUNT]; /* x1..x17 checked if present */
 	struct scenario_u64 out_x0;    /* and what x0 came back as */
+	struct scenario_u64 el;        /* the caller's exception level */
+	struct scenario_u64 cpu;       /* the calling CPU */
 	struct source_mark mark;
 };
 
@@ -278,6 +319,11 @@ struct scenario_expect {
 	struct scenario_text console_absent;
 	/* How the run stopped (power_off, reset, console steps). */
 	struct scenario_text stop; /* "power-off", "reset", "fault", ... */
+	/* Linux steps: the command's exit status and output. */
+	struct scenario_u64 exit_status;
+	struct scenario_text output;        /* contains */
+	struct scenario_text output_regex;  /* POSIX extended regex */
+	struct scenario_text output_absent;
 	/* The lifecycle phase at the step's end, and the evidence of its
 	 * last change (models/lifecycle.h names). */
 	struct scenario_text phase;
@@ -296,6 +342,7 @@ struct scenario_step {
 	struct scenario_console console;
 	struct scenario_inject inject;
 	struct scenario_text print;
+	struct scenario_shell shell;
 	struct scenario_expect expect;
 	/* The step's YAML with positions left out, and the position of each
 	 * node in the same walk order (harness/scenario_fingerprint.c):
@@ -314,6 +361,10 @@ struct scenario {
 	size_t tag_count;
 	struct scenario_firmware firmware;
 	struct scenario_text platform;
+	enum scenario_machine machine;
+	struct source_mark machine_mark;
+	bool has_qemu; /* a `qemu:` mapping was given */
+	struct scenario_qemu qemu;
 	struct scenario_spmc spmc;
 	struct scenario_checks checks;
 	struct scenario_u64 max_insns;

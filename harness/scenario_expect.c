@@ -40,11 +40,15 @@ static const struct field smc_match_fields[] = {
 	X_ROW(7),  X_ROW(8),  X_ROW(9),	 X_ROW(10), X_ROW(11), X_ROW(12),
 	X_ROW(13), X_ROW(14), X_ROW(15), X_ROW(16), X_ROW(17),
 	{ROW("returns", FIELD_U64, struct scenario_smc_match, out_x0)},
+	{ROW("el", FIELD_U64, struct scenario_smc_match, el), .max = 3,
+	 .what = "an exception level (0 to 3)"},
+	{ROW("cpu", FIELD_U64, struct scenario_smc_match, cpu), .max = 7,
+	 .what = "a CPU index (0 to 7)"},
 };
 
 static const struct schema smc_match_schema = {
 	.what = "an SMC function name or a mapping {function, x1..x17, "
-		"returns}",
+		"returns, el, cpu}",
 	.fields = smc_match_fields,
 	.field_count = ARRAY_SIZE(smc_match_fields),
 	.marked = true,
@@ -194,6 +198,11 @@ static const struct field expect_fields[] = {
 	{E_ROW("console", FIELD_TEXT, console)},
 	{E_ROW("console_regex", FIELD_REGEX, console_regex)},
 	{E_ROW("console_absent", FIELD_TEXT, console_absent), .min = 1},
+	{E_ROW("exit_status", FIELD_U64, exit_status), .max = 255,
+	 .what = "an exit status (0 to 255)"},
+	{E_ROW("output", FIELD_TEXT, output)},
+	{E_ROW("output_regex", FIELD_REGEX, output_regex)},
+	{E_ROW("output_absent", FIELD_TEXT, output_absent), .min = 1},
 	{E_ROW("stop", FIELD_TEXT, stop), .choices = stop_reasons},
 	{E_ROW("phase", FIELD_TEXT, phase), .choices = phases},
 	{E_ROW("phase_evidence", FIELD_TEXT, phase_evidence),

@@ -253,6 +253,38 @@ static const struct schema checks_schema = {
 	.field_count = ARRAY_SIZE(checks_fields),
 };
 
+/* --- qemu ------------------------------------------------------------------ */
+
+static const char *const qemu_cpus[] = {"cortex-a57", "max", NULL};
+
+#define Q_ROW(k, kd, member) ROW(k, kd, struct scenario_qemu, member)
+
+static const struct field qemu_fields[] = {
+	{Q_ROW("cpus", FIELD_U64, cpus), .min = 1, .max = 8,
+	 .what = "a number of CPUs (1 to 8)"},
+	{Q_ROW("cpu", FIELD_TEXT, cpu), .choices = qemu_cpus},
+	{Q_ROW("memory", FIELD_SIZE, memory), .min = 64u << 20,
+	 .max = 8ull << 30, .what = "a RAM size (64M to 8G)"},
+	{Q_ROW("kernel_args", FIELD_TEXT, kernel_args), .min = 1},
+	{Q_ROW("linux", FIELD_FLAG, linux)},
+	{Q_ROW("boot_modules", FIELD_BOOL, boot_modules)},
+	{Q_ROW("el1", FIELD_BOOL, el1)},
+	{Q_ROW("icount", FIELD_BOOL, icount)},
+};
+
+static const struct schema qemu_schema = {
+	.what = "a mapping {cpus, cpu, memory, kernel_args, linux, "
+		"boot_modules, el1, icount}",
+	.fields = qemu_fields,
+	.field_count = ARRAY_SIZE(qemu_fields),
+	.marked = true,
+	.mark_offset = offsetof(struct scenario_qemu, mark),
+};
+
+static const char *const machines[] = {"unicorn", "qemu", NULL};
+static const int machine_values[] = {SCENARIO_MACHINE_UNICORN,
+				     SCENARIO_MACHINE_QEMU};
+
 /* --- firmware ------------------------------------------------------------- */
 
 static const char *const image_formats[] = {"auto", "elf", "raw", NULL};
@@ -271,13 +303,17 @@ static const struct schema firmware_schema = {
 	.field_count = ARRAY_SIZE(firmware_fields),
 };
 
-/* "refclient", "uboot-debian", or "refclient:" and a variant name. */
+/*
+ * "refclient", "uboot-debian", "uboot-ffa", "linux" (the last two on
+ * machine: qemu), or "refclient:" and a variant name.
+ */
 static bool builtin_firmware_name(const char *s)
 {
 	static const char prefix[] = "refclient:";
 	const char *variant = s + sizeof(prefix) - 1;
 
-	if (strcmp(s, "refclient") == 0 || strcmp(s, "uboot-debian") == 0) {
+	if (strcmp(s, "refclient") == 0 || strcmp(s, "uboot-debian") == 0 ||
+	    strcmp(s, "uboot-ffa") == 0 || strcmp(s, "linux") == 0) {
 		return true;
 	}
 	if (strncmp(s, prefix, sizeof(prefix) - 1) != 0 || *variant == '\0') {
@@ -298,7 +334,8 @@ static void parse_firmware(struct loader *ld, const struct node *v,
 {
 	static const char what[] =
 		"a built-in firmware (refclient, refclient:<variant>, "
-		"uboot-debian) or a mapping {image, format, load_address}";
+		"uboot-debian, uboot-ffa, linux) or a mapping {image, format, "
+		"load_address}";
 	struct scenario_firmware *fw = AT(base, f->offset,
 					  struct scenario_firmware);
 
@@ -332,6 +369,12 @@ static const struct field scenario_fields[] = {
 	 .item_nonempty = "a non-empty tag"},
 	{SC_ROW("firmware", FIELD_CUSTOM, firmware), .custom = parse_firmware},
 	{SC_ROW("platform", FIELD_TEXT, platform), .min = 1},
+	{SC_ROW("machine", FIELD_ENUM, machine), .choices = machines,
+	 .values = machine_values, .sets = SET_MARK,
+	 .mark_at = offsetof(struct scenario, machine_mark)},
+	{SC_ROW("qemu", FIELD_NESTED, qemu), .sub = &qemu_schema,
+	 .sets = SET_PRESENT,
+	 .present_at = offsetof(struct scenario, has_qemu)},
 	{SC_ROW("max_instructions", FIELD_U64, max_insns), .min = 1,
 	 .max = UINT64_MAX},
 	{SC_ROW("timeout", FIELD_U64, timeout_seconds), .min = 1,
@@ -347,6 +390,89 @@ static const struct field scenario_fields[] = {
 	 .custom = scenario_steps_parse},
 };
 
+/* A step's kind name, for messages. */
+static const char *kind_name(const struct scenario_step *st)
+{
+	return scenario_step_kind_name(st->kind);
+}
+
+/*
+ * What runs on which machine (docs/qemu-backend.md): QEMU has Linux's
+ * shell but no agent (the variable steps need one); Unicorn runs no
+ * operating system.  `run --backend` may still move a scenario; the runner
+ * then reports such a step as an error.
+ */
+static void machine_check(struct loader *ld, const struct node *n,
+			  void *base)
+{
+	const struct scenario *sc = base;
+	bool qemu = sc->machine == SCENARIO_MACHINE_QEMU;
+	const struct scenario_firmware *fw = &sc->firmware;
+
+	if (sc->has_qemu && !qemu) {
+		size_t saved = schema_path_key(ld, "qemu");
+
+		schema_error(ld, sc->qemu.mark,
+			     "applies only to machine: qemu");
+		schema_path_restore(ld, saved);
+	}
+	if (fw->kind == SCENARIO_FIRMWARE_BUILTIN && fw->name != NULL) {
+		bool qemu_only = strcmp(fw->name, "linux") == 0 ||
+				 strcmp(fw->name, "uboot-ffa") == 0;
+		bool unicorn_only = strncmp(fw->name, "refclient", 9) == 0;
+		size_t saved = schema_path_key(ld, "firmware");
+
+		if (qemu_only && !qemu) {
+			schema_error(ld, fw->mark,
+				     "%s runs only on machine: qemu",
+				     fw->name);
+		} else if (unicorn_only && qemu) {
+			schema_error(ld, fw->mark,
+				     "%s needs the Unicorn machine; "
+				     "machine: qemu runs linux, uboot-ffa, "
+				     "uboot-debian or an image",
+				     fw->name);
+		}
+		schema_path_restore(ld, saved);
+	}
+	for (size_t i = 0; i < sc->step_count; i++) {
+		const struct scenario_step *st = &sc->steps[i];
+		bool linux_step = st->kind >= STEP_SHELL &&
+				  st->kind < STEP_KIND_COUNT;
+		bool agent_step = st->kind != STEP_BOOT &&
+				  st->kind != STEP_CONSOLE &&
+				  st->kind != STEP_INJECT &&
+				  st->kind != STEP_POWER_OFF && !linux_step;
+		size_t saved = schema_path_key(ld, "steps");
+		size_t inner = schema_path_index(ld, i);
+
+		if (linux_step && !qemu) {
+			schema_error(ld, st->mark,
+				     "%s runs a command in Linux, which only "
+				     "machine: qemu boots",
+				     kind_name(st));
+		} else if (agent_step && qemu) {
+			schema_error(ld, st->mark,
+				     "%s needs the agent, which machine: qemu "
+				     "lacks (Linux steps: shell, load_module, "
+				     "efivarfs_read, efivarfs_write, dmesg)",
+				     kind_name(st));
+		} else if (st->kind == STEP_BOOT &&
+			   ((st->boot.until == BOOT_UNTIL_SHELL && !qemu) ||
+			    (qemu && st->boot.until == BOOT_UNTIL_AGENT &&
+			     st->boot.until_given))) {
+			schema_error(ld, st->mark,
+				     qemu ? "boot until: agent needs the agent, "
+					    "which machine: qemu lacks"
+					  : "boot until: shell needs Linux on "
+					    "machine: qemu");
+		}
+		schema_path_restore(ld, inner);
+		schema_path_restore(ld, saved);
+	}
+	(void)n;
+}
+
 /* Documented in harness/scenario_schema.h. */
 const struct schema scenario_header_schema = {
 	.what = "a scenario mapping {name, steps, ...}",
@@ -354,5 +480,6 @@ const struct schema scenario_header_schema = {
 	.field_count = ARRAY_SIZE(scenario_fields),
 	.marked = true,
 	.mark_offset = offsetof(struct scenario, mark),
+	.check = machine_check,
 };
 

@@ -15,15 +15,17 @@ _Static_assert(sizeof(enum scenario_boot_until) == sizeof(int),
 
 /* --- boot ----------------------------------------------------------------- */
 
-static const char *const boot_untils[] = {"agent", "prompt", "stop", NULL};
+static const char *const boot_untils[] = {"agent", "prompt", "stop", "shell",
+					  NULL};
 static const int boot_until_values[] = {BOOT_UNTIL_AGENT, BOOT_UNTIL_PROMPT,
-					BOOT_UNTIL_STOP};
+					BOOT_UNTIL_STOP, BOOT_UNTIL_SHELL};
 
 #define B_ROW(k, kd, member) ROW(k, kd, struct scenario_boot, member)
 
 static const struct field boot_fields[] = {
 	{B_ROW("until", FIELD_ENUM, until), .choices = boot_untils,
-	 .values = boot_until_values},
+	 .values = boot_until_values, .sets = SET_PRESENT,
+	 .present_at = offsetof(struct scenario_boot, until_given)},
 	{B_ROW("prompt", FIELD_TEXT, prompt)},
 	{B_ROW("max_instructions", FIELD_U64, max_insns), .min = 1,
 	 .max = UINT64_MAX},
@@ -98,6 +100,10 @@ static const struct variable_rule variable_rules[] = {
 	 "name, guid, buffer_size, null"},
 	{"query_variable_info", VA_ATTRIBUTES, VA_ATTRIBUTES,
 	 "attributes, null"},
+	{"efivarfs_read", VA_NAME | VA_GUID, VA_NAME, "name, guid"},
+	{"efivarfs_write", VA_NAME | VA_GUID | VA_ATTRIBUTES | VA_DATA,
+	 VA_NAME | VA_ATTRIBUTES,
+	 "name, guid, attributes, data, data_hex, data_ucs2"},
 };
 
 /*
@@ -177,6 +183,44 @@ static void query_info_check(struct loader *ld, const struct node *n,
 	variable_call_check(ld, n, base, &variable_rules[3]);
 }
 
+/* efivarfs files are named NAME-GUID: no NUL (efivarfs_read/write). */
+static void efivarfs_check(struct loader *ld, const struct node *n,
+			   void *base, const struct variable_rule *r)
+{
+	const struct scenario_variable_call *c = base;
+
+	variable_call_check(ld, n, base, r);
+	if (c->null_flags != 0) {
+		size_t saved = schema_path_key(ld, "null");
+
+		schema_error(ld, n->mark, "null does not apply to %s: Linux "
+					  "passes no pointers",
+			     r->step);
+		schema_path_restore(ld, saved);
+	}
+	if (c->name.value != NULL &&
+	    (c->name.value[0] == '\0' || strchr(c->name.value, '/') != NULL)) {
+		size_t saved = schema_path_key(ld, "name");
+
+		schema_error(ld, c->name.mark,
+			     "expected a variable name without '/', got '%s'",
+			     c->name.value);
+		schema_path_restore(ld, saved);
+	}
+}
+
+static void efivarfs_read_check(struct loader *ld, const struct node *n,
+				void *base)
+{
+	efivarfs_check(ld, n, base, &variable_rules[4]);
+}
+
+static void efivarfs_write_check(struct loader *ld, const struct node *n,
+				 void *base)
+{
+	efivarfs_check(ld, n, base, &variable_rules[5]);
+}
+
 #define VARIABLE_CALL_SCHEMA(checker)                                     \
 	{                                                                 \
 		.what = "a mapping {name, guid, attributes, data, "       \
@@ -194,6 +238,10 @@ static const struct schema get_next_schema =
 	VARIABLE_CALL_SCHEMA(get_next_check);
 static const struct schema query_info_schema =
 	VARIABLE_CALL_SCHEMA(query_info_check);
+static const struct schema efivarfs_read_schema =
+	VARIABLE_CALL_SCHEMA(efivarfs_read_check);
+static const struct schema efivarfs_write_schema =
+	VARIABLE_CALL_SCHEMA(efivarfs_write_check);
 
 /* --- The others ----------------------------------------------------------- */
 
@@ -234,6 +282,92 @@ static const struct schema console_schema = {
 	.check = console_check,
 };
 
+/* --- Linux: shell, load_module, dmesg ------------------------------------ */
+
+/*
+ * The initramfs reads one command per line (scripts/linux-init.sh), so a
+ * command is one line; a module name is a file name in /lib/modules.
+ */
+static void shell_check(struct loader *ld, const struct node *n, void *base)
+{
+	const struct scenario_shell *sh = base;
+	const struct scenario_text *t = sh->command.value != NULL
+						? &sh->command
+						: &sh->module;
+	const char *key = sh->command.value != NULL ? "command" : "name";
+
+	(void)n;
+	if (t->value != NULL && strpbrk(t->value, "\r\n") != NULL) {
+		size_t saved = schema_path_key(ld, key);
+
+		schema_error(ld, t->mark, "expected one line, got a line "
+					  "break (Linux's shell reads a "
+					  "command per line)");
+		schema_path_restore(ld, saved);
+	}
+	if (sh->module.value != NULL &&
+	    strspn(sh->module.value, "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+		    strlen(sh->module.value)) {
+		size_t saved = schema_path_key(ld, "name");
+
+		schema_error(ld, sh->module.mark,
+			     "expected a module name (letters, digits, _ "
+			     "and -), got '%s'",
+			     sh->module.value);
+		schema_path_restore(ld, saved);
+	}
+	if (sh->args.value != NULL && strpbrk(sh->args.value, "\r\n;&|`$<>") !=
+					      NULL) {
+		size_t saved = schema_path_key(ld, "args");
+
+		schema_error(ld, sh->args.mark,
+			     "expected module parameters (name=value ...), "
+			     "got shell syntax in '%s'",
+			     sh->args.value);
+		schema_path_restore(ld, saved);
+	}
+}
+
+#define SH_ROW(k, kd, member) ROW(k, kd, struct scenario_shell, member)
+#define SH_TIMEOUT                                                      \
+	{SH_ROW("timeout", FIELD_U64, timeout), .min = 1, .max = 3600,  \
+	 .what = "a number of seconds (1 to 3600)"}
+
+static const struct field shell_fields[] = {
+	{SH_ROW("command", FIELD_TEXT, command), .required = true, .min = 1},
+	SH_TIMEOUT,
+};
+
+static const struct schema shell_schema = {
+	.what = "a command line or a mapping {command, timeout}",
+	.fields = shell_fields,
+	.field_count = ARRAY_SIZE(shell_fields),
+	.check = shell_check,
+};
+
+static const struct field load_module_fields[] = {
+	{SH_ROW("name", FIELD_TEXT, module), .required = true, .min = 1},
+	{SH_ROW("args", FIELD_TEXT, args)},
+	SH_TIMEOUT,
+};
+
+static const struct schema load_module_schema = {
+	.what = "a module name or a mapping {name, args, timeout}",
+	.fields = load_module_fields,
+	.field_count = ARRAY_SIZE(load_module_fields),
+	.check = shell_check,
+};
+
+static const struct field dmesg_fields[] = {SH_TIMEOUT};
+
+static const struct schema dmesg_schema = {
+	.what = "nothing or a mapping {timeout}",
+	.fields = dmesg_fields,
+	.field_count = ARRAY_SIZE(dmesg_fields),
+	.null_is_empty = true,
+};
+
 /* --- Steps ---------------------------------------------------------------- */
 
 /* One row per step kind: the YAML key and its argument schema. */
@@ -241,10 +375,16 @@ struct step_desc {
 	const char *name;
 	const struct schema *args; /* NULL: print, whose value is text */
 	size_t offset;             /* of the arguments in scenario_step */
+	/* A plain text value instead of the mapping fills this member of
+	 * scenario_step (`- shell: ls`, `- load_module: ffa-core`); 0: no. */
+	size_t scalar_at;
 };
 
 #define STEP_ROW(kind, key, schema, member)                             \
-	[kind] = {(key), (schema), offsetof(struct scenario_step, member)}
+	[kind] = {(key), (schema), offsetof(struct scenario_step, member), 0}
+#define STEP_ROW_SCALAR(kind, key, schema, member, scalar)              \
+	[kind] = {(key), (schema), offsetof(struct scenario_step, member), \
+		  offsetof(struct scenario_step, scalar)}
 
 static const struct step_desc step_descs[STEP_KIND_COUNT] = {
 	STEP_ROW(STEP_BOOT, "boot", &boot_schema, boot),
@@ -264,6 +404,15 @@ static const struct step_desc step_descs[STEP_KIND_COUNT] = {
 	STEP_ROW(STEP_PRINT, "print", NULL, print),
 	STEP_ROW(STEP_POWER_OFF, "power_off", &no_args_schema, kind),
 	STEP_ROW(STEP_RESET, "reset", &no_args_schema, kind),
+	STEP_ROW_SCALAR(STEP_SHELL, "shell", &shell_schema, shell,
+			shell.command),
+	STEP_ROW_SCALAR(STEP_LOAD_MODULE, "load_module", &load_module_schema,
+			shell, shell.module),
+	STEP_ROW(STEP_EFIVARFS_READ, "efivarfs_read", &efivarfs_read_schema,
+		 var),
+	STEP_ROW(STEP_EFIVARFS_WRITE, "efivarfs_write",
+		 &efivarfs_write_schema, var),
+	STEP_ROW(STEP_DMESG, "dmesg", &dmesg_schema, shell),
 };
 
 /* Documented in harness/scenario.h. */
@@ -316,7 +465,17 @@ static void parse_step_args(struct loader *ld, const struct node *v,
 	const struct step_desc *d = &step_descs[st->kind];
 	size_t saved = schema_path_key(ld, d->name);
 
-	if (d->args != NULL) {
+	if (d->scalar_at != 0 && v->type == NODE_SCALAR && !schema_is_null(v)) {
+		const char *s = schema_want_text(ld, v, d->args->what);
+
+		if (s != NULL && s[0] == '\0') {
+			schema_expected(ld, v, d->args->what);
+		} else if (s != NULL) {
+			schema_set_text(AT(st, d->scalar_at, struct scenario_text),
+					v, s);
+			d->args->check(ld, v, AT(st, d->offset, char));
+		}
+	} else if (d->args != NULL) {
 		schema_walk(ld, v, d->args, AT(st, d->offset, char));
 	} else {
 		const char *s = schema_want_text(ld, v, "text to print");

@@ -22,6 +22,9 @@ const char *snapshot_excluded(const struct scenario *sc)
 	if (sc->no_snapshot) {
 		return "the scenario says snapshot: false";
 	}
+	if (sc->machine == SCENARIO_MACHINE_QEMU) {
+		return "a QEMU scenario: snapshots fork the Unicorn machine";
+	}
 	if (sc->spmc.store_file.value != NULL) {
 		return "the scenario persists its store to a file";
 	}

@@ -223,6 +223,14 @@ static void scenario_head(struct strbuf *out, const json_t *sc, size_t i,
 	meta_row(out, "Firmware", results_str(fw, "name", NULL));
 	meta_row(out, "Image", results_str(fw, "path", NULL));
 	meta_row(out, "Platform", results_str(sc, "platform", NULL));
+	meta_row(out, "Backend", results_str(results_obj(sc, "backend"), "name",
+					     NULL));
+	strbuf_reset(&where);
+	if (results_append_not_applicable(&where, sc, true) != 0) {
+		meta_row(out, "Not applicable", where.data);
+	}
+	meta_row(out, "QEMU command", results_str(results_obj(sc, "backend"),
+						  "command", NULL));
 	if (insns >= 0) {
 		strbuf_printf(out, "<dt>Instructions</dt><dd>%lld</dd>", insns);
 	}

@@ -344,6 +344,19 @@ static void testcase(struct strbuf *out, const json_t *sc,
 	strbuf_printf(out, " line=\"%lld\"", results_int(sc, "line", 0));
 	put_time(out, seconds, seconds_count, i);
 	strbuf_puts(out, ">\n");
+	if (results_append_not_applicable(&text, sc, true) != 0) {
+		/* Checks the backend could not run: named, never passed. */
+		strbuf_puts(out, "      <properties>\n        <property "
+				 "name=\"backend\"");
+		put_attr_str(out, "value",
+			     results_str(results_obj(sc, "backend"), "name",
+					 "?"));
+		strbuf_puts(out, "/>\n        <property "
+				 "name=\"not-applicable\"");
+		put_attr(out, "value", text.data, text.len);
+		strbuf_puts(out, "/>\n      </properties>\n");
+		strbuf_reset(&text);
+	}
 	if (v >= RESULTS_FAIL) {
 		const json_t *stop = results_obj(sc, "stop");
 		const char *type = results_verdict_name(v);

@@ -271,6 +271,43 @@ static void findings(struct strbuf *out, const json_t *doc)
 	}
 }
 
+/*
+ * Checks a backend could not run, per scenario: they are not passes, so
+ * the summary says which ones were not applicable where.
+ */
+static void not_applicable(struct strbuf *out, const json_t *doc)
+{
+	struct strbuf list = STRBUF_INIT;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < results_scenario_count(doc); i++) {
+		const json_t *sc = results_scenario(doc, i);
+
+		strbuf_reset(&list);
+		if (results_append_not_applicable(&list, sc, false) == 0) {
+			continue;
+		}
+		if (shown == MARKDOWN_MAX_ROWS) {
+			strbuf_puts(out, "- ... more in results.json\n");
+			break;
+		}
+		if (shown++ == 0) {
+			strbuf_puts(out, "### Not applicable (not passed)\n\n");
+		}
+		strbuf_puts(out, "- ");
+		md_code(out, results_str(sc, "name", "?"));
+		strbuf_printf(out, " on %s: ",
+			      results_str(results_obj(sc, "backend"), "name",
+					  "?"));
+		md_escape(out, list.data, list.len, list.len);
+		strbuf_putc(out, '\n');
+	}
+	if (shown > 0) {
+		strbuf_putc(out, '\n');
+	}
+	strbuf_free(&list);
+}
+
 void markdown_render(const json_t *doc, struct strbuf *out)
 {
 	size_t counts[RESULTS_VERDICT_COUNT];
@@ -279,5 +316,6 @@ void markdown_render(const json_t *doc, struct strbuf *out)
 	headline(out, doc, counts);
 	table(out, doc);
 	findings(out, doc);
+	not_applicable(out, doc);
 	reproduce(out, doc);
 }

@@ -210,6 +210,8 @@ static const struct vfield step_fields[] = {
     {"console_first", V_INT, false, NULL},
     {"console_end", V_INT, false, NULL},
     {"instructions", V_INT, false, NULL},
+    {"exit_status", V_INT, false, NULL},
+    {"output", V_STRING, false, NULL},
     {"result", V_OBJECT, false, &result_shape},
     {"checks", V_OBJECTS, false, &check_shape},
 };
@@ -278,6 +280,21 @@ static const struct vfield stop_fields[] = {
 };
 static const struct vshape stop_shape = SHAPE(stop_fields);
 
+static const struct vfield not_applicable_fields[] = {
+    {"check", V_STRING, true, NULL},
+    {"verdict", V_STRING, false, NULL},
+    {"reason", V_STRING, false, NULL},
+};
+static const struct vshape not_applicable_shape =
+    SHAPE(not_applicable_fields);
+
+static const struct vfield backend_fields[] = {
+    {"name", V_STRING, true, NULL},
+    {"command", V_STRING, false, NULL},
+    {"not_applicable", V_OBJECTS, false, &not_applicable_shape},
+};
+static const struct vshape backend_shape = SHAPE(backend_fields);
+
 static const struct vfield firmware_fields[] = {
     {"name", V_STRING, false, NULL},
     {"path", V_STRING, false, NULL},
@@ -293,6 +310,7 @@ static const struct vfield scenario_fields[] = {
     {"column", V_INT, false, NULL},
     {"firmware", V_OBJECT, false, &firmware_shape},
     {"platform", V_STRING, false, NULL},
+    {"backend", V_OBJECT, false, &backend_shape},
     {"verdict", V_VERDICT, true, NULL},
     {"message", V_STRING, false, NULL},
     {"instructions", V_INT, false, NULL},
@@ -1019,6 +1037,24 @@ const json_t *results_where(const json_t *sc)
 
 /* ------------------------------------------------------------------ */
 /* Text                                                                */
+
+size_t results_append_not_applicable(struct strbuf *sb, const json_t *sc,
+				      bool reasons)
+{
+	const json_t *backend = results_obj(sc, "backend");
+	size_t n = results_len(backend, "not_applicable");
+
+	for (size_t i = 0; i < n; i++) {
+		const json_t *na = results_at(backend, "not_applicable", i);
+
+		strbuf_printf(sb, "%s%s", i != 0 ? (reasons ? "; " : ", ") : "",
+			      results_str(na, "check", "?"));
+		if (reasons && results_str(na, "reason", NULL) != NULL) {
+			strbuf_printf(sb, " (%s)", results_str(na, "reason", ""));
+		}
+	}
+	return n;
+}
 
 void results_append_location(struct strbuf *sb, const json_t *sc,
 			     const json_t *at)

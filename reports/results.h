@@ -136,6 +136,13 @@ bool results_step_range(const json_t *sc, long long index, long long *first,
  */
 void results_append_step_name(struct strbuf *sb, long long index);
 /* "file:line" or "file:line:column" (column when at has one). */
+/*
+ * The checks the scenario's backend could not run ("backend" ->
+ * "not_applicable"): "cache-model, runtime-guard", with their reasons if
+ * asked.  Returns how many; none for a Unicorn run.
+ */
+size_t results_append_not_applicable(struct strbuf *sb, const json_t *sc,
+				      bool reasons);
 void results_append_location(struct strbuf *sb, const json_t *sc,
 			     const json_t *at);
 /* A JSON scalar as text: strings as they are, others as JSON. */

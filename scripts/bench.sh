@@ -19,6 +19,9 @@
 #   BENCH_QEMU_TIMEOUT  seconds QEMU has to print the hello text (default 60)
 #   BENCH_UBOOT_FFA     the FF-A U-Boot (default: the one make uboot-ffa built;
 #                       its suite is left out, and said so, when it is absent)
+#   BENCH_LINUX         the Linux bundle (default build/linux, make
+#                       linux-bundle); without it the Linux figures are
+#                       left out and the result says why
 #   CC                  host compiler for the tools in scripts/bench/ (cc)
 set -eu
 
@@ -275,6 +278,67 @@ run_once() {
 	esac
 }
 
+# --- Linux on QEMU (docs/qemu-backend.md) ---------------------------------
+
+LINUX=${BENCH_LINUX:-build/linux}
+LINUX_ARGS="console=ttyAMA0 panic=-1 ffa_harness.modules=none"
+linux_ok=no
+if [ -r "$LINUX/Image" ] && [ -r "$LINUX/initrd.cpio.gz" ]; then
+	linux_ok=yes
+	cp "$LINUX/Image" "$LINUX/initrd.cpio.gz" "$tmp/"
+fi
+
+# The same kernel and initramfs to the shell's @@READY: through
+# ffa-harness (the EL3 relay, every SMC answered by the secure world), and
+# in plain QEMU (-kernel: QEMU's own PSCI, no EL3, no harness).  Seconds
+# since the start go to $tmp/linux-harness.times and linux-plain.times.
+linux_harness_once() {
+	start=$(date +%s.%N)
+	"$BIN" qemu-boot --image "$tmp/Image" --initrd "$tmp/initrd.cpio.gz" \
+		--relay "$FW/el3-relay.bin" --append "$LINUX_ARGS" \
+		--timeout "$QEMU_TIMEOUT" --expect "@@READY" \
+		--type "@@CMD 1 poweroff" >"$tmp/linux-harness.out" 2>&1 ||
+		die "Linux through ffa-harness failed: $(tail -n 5 "$tmp/linux-harness.out")"
+	calc "$(date +%s.%N) - $start" >>"$tmp/linux-process.times"
+	sed -n 's/^step 1: expect "@@READY": seen after \([0-9]*\) ms$/\1/p' \
+		"$tmp/linux-harness.out" | awk '{printf "%.6f\n", $1 / 1000}' \
+		>>"$tmp/linux-harness.times"
+}
+
+linux_plain_once() {
+	rm -f "$tmp/linux-plain.console"
+	start=$(date +%s.%N)
+	"$QEMU" -M virt,gic-version=3 -cpu cortex-a57 -m 1G -nodefaults \
+		-display none -no-reboot -kernel "$tmp/Image" \
+		-initrd "$tmp/initrd.cpio.gz" -append "$LINUX_ARGS" \
+		-serial "file:$tmp/linux-plain.console" 2>"$tmp/linux-plain.err" &
+	qpid=$!
+	n=0
+	while ! grep -q "@@READY" "$tmp/linux-plain.console" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt $((QEMU_TIMEOUT * 100)) ] ||
+			{ kill $qpid; die "plain QEMU: no @@READY from Linux"; }
+		sleep 0.01
+	done
+	now=$(date +%s.%N)
+	kill $qpid
+	wait $qpid 2>/dev/null || true
+	calc "$now - $start" >>"$tmp/linux-plain.times"
+}
+
+# Back-to-back SMCs through the relay (hostile/smc-storm.elf for 3 s):
+# the mean time between SMCs, and the host's share of it.
+linux_storm_once() {
+	"$BIN" qemu-boot --image "$FW/hostile/smc-storm.elf" \
+		--relay "$FW/el3-relay.bin" --timeout 3 >"$tmp/storm.out" 2>&1 || true
+	sed -n 's/^mean time between SMCs: \([0-9.]*\) us.*/\1/p' \
+		"$tmp/storm.out" >>"$tmp/linux-storm.times"
+	sed -n 's/^host time per SMC: \([0-9.]*\) us.*/\1/p' \
+		"$tmp/storm.out" >>"$tmp/linux-storm-host.times"
+	grep -q "mean time between SMCs" "$tmp/storm.out" ||
+		die "the SMC storm through the relay did not run: $(tail -n 5 "$tmp/storm.out")"
+}
+
 # --- Helpers on numbers ---------------------------------------------------
 
 median_of() { # file of numbers, one a line
@@ -331,6 +395,17 @@ while [ $i -lt "$RUNS" ]; do
 	done
 	echo "bench: round $i of $RUNS done"
 done
+if [ $linux_ok = yes ]; then
+	echo "bench: Linux on QEMU, $RUNS runs: through ffa-harness, plain," \
+		"and the relay's SMC round trip (about $((RUNS * 12)) s)"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		i=$((i + 1))
+		linux_harness_once
+		linux_plain_once
+		linux_storm_once
+	done
+fi
 # Memory: one more run each, sampling the process tree.
 for c in uboot-process suite-j1 suite-j2 qemu; do
 	run_once "$c" -s
@@ -435,6 +510,21 @@ mips_checks=$(calc "$checks_insns / $(paired_diff checks-compute checks-none) / 
 checks_shared_insns=$(($(print_step_insns checks-compute-shared) - $(print_step_insns checks-none)))
 mips_checks_shared=$(calc "$checks_shared_insns / $(paired_diff checks-compute-shared checks-none) / 1e6")
 
+if [ $linux_ok = yes ]; then
+	linux_harness=$(median linux-harness)
+	linux_plain=$(median linux-plain)
+	linux_process=$(median linux-process)
+	linux_cost=$(calc "$linux_harness - $linux_plain")
+	relay_us=$(median linux-storm)
+	relay_host_us=$(median linux-storm-host)
+	linux_json=$(printf '{"what": "Debian Linux %s (bundle, 1 CPU, no modules) from the start of QEMU to its shell (@@READY)", "through_ffa_harness_s": %s, "through_ffa_harness_process_s": %s, "plain_qemu_s": %s, "harness_cost_s": %s, "relay_smc_round_trip_us": %s, "relay_host_time_per_smc_us": %s}' \
+		"$(cat "$LINUX/release" 2>/dev/null || echo '?')" "$linux_harness" \
+		"$linux_process" \
+		"$linux_plain" "$linux_cost" "$relay_us" "$relay_host_us")
+else
+	linux_json=$(printf '{"skipped": "no Linux bundle in %s (make linux-bundle)"}' "$LINUX")
+fi
+
 rss_field() { sed "s/.*$2=\([-0-9]*\).*/\1/" "$tmp/$1.rss"; }
 rss_boot=$(rss_field uboot-process maxrss_kb)
 rss_j1=$(rss_field suite-j1 maxrss_kb)
@@ -506,6 +596,7 @@ mkdir -p "$(dirname "$OUT")"
 		"$mips_compute_shared_off" "$mips_compute_shared_cortex_a57"
 	printf '    "every_check": %s,\n    "every_check_shared_buffer": %s},\n' \
 		"$mips_checks" "$mips_checks_shared"
+	printf '  "linux": %s,\n' "$linux_json"
 	printf '  "rss_kb": {"boot_uboot": %s, "suite_j1_largest_process": %s, "suite_j1_tree_peak": %s, "suite_j2_largest_process": %s, "suite_j2_tree_peak": %s, "qemu_uboot": %s},\n' \
 		"$rss_boot" "$rss_j1" "$rss_j1_tree" "$rss_j2" "$rss_j2_tree" "$rss_qemu"
 	printf '  "samples_s": {\n'
@@ -562,6 +653,16 @@ Execution (loop with a load and a store), million instructions/s
   every check (runtime guard, cache model, watch), RAM / shared buffer
                                           $(printf '%8.1f' "$mips_checks") / $(printf '%8.1f' "$mips_checks_shared")
 
+EOF
+if [ $linux_ok = yes ]; then
+	printf 'Linux on QEMU (the bundle, to its shell)\n'
+	printf '  through ffa-harness (EL3 relay)   %8.3f s   (whole process to power off %.3f s)\n' "$linux_harness" "$linux_process"
+	printf '  plain QEMU (-kernel)              %8.3f s   (cost of the harness %.3f s)\n' "$linux_plain" "$linux_cost"
+	printf '  SMC round trip through the relay  %8.1f us  (host %.1f us of it)\n\n' "$relay_us" "$relay_host_us"
+else
+	printf 'Linux on QEMU: skipped, no bundle in %s (make linux-bundle)\n\n' "$LINUX"
+fi
+cat <<EOF
 Peak resident memory
   boot of U-Boot                  $(printf '%8d' "$rss_boot") kB
   suite -j1: largest process      $(printf '%8d' "$rss_j1") kB, all at once $(printf '%d' "$rss_j1_tree") kB (sampled)

@@ -5,13 +5,19 @@
 #   host:  @@CMD <seq> <shell command>
 #   Linux: @@BEGIN <seq>, the output, @@END <seq> <exit status>
 # "@@READY" is printed whenever a command may be sent; "@@CMD <seq> poweroff"
-# powers the machine off (PSCI SYSTEM_OFF).
+# powers the machine off (PSCI SYSTEM_OFF).  With ffa_harness.modules=none
+# on the kernel's command line the arm_ffa modules are left for the
+# scenario to load (a load_module step); efivarfs is always loaded.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-for m in ffa-core ffa-module efivarfs; do
+mods="ffa-core ffa-module efivarfs"
+case " $(cat /proc/cmdline) " in
+*" ffa_harness.modules=none "*) mods=efivarfs ;;
+esac
+for m in $mods; do
 	[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
 done
 if [ -d /sys/firmware/efi/efivars ]; then

@@ -238,6 +238,25 @@ START_TEST(times_come_from_the_seconds_array)
 }
 END_TEST
 
+/* A QEMU run: the backend and its not-applicable checks as properties. */
+START_TEST(not_applicable_checks_are_properties)
+{
+	char *xml = render("qemu-linux", NULL, 0);
+
+	ck_assert_has(xml, "<properties>\n        <property name=\"backend\" "
+			   "value=\"qemu\"/>\n        <property "
+			   "name=\"not-applicable\" value=\"cache-model (QEMU "
+			   "models no caches); runtime-guard (QEMU runs the "
+			   "code)\"/>\n      </properties>");
+	ck_assert_has(xml, "<failure message=\"step 2 (shell, line 9): "
+			   "output: expected");
+	free(xml);
+	xml = render("pass", NULL, 0);
+	ck_assert_lacks(xml, "<properties>");
+	free(xml);
+}
+END_TEST
+
 START_TEST(firmware_text_is_escaped_and_controls_replaced)
 {
 	char *xml = render("error-fault", NULL, 0);
@@ -261,6 +280,7 @@ Suite *junit_suite(void)
 	TCase *tc = tcase_create("junit");
 
 	tcase_add_test(tc, suite_counts_failures_and_errors_never_skips);
+	tcase_add_test(tc, not_applicable_checks_are_properties);
 	tcase_add_test(tc, testcase_names_its_class_from_the_scenario_file);
 	tcase_add_loop_test(
 	    tc, classname_drops_yaml_and_dots_the_path, 0,

@@ -188,6 +188,21 @@ START_TEST(long_lists_and_messages_are_truncated_with_counts)
 }
 END_TEST
 
+/* Checks QEMU could not run are listed apart, never among the passes. */
+START_TEST(not_applicable_checks_have_their_section)
+{
+	char *md = render("qemu-linux");
+
+	ck_assert_has(md, "### Not applicable (not passed)\n\n- "
+			  "`linux-arm-ffa-probe` on qemu: cache-model, "
+			  "runtime-guard\n");
+	free(md);
+	md = render("pass");
+	ck_assert_lacks(md, "Not applicable");
+	free(md);
+}
+END_TEST
+
 START_TEST(empty_run_is_an_error)
 {
 	json_t *doc = fixture_load("pass");
@@ -214,6 +229,7 @@ Suite *markdown_suite(void)
 	tcase_add_test(tc, not_implemented_and_error_have_their_markers);
 	tcase_add_test(tc, firmware_text_cannot_inject_markup);
 	tcase_add_test(tc, long_lists_and_messages_are_truncated_with_counts);
+	tcase_add_test(tc, not_applicable_checks_have_their_section);
 	tcase_add_test(tc, empty_run_is_an_error);
 	suite_add_tcase(s, tc);
 	return s;

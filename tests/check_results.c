@@ -17,7 +17,7 @@
 static const char *const fixtures[] = {
     "pass",	   "fail-expectation", "firmware-finding",
     "error-fault", "not-implemented",  "diff-base",
-    "diff-new",
+    "diff-new",	   "qemu-linux",
 };
 
 START_TEST(every_fixture_loads_and_validates)
@@ -87,6 +87,15 @@ static const struct {
      "$.scenarios[0].stop.reason: missing"},
     {DOC_PREFIX ", \"console\": 12" DOC_SUFFIX,
      "$.scenarios[0].console: expected a string, got an integer"},
+    {DOC_PREFIX ", \"backend\": {\"command\": \"q\"}" DOC_SUFFIX,
+     "$.scenarios[0].backend.name: missing"},
+    {DOC_PREFIX ", \"backend\": {\"name\": \"qemu\", \"not_applicable\": "
+		"[{\"reason\": \"r\"}]}" DOC_SUFFIX,
+     "$.scenarios[0].backend.not_applicable[0].check: missing"},
+    {DOC_PREFIX ", \"steps\": [{\"index\": 0, \"exit_status\": \"0\"}]"
+		DOC_SUFFIX,
+     "$.scenarios[0].steps[0].exit_status: expected an integer, got a "
+     "string"},
     {"{\"format\": \"ffa-harness-results\", \"format\": \"x\"}", "1:"},
 };
 
@@ -115,6 +124,43 @@ START_TEST(minimal_document_is_valid)
 	ck_assert(!err.set);
 	ck_assert_uint_eq(results_scenario_count(doc), 1);
 	json_decref(doc);
+}
+END_TEST
+
+/* A QEMU run's checks that could not run: named, with their reasons. */
+START_TEST(not_applicable_checks_are_listed)
+{
+	static const char text[] =
+		DOC_PREFIX ", \"backend\": {\"name\": \"qemu\", \"command\": "
+			   "\"qemu-system-aarch64\", \"not_applicable\": ["
+			   "{\"check\": \"cache-model\", \"verdict\": "
+			   "\"not-applicable\", \"reason\": \"no caches\"}, "
+			   "{\"check\": \"runtime-guard\"}]}, \"steps\": "
+			   "[{\"index\": 0, \"exit_status\": 95, \"output\": "
+			   "\"x\"}]" DOC_SUFFIX;
+	struct error err = {0};
+	json_t *doc = results_load_string(text, strlen(text), &err);
+	struct strbuf sb = STRBUF_INIT;
+
+	ck_assert_msg(doc != NULL, "%s", err.message);
+	ck_assert_uint_eq(results_append_not_applicable(
+				  &sb, results_scenario(doc, 0), false),
+			  2);
+	ck_assert_str_eq(strbuf_str(&sb), "cache-model, runtime-guard");
+	strbuf_reset(&sb);
+	results_append_not_applicable(&sb, results_scenario(doc, 0), true);
+	ck_assert_str_eq(strbuf_str(&sb),
+			 "cache-model (no caches); runtime-guard");
+	json_decref(doc);
+	doc = results_load_string(DOC_PREFIX DOC_SUFFIX,
+				  strlen(DOC_PREFIX DOC_SUFFIX), &err);
+	strbuf_reset(&sb);
+	ck_assert_uint_eq(results_append_not_applicable(
+				  &sb, results_scenario(doc, 0), true),
+			  0);
+	ck_assert_str_eq(strbuf_str(&sb), "");
+	json_decref(doc);
+	strbuf_free(&sb);
 }
 END_TEST
 
@@ -391,6 +437,7 @@ Suite *results_suite(void)
 	tcase_add_loop_test(tc, invalid_document_is_refused_with_its_path, 0,
 			    (int)ARRAY_COUNT(invalid_cases));
 	tcase_add_test(tc, minimal_document_is_valid);
+	tcase_add_test(tc, not_applicable_checks_are_listed);
 	tcase_add_test(tc, missing_file_error_names_the_file);
 	tcase_add_test(tc, invalid_utf8_is_replaced_and_nul_is_kept);
 	suite_add_tcase(s, tc);

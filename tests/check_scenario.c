@@ -28,6 +28,7 @@
 #include "abi/ffa.h"
 #include "abi/mm.h"
 #include "abi/optee.h"
+#include "common/text.h"
 #include "common/abi_names.h"
 #include "common/error.h"
 #include "common/fileio.h"
@@ -342,6 +343,119 @@ static const struct scenario_step *steps_fixture(void)
 	return sc->steps;
 }
 
+#define LINUX_STEPS 12
+
+/* machine: qemu with every Linux step (tests/data/scenarios/linux-steps). */
+static const struct scenario *linux_fixture(void)
+{
+	size_t before = set.count;
+	const struct scenario *sc;
+
+	load_ok(DATA_DIR "linux-steps.yaml");
+	sc = &set.items[before]; /* after any fixture loaded before it */
+	ck_assert_uint_eq(sc->step_count, LINUX_STEPS);
+	return sc;
+}
+
+static const struct scenario_step *linux_steps_fixture(void)
+{
+	return linux_fixture()->steps;
+}
+
+START_TEST(linux_header)
+{
+	const struct scenario *sc = linux_fixture();
+
+	ck_assert_int_eq(sc->machine, SCENARIO_MACHINE_QEMU);
+	ck_assert_mark(sc->machine_mark, 3, 10);
+	ck_assert(sc->has_qemu);
+	ck_assert_int_eq(sc->firmware.kind, SCENARIO_FIRMWARE_BUILTIN);
+	ck_assert_str_eq(sc->firmware.name, "uboot-ffa");
+	ck_assert_u64(sc->qemu.cpus, 4, 6, 9);
+	ck_assert_text(sc->qemu.cpu, "max", 7, 8);
+	ck_assert_u64(sc->qemu.memory, 2ull << 30, 8, 11);
+	ck_assert_text(sc->qemu.kernel_args, "kvm-arm.mode=protected", 9, 16);
+	ck_assert(sc->qemu.linux);
+	ck_assert_u64(sc->qemu.boot_modules, 0, 11, 17);
+	ck_assert_u64(sc->qemu.el1, 0, 12, 8);
+}
+END_TEST
+
+START_TEST(linux_icount)
+{
+	const struct scenario *sc =
+		load_text_ok("name: x\nmachine: qemu\nqemu: {icount: yes}\n"
+			     "steps: [boot]\n");
+
+	ck_assert_u64(sc->qemu.icount, 1, 3, 16);
+	ck_assert(!sc->qemu.cpus.present);
+}
+END_TEST
+
+START_TEST(linux_unicorn_by_default)
+{
+	const struct scenario *sc = load_ok(DATA_DIR "steps.yaml");
+
+	ck_assert_int_eq(sc->machine, SCENARIO_MACHINE_UNICORN);
+	ck_assert(!sc->has_qemu);
+}
+END_TEST
+
+START_TEST(linux_shell_steps)
+{
+	const struct scenario_step *st = linux_steps_fixture();
+
+	ck_assert_int_eq(st[0].kind, STEP_BOOT);
+	ck_assert_int_eq(st[0].boot.until, BOOT_UNTIL_SHELL);
+	ck_assert(st[0].boot.until_given);
+	ck_assert_int_eq(st[1].kind, STEP_SHELL);
+	ck_assert_text(st[1].shell.command, "cat /proc/cmdline", 16, 12);
+	ck_assert(!st[1].shell.timeout.present);
+	ck_assert_u64(st[1].expect.exit_status, 0, 18, 20);
+	ck_assert_text(st[1].expect.output, "protected", 19, 15);
+	ck_assert_text(st[1].expect.output_regex, "kvm-arm\\.mode=[a-z]+", 20,
+		       21);
+	ck_assert_text(st[1].expect.output_absent, "nokaslr", 21, 22);
+	ck_assert_int_eq(st[2].kind, STEP_SHELL);
+	ck_assert_str_eq(st[2].shell.command.value, "sleep 1; echo done");
+	ck_assert_u64(st[2].shell.timeout, 30, 22, 53);
+	ck_assert_int_eq(st[3].kind, STEP_LOAD_MODULE);
+	ck_assert_text(st[3].shell.module, "ffa-core", 23, 18);
+	ck_assert(st[3].shell.args.value == NULL);
+	ck_assert_int_eq(st[4].kind, STEP_LOAD_MODULE);
+	ck_assert_str_eq(st[4].shell.module.value, "ffa-module");
+	ck_assert_str_eq(st[4].shell.args.value, "debug=1 x=y");
+	ck_assert_uint_eq(st[4].shell.timeout.value, 60);
+	ck_assert_uint_eq(st[4].expect.call_count, 1);
+	ck_assert_uint_eq(st[4].expect.calls[0].fid, FFA_VERSION);
+	ck_assert_u64(st[4].expect.calls[0].el, 2, 27, 39);
+	ck_assert_u64(st[4].expect.calls[0].cpu, 0, 27, 47);
+	ck_assert_int_eq(st[7].kind, STEP_DMESG);
+	ck_assert(!st[7].shell.timeout.present);
+	ck_assert_int_eq(st[8].kind, STEP_DMESG);
+	ck_assert_uint_eq(st[8].shell.timeout.value, 5);
+	ck_assert_int_eq(st[11].kind, STEP_POWER_OFF);
+}
+END_TEST
+
+START_TEST(linux_efivarfs_steps)
+{
+	const struct scenario_step *st = linux_steps_fixture();
+	static const struct efi_guid global = EFI_GLOBAL_VARIABLE_GUID;
+
+	ck_assert_int_eq(st[5].kind, STEP_EFIVARFS_READ);
+	ck_assert_str_eq(st[5].var.name.value, "PlatformLang");
+	ck_assert(!st[5].var.has_guid);
+	ck_assert(!efi_guid_equal(&st[6].var.guid, &global));
+	ck_assert_int_eq(st[6].kind, STEP_EFIVARFS_WRITE);
+	ck_assert_str_eq(st[6].var.name.value, "Foo");
+	ck_assert(st[6].var.has_guid);
+	ck_assert_uint_eq(st[6].var.attributes, NV | BS | RT);
+	ck_assert_uint_eq(st[6].var.data.len, 2);
+	ck_assert_uint_eq(st[6].var.data.data[1], 2);
+}
+END_TEST
+
 START_TEST(step_boot)
 {
 	const struct scenario_step *st = &steps_fixture()[0];
@@ -512,7 +626,12 @@ START_TEST(step_kind_names_cover_fixture)
 	for (size_t i = 0; i < 21; i++) {
 		seen = seen || st[i].kind == kind;
 	}
-	ck_assert_msg(seen, "steps.yaml has no %s step", name);
+	st = linux_steps_fixture();
+	for (size_t i = 0; i < LINUX_STEPS; i++) {
+		seen = seen || st[i].kind == kind;
+	}
+	ck_assert_msg(seen, "steps.yaml and linux-steps.yaml have no %s step",
+		      name);
 }
 END_TEST
 
@@ -941,8 +1060,45 @@ static const struct bad_case bad_cases[] = {
 	/* Keys. */
 	{"unknown-key.yaml", 2, 1, "nmae",
 	 "unknown key 'nmae'; expected one of: name, description, tags, "
-	 "firmware, platform, max_instructions, timeout, spmc, checks, "
-	 "expect_findings, snapshot, steps"},
+	 "firmware, platform, machine, qemu, max_instructions, timeout, spmc, "
+	 "checks, expect_findings, snapshot, steps"},
+	/* machine: qemu and the Linux steps. */
+	{"qemu-unknown-key.yaml", 3, 17, "qemu.kernel_arg",
+	 "unknown key 'kernel_arg'; expected one of: cpus, cpu, memory, "
+	 "kernel_args, linux, boot_modules, el1, icount (did you mean "
+	 "'kernel_args'?)"},
+	{"qemu-too-many-cpus.yaml", 3, 14, "qemu.cpus",
+	 "expected a number of CPUs (1 to 8), got '9'"},
+	{"qemu-without-machine.yaml", 2, 7, "qemu",
+	 "applies only to machine: qemu"},
+	{"machine-unknown.yaml", 2, 10, "machine",
+	 "expected unicorn or qemu, got 'kvm'"},
+	{"linux-step-on-unicorn.yaml", 4, 5, "steps[1]",
+	 "shell runs a command in Linux, which only machine: qemu boots"},
+	{"agent-step-on-qemu.yaml", 5, 5, "steps[1]",
+	 "get_variable needs the agent, which machine: qemu lacks (Linux "
+	 "steps: shell, load_module, efivarfs_read, efivarfs_write, dmesg)"},
+	{"firmware-linux-on-unicorn.yaml", 2, 11, "firmware",
+	 "linux runs only on machine: qemu"},
+	{"refclient-on-qemu.yaml", 3, 11, "firmware",
+	 "refclient needs the Unicorn machine; machine: qemu runs linux, "
+	 "uboot-ffa, uboot-debian or an image"},
+	{"shell-two-lines.yaml", 5, 12, "steps[1].shell.command",
+	 "expected one line, got a line break (Linux's shell reads a command "
+	 "per line)"},
+	{"load-module-bad-name.yaml", 5, 18, "steps[1].load_module.name",
+	 "expected a module name (letters, digits, _ and -), got '../evil'"},
+	{"load-module-args-shell.yaml", 5, 41, "steps[1].load_module.args",
+	 "expected module parameters (name=value ...), got shell syntax in "
+	 "'a=1; reboot'"},
+	{"exit-status-range.yaml", 6, 27, "steps[1].expect.exit_status",
+	 "expected an exit status (0 to 255), got '256'"},
+	{"efivarfs-read-data.yaml", 5, 32, "steps[1].efivarfs_read.data",
+	 "data does not apply to efivarfs_read; it takes: name, guid"},
+	{"calls-el-range.yaml", 6, 43, "steps[0].expect.calls[0].el",
+	 "expected an exception level (0 to 3), got '4'"},
+	{"boot-shell-on-unicorn.yaml", 3, 5, "steps[0]",
+	 "boot until: shell needs Linux on machine: qemu"},
 	{"missing-name.yaml", 1, 1, "name", "missing required key 'name'"},
 	{"missing-steps.yaml", 1, 1, "steps", "missing required key 'steps'"},
 	{"duplicate-key.yaml", 3, 1, "name",
@@ -992,11 +1148,13 @@ static const struct bad_case bad_cases[] = {
 	/* firmware */
 	{"bad-firmware-name.yaml", 2, 11, "firmware",
 	 "expected a built-in firmware (refclient, refclient:<variant>, "
-	 "uboot-debian) or a mapping {image, format, load_address}, got "
+	 "uboot-debian, uboot-ffa, linux) or a mapping {image, format, "
+	 "load_address}, got "
 	 "'u-boot.bin'"},
 	{"bad-firmware-variant.yaml", 2, 11, "firmware",
 	 "expected a built-in firmware (refclient, refclient:<variant>, "
-	 "uboot-debian) or a mapping {image, format, load_address}, got "
+	 "uboot-debian, uboot-ffa, linux) or a mapping {image, format, "
+	 "load_address}, got "
 	 "'refclient:'"},
 	{"firmware-missing-image.yaml", 3, 3, "firmware.image",
 	 "missing required key 'image'"},
@@ -1070,7 +1228,7 @@ static const struct bad_case bad_cases[] = {
 	{"no-args-step-with-scalar.yaml", 3, 16, "steps[0].power_off",
 	 "expected nothing (null or an empty mapping), got 'now'"},
 	{"bad-boot-until.yaml", 3, 19, "steps[0].boot.until",
-	 "expected agent, prompt or stop, got 'login'"},
+	 "expected agent, prompt, stop or shell, got 'login'"},
 	{"set-variable-no-name.yaml", 4, 7, "steps[0].set_variable.name",
 	 "missing required key 'name'; set_variable needs a name (\"\" is "
 	 "allowed) or null: [name]"},
@@ -1159,7 +1317,8 @@ static const struct bad_case bad_cases[] = {
 	 "unknown key 'stauts'; expected one of: status, data, data_hex, "
 	 "data_ucs2, data_size, attributes, name, guid, name_size, "
 	 "maximum_storage_size, remaining_storage_size, maximum_variable_size, "
-	 "calls, no_calls, mm, console, console_regex, console_absent, stop, "
+	 "calls, no_calls, mm, console, console_regex, console_absent, "
+	 "exit_status, output, output_regex, output_absent, stop, "
 	 "phase, phase_evidence, findings"},
 	{"expect-bad-status.yaml", 4, 22, "steps[0].expect.status",
 	 "expected an EFI status name (EFI_NOT_FOUND) or a number, got "
@@ -1179,7 +1338,7 @@ static const struct bad_case bad_cases[] = {
 	 "number, got 'FFA_VERSON'"},
 	{"calls-entry-wrong-type.yaml", 5, 15, "steps[0].expect.calls[0]",
 	 "expected an SMC function name or a mapping {function, x1..x17, "
-	 "returns}, got a sequence"},
+	 "returns, el, cpu}, got a sequence"},
 	{"calls-missing-function.yaml", 6, 11,
 	 "steps[0].expect.no_calls[0].function",
 	 "missing required key 'function'"},
@@ -1630,8 +1789,8 @@ static const struct hint_case hint_cases[] = {
 	{STEPS_HEAD "  - boot\n  - power_of\n",
 	 "4:5: error: steps[1]: unknown step kind 'power_of'; expected one "
 	 "of: boot, ",
-	 "console, inject, print, power_off, reset (did you mean "
-	 "'power_off'?)"},
+	 "console, inject, print, power_off, reset, shell, load_module, "
+	 "efivarfs_read, efivarfs_write, dmesg (did you mean 'power_off'?)"},
 	{STEPS_HEAD "  - boot\n  - frobnicate\n",
 	 "4:5: error: steps[1]: unknown step kind 'frobnicate'", NULL},
 	/* Keys of each kind of mapping. */
@@ -1911,6 +2070,11 @@ Suite *scenario_suite(void)
 	tcase_add_test(tc, step_console);
 	tcase_add_test(tc, step_inject);
 	tcase_add_test(tc, step_print);
+	tcase_add_test(tc, linux_header);
+	tcase_add_test(tc, linux_unicorn_by_default);
+	tcase_add_test(tc, linux_icount);
+	tcase_add_test(tc, linux_shell_steps);
+	tcase_add_test(tc, linux_efivarfs_steps);
 	tcase_add_loop_test(tc, step_kind_names_cover_fixture, 0,
 			    STEP_KIND_COUNT);
 	tcase_add_test(tc, kind_names);

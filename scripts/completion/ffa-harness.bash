@@ -15,6 +15,7 @@ _ffa_harness() {
 	case $prev in
 	--format) COMPREPLY=($(compgen -W "auto elf raw" -- "$cur")); return ;;
 	--cache-model) COMPREPLY=($(compgen -W "cortex-a57 cortex-a53 strict off" -- "$cur")); return ;;
+	--backend) COMPREPLY=($(compgen -W "unicorn qemu" -- "$cur")); return ;;
 	--platform | --filter | --shard | -j | --max-insns | --load-addr | \
 	--shared-buffer | --timeout | --type | --expect | --ffa-version | \
 	--gdb | --break-at-step)

@@ -15,6 +15,7 @@ make -s -C "$top" SKIP_DEPS=1 install PREFIX="$inst" >"$WORK/make.out" 2>&1 ||
 	{ cat "$WORK/make.out"; fail "make install failed"; }
 for f in bin/ffa-harness lib/ffa-harness/firmware/refclient.elf \
 	lib/ffa-harness/firmware/efi-agent.efi \
+	lib/ffa-harness/firmware/el3-relay.bin \
 	share/ffa-harness/scenarios/scenario.schema.json \
 	share/ffa-harness/u-boot-test-hooks/u-boot-test-console \
 	share/man/man1/ffa-harness.1 \

@@ -1,0 +1,49 @@
+/*
+ * What harness/runner.c (the Unicorn machine) and harness/runner_qemu.c
+ * (the QEMU backend) share: the same inject rules, preloaded variables,
+ * paths and verdicts, so that a scenario means the same on both.
+ */
+#ifndef HARNESS_RUNNER_PRIV_H
+#define HARNESS_RUNNER_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harness/runner.h"
+#include "harness/session.h"
+#include "models/inject.h"
+
+/* Adds an inject step's rule; NULL, or what is wrong (in buf or static). */
+const char *runner_add_inject(struct injector *inj,
+			      const struct scenario_inject *in, char *buf,
+			      size_t size);
+/* The scenario's `spmc.variables` into the session's store. */
+bool runner_preload(const struct scenario *sc, struct session *s,
+		    struct scenario_run *run);
+/* A scenario path relative to the scenario file (malloc'd). */
+char *runner_relative_path(const struct scenario *sc, const char *path);
+/* Unfired inject rules, findings and checks into step and scenario
+ * verdicts, the headline first cause. */
+void runner_judge(struct scenario_run *run);
+
+/* harness/runner_qemu.c: runs run->sc on qemu-system-aarch64 (run has its
+ * steps set up), verdicts included. */
+void runner_qemu_run(struct scenario_run *run,
+		     const struct runner_options *o);
+/* Releases what the QEMU run kept for the result document. */
+void runner_qemu_free(struct scenario_run *run);
+
+/* The not-applicable checks of a run, for the result document. */
+struct runner_na {
+	const char *check;
+	const char *reason;
+};
+/* The QEMU run's command line and not-applicable checks (NULL/0 when the
+ * Unicorn machine ran it). */
+const char *runner_qemu_command(const struct scenario_run *run);
+size_t runner_qemu_not_applicable(const struct scenario_run *run,
+				  const struct runner_na **out);
+const char *runner_qemu_console(const struct scenario_run *run, size_t *len);
+const char *runner_qemu_stop_detail(const struct scenario_run *run);
+
+#endif /* HARNESS_RUNNER_PRIV_H */
