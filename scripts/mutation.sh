@@ -16,11 +16,13 @@ bad=0
 
 "$bin" run "$suite" --quiet -j 2 --json "$work/clean.json" >/dev/null 2>&1
 clean_verdict=$(jq -r '.summary.verdict' "$work/clean.json")
-clean_findings=$(jq '[.scenarios[].findings[] | select(.kind == "firmware")] | length' "$work/clean.json")
+# Findings a scenario expects (it provokes them on purpose, e.g. an injected
+# refusal the client cannot undo) are not the clean client's bugs.
+clean_findings=$(jq '[.scenarios[].findings[] | select(.kind == "firmware" and .expected != true)] | length' "$work/clean.json")
 printf '%-34s %-8s %-6s %s\n' VARIANT CAUGHT FAILED "HOW (expected)"
 printf '%-34s %-8s %-6s %s\n' "(clean)" "-" \
 	"$(jq '[.scenarios[] | select(.verdict != "pass")] | length' "$work/clean.json")" \
-	"verdict $clean_verdict, $clean_findings firmware findings (pass, 0)"
+	"verdict $clean_verdict, $clean_findings unexpected firmware findings (pass, 0)"
 if [ "$clean_verdict" != pass ] || [ "$clean_findings" -ne 0 ]; then
 	bad=1
 fi
