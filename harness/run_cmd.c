@@ -1,9 +1,12 @@
 /*
- * `run` and `check`.  Each scenario runs in a forked worker (so that a
- * harness crash on hostile firmware costs one scenario, not the run): the
- * worker writes its JSON SCENARIO object to a file and exits; the parent
- * keeps up to -j workers busy, assembles the result document in scenario
- * order, and writes the reports from it.
+ * `run` and `check`.  Scenarios run in forked workers (so that a harness
+ * crash on hostile firmware costs one scenario, not the run): a worker
+ * writes each scenario's JSON SCENARIO object to a file; the parent keeps
+ * up to -j workers busy, assembles the result document in scenario order,
+ * and writes the reports from it.  Workers run scenarios that share a
+ * prefix from a snapshot (harness/snapshot.h) and the others one after
+ * another in-process (batches, below); a scenario whose worker died is run
+ * again alone in a worker of its own, which reports the crash.
  */
 #include "harness/run_cmd.h"
 
@@ -17,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -75,6 +80,10 @@ static const char run_usage[] =
 	"                        scenarios that set up alike and begin with\n"
 	"                        the same steps run them once; docs/cli.md)\n"
 	"  --show-snapshots      print which scenarios share a snapshot\n"
+	"  --snapshots-always    fork every group from its snapshot, even\n"
+	"                        when its shared part took less than a fork\n"
+	"                        costs (by default such a group's scenarios\n"
+	"                        run from reset in one process)\n"
 	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT, then run the\n"
 	"                        one scenario --filter selects in this process\n"
 	"  --break-at-step N     with --gdb: stop for gdb as step N begins\n"
@@ -101,6 +110,7 @@ enum {
 	OPT_NO_FORK,
 	OPT_NO_SNAPSHOTS,
 	OPT_SHOW_SNAPSHOTS,
+	OPT_SNAPSHOTS_ALWAYS,
 	OPT_GDB,
 	OPT_BREAK_AT_STEP,
 	OPT_BREAK_ON_FINDING,
@@ -130,6 +140,7 @@ static const struct option run_options[] = {
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"no-snapshots", no_argument, NULL, OPT_NO_SNAPSHOTS},
 	{"show-snapshots", no_argument, NULL, OPT_SHOW_SNAPSHOTS},
+	{"snapshots-always", no_argument, NULL, OPT_SNAPSHOTS_ALWAYS},
 	{"gdb", required_argument, NULL, OPT_GDB},
 	{"break-at-step", required_argument, NULL, OPT_BREAK_AT_STEP},
 	{"break-on-finding", no_argument, NULL, OPT_BREAK_ON_FINDING},
@@ -152,6 +163,7 @@ struct run_args {
 	bool no_fork;
 	bool no_snapshots;
 	bool show_snapshots;
+	bool snapshots_always;
 	bool html_all_traces;
 	int progress; /* -1 auto, 0 quiet, 1 progress */
 };
@@ -384,6 +396,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 		case OPT_SHOW_SNAPSHOTS:
 			a->show_snapshots = true;
 			break;
+		case OPT_SNAPSHOTS_ALWAYS:
+			a->snapshots_always = true;
+			break;
 		case OPT_GDB: {
 			uint64_t port;
 
@@ -513,8 +528,8 @@ static void set_result_path(struct job *job, const char *dir, size_t index)
 	job->result_path = strbuf_steal(&path);
 }
 
-/* A worker's end: its result into the file, its verdict as exit code. */
-_Noreturn static void worker_exit(struct job *job)
+/* A scenario's result into its file; its verdict as a worker exit code. */
+static int write_result(struct job *job)
 {
 	struct error err = {0};
 	int code = job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
@@ -525,7 +540,13 @@ _Noreturn static void worker_exit(struct job *job)
 		code = 100;
 	}
 	fflush(stdout);
-	_exit(code);
+	return code;
+}
+
+/* A worker's end: its result into the file, its verdict as exit code. */
+_Noreturn static void worker_exit(struct job *job)
+{
+	_exit(write_result(job));
 }
 
 static void start_worker(struct job *job, const struct run_args *a,
@@ -677,30 +698,133 @@ static void live_show(struct live_status *ls, const struct job *jobs,
 	strbuf_free(&sb);
 }
 
+/* --- Batches ------------------------------------------------------------- */
+
+/*
+ * A fork and the page faults of a fresh process cost more than a small
+ * scenario does (measured on a 2-vCPU virtual machine: about 25 ms against
+ * 6 ms for a reference-client scenario; docs/performance.md), so scenarios
+ * that run from reset go to long-lived workers that run them one after
+ * another in-process, as --no-fork does (the results are byte-identical:
+ * tests/integration/test-snapshots.sh).  The workers take the next
+ * scenario from a counter they share and report on a pipe like a snapshot's
+ * workers ("S index" as a scenario starts, "E index status" with the exit
+ * status a worker of its own would have had).  A scenario started and
+ * never ended (its worker died) keeps no result, and the parent runs it
+ * again alone.
+ */
+struct batch_queue {
+	atomic_size_t next;
+};
+
+static void batch_serve(struct job *jobs, const size_t *list, size_t n,
+			struct batch_queue *q, const struct run_args *a,
+			int out)
+{
+	for (;;) {
+		size_t k = atomic_fetch_add(&q->next, 1);
+		struct job *job;
+		struct scenario_run *run;
+		int code;
+
+		if (k >= n) {
+			return;
+		}
+		job = &jobs[list[k]];
+		dprintf(out, "S %zu\n", list[k]);
+		run = runner_run(job->sc, &a->runner);
+		take_result(job, a, run);
+		runner_run_free(run);
+		code = write_result(job);
+		free(job->object);
+		job->object = NULL;
+		dprintf(out, "E %zu %d\n", list[k], W_EXITCODE(code, 0));
+	}
+}
+
+/* Runs list[0..n) from reset in up to -j processes: this one and forks. */
+_Noreturn static void batch_main(struct job *jobs, const size_t *list,
+				 size_t n, const struct run_args *a, int out)
+{
+	struct batch_queue *q = mmap(NULL, sizeof(*q), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned helpers = 0;
+
+	if (q == MAP_FAILED) {
+		_exit(0); /* the parent runs them one worker each */
+	}
+	atomic_init(&q->next, 0);
+	for (unsigned w = 1; w < a->jobs && w < n; w++) {
+		pid_t pid;
+
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+		if (pid == 0) {
+			batch_serve(jobs, list, n, q, a, out);
+			_exit(0);
+		}
+		helpers += pid > 0;
+	}
+	batch_serve(jobs, list, n, q, a, out);
+	while (helpers > 0 && wait(NULL) > 0) {
+		helpers--;
+	}
+	_exit(0);
+}
+
+/* Whether a scenario may run in a batch: QEMU runs keep a worker each. */
+static bool batchable(const struct scenario *sc, const struct run_args *a)
+{
+	enum scenario_machine m =
+		a->runner.backend_given ? a->runner.backend : sc->machine;
+
+	return m != SCENARIO_MACHINE_QEMU;
+}
+
 /* --- Snapshots (harness/snapshot.h) ---------------------------------------- */
 
 /*
- * A zygote runs a group's set-up and shared steps once, then forks one
- * worker per member (up to -j at a time) and tells the parent, one line
- * each, "S index" when a member's worker starts and "E index status" with
- * its wait status when it ends.  Members it never reports (set-up failed,
- * the zygote died) are run from reset by the parent: a failure in the
- * shared part then reads exactly as it would have without snapshots.
+ * A shared part that took less than this is run again by each member
+ * instead (in the batch): forking from the snapshot would cost more.
  */
-_Noreturn static void zygote_main(struct job *jobs,
-				  const struct snapshot_group *g,
-				  const struct run_args *a, int out)
+#define SNAPSHOT_WORTH_S 0.030
+
+/*
+ * The leader is one forked process that runs a group's set-up and shared
+ * steps once, then forks one worker per member (up to -j at a time) from
+ * that state and tells the parent, one line each, "S index" when a
+ * member's worker starts and "E index status" with its wait status when
+ * it ends; then it frees the group's machine and goes on to the next group
+ * (its heap stays warm).  A group whose shared part was cheap, or whose
+ * set-up failed, joins the batch instead: a failure in the shared part
+ * then reads exactly as it would have without snapshots.  Last, the leader
+ * runs the batch (the scenarios from reset).  Members it never reports
+ * (the leader died) are run from reset by the parent, one worker each.
+ */
+
+/* Runs group g from its snapshot; false when its members go to the batch. */
+static bool leader_group(struct job *jobs, const struct snapshot_group *g,
+			 const struct run_args *a, int out)
 {
-	struct scenario_run *run =
-		runner_start(jobs[g->members[0]].sc, &a->runner);
-	pid_t *pids = xcalloc(g->count, sizeof(*pids));
+	struct timespec t0;
+	struct scenario_run *run;
+	pid_t *pids;
 	size_t next = 0, running = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	run = runner_start(jobs[g->members[0]].sc, &a->runner);
 	if (!runner_started(run)) {
-		_exit(0);
+		runner_run_free(run);
+		return false;
 	}
 	runner_defer_expectations(run, g->prefix);
 	runner_steps(run, 0, g->prefix);
+	if (!a->snapshots_always && since(&t0) < SNAPSHOT_WORTH_S) {
+		runner_run_free(run);
+		return false;
+	}
+	pids = xcalloc(g->count, sizeof(*pids));
 	while (next < g->count || running > 0) {
 		int status;
 		pid_t pid;
@@ -738,11 +862,39 @@ _Noreturn static void zygote_main(struct job *jobs,
 			}
 		}
 	}
-	_exit(0);
+	free(pids);
+	runner_run_free(run);
+	return true;
 }
 
-/* One line from the zygote: a member's worker started or ended. */
-static void zygote_says(struct job *jobs, size_t count, const char *line,
+static int compare_indexes(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The groups one after another, then the batch in scenario order. */
+_Noreturn static void leader_main(struct job *jobs,
+				  const struct snapshot_plan *plan,
+				  size_t *batch, size_t batched,
+				  const struct run_args *a, int out)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct snapshot_group *g = &plan->groups[i];
+
+		if (!leader_group(jobs, g, a, out)) {
+			for (size_t k = 0; k < g->count; k++) {
+				batch[batched++] = g->members[k];
+			}
+		}
+	}
+	qsort(batch, batched, sizeof(*batch), compare_indexes);
+	batch_main(jobs, batch, batched, a, out);
+}
+
+/* One line from the leader: a member's worker started or ended. */
+static void leader_says(struct job *jobs, size_t count, const char *line,
 			const struct run_args *a, struct live_status *ls)
 {
 	size_t index;
@@ -766,33 +918,17 @@ static void zygote_says(struct job *jobs, size_t count, const char *line,
 	}
 }
 
-/* Runs a group through a zygote; members left without a result stay. */
-static void run_group(struct job *jobs, size_t count,
-		      const struct snapshot_group *g, const struct run_args *a,
-		      const char *dir, struct live_status *ls)
+/* Follows the leader's lines until it is done. */
+static void follow_leader(struct job *jobs, size_t count, pid_t leader,
+			  int fd, const struct run_args *a,
+			  struct live_status *ls)
 {
 	char buf[4096];
 	size_t have = 0;
-	int fds[2];
-	pid_t zygote;
 
-	for (size_t i = 0; i < g->count; i++) {
-		set_result_path(&jobs[g->members[i]], dir, g->members[i]);
-	}
-	if (pipe(fds) != 0) {
-		return;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	zygote = fork();
-	if (zygote == 0) {
-		close(fds[0]);
-		zygote_main(jobs, g, a, fds[1]);
-	}
-	close(fds[1]);
-	while (zygote > 0) {
+	for (;;) {
 		/* A quarter of a second at most, for the status line. */
-		struct pollfd p = {.fd = fds[0], .events = POLLIN};
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		char *nl;
 		ssize_t n;
 
@@ -800,15 +936,15 @@ static void run_group(struct job *jobs, size_t count,
 		if (poll(&p, 1, 250) <= 0) {
 			continue;
 		}
-		n = read(fds[0], buf + have, sizeof(buf) - 1 - have);
+		n = read(fd, buf + have, sizeof(buf) - 1 - have);
 		if (n <= 0) {
-			break; /* the zygote is done */
+			break; /* the leader is done */
 		}
 		have += (size_t)n;
 		buf[have] = '\0';
 		while ((nl = strchr(buf, '\n')) != NULL) {
 			*nl = '\0';
-			zygote_says(jobs, count, buf, a, ls);
+			leader_says(jobs, count, buf, a, ls);
 			have -= (size_t)(nl + 1 - buf);
 			memmove(buf, nl + 1, have + 1);
 		}
@@ -816,12 +952,11 @@ static void run_group(struct job *jobs, size_t count,
 			have = 0; /* not a line of ours */
 		}
 	}
-	close(fds[0]);
-	if (zygote > 0) {
-		waitpid(zygote, NULL, 0);
-	}
-	for (size_t i = 0; i < g->count; i++) {
-		jobs[g->members[i]].pid = 0;
+	waitpid(leader, NULL, 0);
+	for (size_t i = 0; i < count; i++) {
+		if (jobs[i].object == NULL) {
+			jobs[i].pid = 0;
+		}
 	}
 }
 
@@ -868,27 +1003,62 @@ static bool snapshots_apply(const struct run_args *a)
 		 a->runner.backend == SCENARIO_MACHINE_QEMU);
 }
 
-static void run_groups(struct job *jobs, size_t count,
+/*
+ * The snapshot groups, then the batch, through the leader; what is left
+ * without a result (QEMU scenarios, a dead leader's) the caller runs.
+ */
+static void run_leader(struct job *jobs, size_t count,
 		       const struct run_args *a, const char *dir,
 		       struct live_status *ls)
 {
-	const struct scenario **scs = xcalloc(count, sizeof(*scs));
-	struct snapshot_plan plan;
+	const struct scenario **scs = xcalloc(count != 0 ? count : 1,
+					      sizeof(*scs));
+	bool *grouped = xcalloc(count != 0 ? count : 1, sizeof(*grouped));
+	size_t *batch = xcalloc(count != 0 ? count : 1, sizeof(*batch));
+	struct snapshot_plan plan = {0};
+	size_t batched = 0;
+	int fds[2];
+	pid_t leader;
 
 	for (size_t i = 0; i < count; i++) {
 		scs[i] = jobs[i].sc;
+		set_result_path(&jobs[i], dir, i);
 	}
-	snapshot_plan(scs, count, &plan);
-	if (a->show_snapshots) {
-		show_plan(&plan, jobs, count);
+	if (snapshots_apply(a)) {
+		snapshot_plan(scs, count, &plan);
+		if (a->show_snapshots) {
+			show_plan(&plan, jobs, count);
+		}
 	}
 	for (size_t i = 0; i < plan.count; i++) {
-		run_group(jobs, count, &plan.groups[i], a, dir, ls);
+		for (size_t k = 0; k < plan.groups[i].count; k++) {
+			grouped[plan.groups[i].members[k]] = true;
+		}
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!grouped[i] && batchable(jobs[i].sc, a)) {
+			batch[batched++] = i;
+		}
+	}
+	if ((plan.count != 0 || batched != 0) && pipe(fds) == 0) {
+		fflush(stdout);
+		fflush(stderr);
+		leader = fork();
+		if (leader == 0) {
+			close(fds[0]);
+			leader_main(jobs, &plan, batch, batched, a, fds[1]);
+		}
+		close(fds[1]);
+		if (leader > 0) {
+			follow_leader(jobs, count, leader, fds[0], a, ls);
+		}
+		close(fds[0]);
 	}
 	snapshot_plan_free(&plan);
+	free(batch);
+	free(grouped);
 	free(scs);
 }
-
 static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 {
 	struct live_status ls;
@@ -916,8 +1086,8 @@ static void run_jobs(struct job *jobs, size_t count, const struct run_args *a)
 		fprintf(stderr, "ffa-harness: mkdtemp: %s\n", strerror(errno));
 		exit(CLI_EXIT_INTERNAL);
 	}
-	if (snapshots_apply(a)) {
-		run_groups(jobs, count, a, dir, &ls);
+	if (a->runner.gdb_port == 0) {
+		run_leader(jobs, count, a, dir, &ls);
 	}
 	while (next < count || running > 0) {
 		int status;

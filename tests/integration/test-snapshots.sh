@@ -1,14 +1,20 @@
 # Snapshots (issue 17): every suite gives byte-identical results run from
-# snapshots (the default), from snapshots with two workers, and with every
-# scenario from reset (--no-snapshots); --show-snapshots names the groups.
+# snapshots (the default: cheap shared parts run again in a batch), from
+# snapshots with two workers, forked from every snapshot
+# (--snapshots-always), and with every scenario from reset (--no-snapshots);
+# --show-snapshots names the groups.
 . "$(dirname "$0")/lib.sh"
 suites="scenarios/refclient scenarios/checks scenarios/uboot"
 run_expect_rc 0 "$FFAH" run --quiet --firmware-dir "$FFAH_FW_DIR" \
 	--json "$WORK/snap.json" $suites
 run_expect_rc 0 "$FFAH" run --quiet -j 2 --firmware-dir "$FFAH_FW_DIR" \
 	--json "$WORK/snap-j2.json" $suites
+run_expect_rc 0 "$FFAH" run --quiet --snapshots-always \
+	--firmware-dir "$FFAH_FW_DIR" --json "$WORK/always.json" $suites
 run_expect_rc 0 "$FFAH" run --quiet --no-snapshots \
 	--firmware-dir "$FFAH_FW_DIR" --json "$WORK/cold.json" $suites
+cmp "$WORK/always.json" "$WORK/cold.json" ||
+	fail "results forked from every snapshot differ from results from reset"
 cmp "$WORK/snap.json" "$WORK/cold.json" ||
 	fail "results from snapshots differ from results from reset"
 cmp "$WORK/snap-j2.json" "$WORK/cold.json" ||
@@ -40,7 +46,8 @@ cat >"$WORK/group.yaml" <<'YAML'
       expect: {status: EFI_NOT_FOUND}
 YAML
 set +e
-"$FFAH" run --quiet --show-snapshots --firmware-dir "$FFAH_FW_DIR" \
+"$FFAH" run --quiet --show-snapshots --snapshots-always \
+	--firmware-dir "$FFAH_FW_DIR" \
 	--json "$WORK/g-snap.json" "$WORK/group.yaml" >"$WORK/g-plan.txt"
 rc=$?
 set -e
@@ -66,3 +73,42 @@ cmp "$WORK/g-snap.json" "$WORK/g-cold.json" ||
 [ "$(jq -r '.scenarios[0].verdict' "$WORK/g-snap.json")" = pass ] ||
 	fail "first-passes did not pass"
 echo "snapshots: byte-identical to runs from reset on $suites and a failing group"
+
+# Without forks of their own, scenarios run one after another in a batch
+# process (the leader); when it dies, nothing is lost: the scenario it was
+# running and those after it run again, each in a worker of its own.
+cp "$FFAH_FW_DIR/hostile/runaway-loop.elf" "$WORK/"
+cat >"$WORK/dies.yaml" <<'YAML'
+- name: before
+  steps:
+    - get_variable: {name: PlatformLang, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
+      expect: {status: EFI_NOT_FOUND}
+- name: slow
+  firmware: {image: runaway-loop.elf}
+  timeout: 4
+  steps:
+    - boot: {until: stop}
+      expect: {stop: timeout}
+- name: after
+  steps:
+    - get_variable: {name: Other, guid: 8be4df61-93ca-11d2-aa0d-00e098032b8c}
+      expect: {status: EFI_NOT_FOUND}
+YAML
+"$FFAH" run --quiet --firmware-dir "$FFAH_FW_DIR" --json "$WORK/dies.json" \
+	"$WORK/dies.yaml" >"$WORK/dies.out" 2>&1 &
+run_pid=$!
+leader=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	sleep 0.1
+	leader=$(pgrep -P "$run_pid" | head -n 1) && break
+done
+[ -n "$leader" ] || fail "run started no leader process"
+sleep 1
+kill -KILL "$leader" || fail "the leader ended before the slow scenario did"
+rc=0
+wait "$run_pid" || rc=$?
+[ "$rc" -eq 0 ] || { cat "$WORK/dies.out"; fail "after the leader died, run exited $rc"; }
+[ "$(jq -r '[.scenarios[] | .name + ":" + .verdict] | join(" ")' "$WORK/dies.json")" = \
+	"before:pass slow:pass after:pass" ] ||
+	fail "after the leader died: $(jq -c '[.scenarios[] | [.name, .verdict, .message]]' "$WORK/dies.json")"
+echo "snapshots: a dead batch leader's scenarios ran again, one worker each"
