@@ -33,7 +33,7 @@ static const char *detail =
 	"the version nor the host's RX/TX buffers and refuses the host's "
 	"later calls itself. Linux 6.12.43 and later with the arm_ffa "
 	"driver built in run ffa_init() at the rootfs initcall level, "
-	"before kvm_arm_init() (drivers/firmware/arm_ffa/driver.c).";
+	"before kvm_arm_init() (drivers/firmware/arm_ffa/driver.c).\n";
 
 /* Known hypervisor: the host's first call is the fault. */
 static void report_host_call(struct ffa_order *o, const struct smc_call *call)
