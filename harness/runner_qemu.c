@@ -54,13 +54,14 @@ static const struct bundle_kernel {
 	const char *name;
 	const char *path; /* in the bundle */
 	const char *how;  /* how to get it, for the error that it is missing */
+	bool efi_stub;    /* U-Boot's bootefi can start it */
 } bundle_kernels[] = {
 	{"debian", "Image",
-	 "make linux-bundle builds it; FFAH_LINUX_BUNDLE names another"},
+	 "make linux-bundle builds it; FFAH_LINUX_BUNDLE names another", true},
 	/* arm_ffa built in: it initialises before KVM (docs/qemu-backend.md
-	 * "The FF-A init order"). */
+	 * "The FF-A init order"); allnoconfig leaves EFI out. */
 	{"ffa-builtin", "ffa-builtin/Image",
-	 "make linux-kernel-ffa-builtin builds it"},
+	 "make linux-kernel-ffa-builtin builds it", false},
 };
 
 struct qemu_run {
@@ -256,6 +257,15 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 	if (qr->linux_booted) {
 		const struct bundle_kernel *k = find_kernel(sc);
 
+		if (qr->uboot && !k->efi_stub) {
+			setup_error(run, "%s:%d:%d: the %s kernel has no EFI "
+					 "stub for U-Boot's bootefi: boot it "
+					 "directly (firmware: linux)",
+				    sc->file, sc->qemu.mark.line,
+				    sc->qemu.mark.column, k->name);
+			free(bundle);
+			return false;
+		}
 		strbuf_printf(&sb, "%s/%s", bundle, k->path);
 		qr->kernel = strbuf_steal(&sb);
 		strbuf_printf(&sb, "%s/initrd.cpio.gz", bundle);

@@ -3,7 +3,8 @@
 # script leaves the init-order scenarios out, with a SKIPPED line naming
 # the kernel and its make target, when that kernel is not built (and runs
 # them when it is), and a scenario that names a missing kernel is a set-up
-# error that says how to build it.  With the kernel built (make
+# error that says how to build it (as is one that has U-Boot start it: it
+# has no EFI stub).  With the kernel built (make
 # linux-kernel-ffa-builtin, not part of make check; without it the rest is
 # skipped, exit 77): the built-in driver's discovery reaches the SPMC from
 # EL1 before pKVM's FFA_VERSION from EL2 and the run finds
@@ -34,6 +35,15 @@ mkdir -p "$WORK/nobuiltin"
 FFAH_LINUX_BUNDLE=$WORK/nobuiltin run_expect_rc 2 "$FFAH" run --firmware-dir "$FFAH_FW_DIR" \
 	scenarios/linux/init-order/faulty-order.yaml
 assert_out_contains "the Linux bundle: $WORK/nobuiltin/ffa-builtin/Image is not there (make linux-kernel-ffa-builtin builds it)"
+cat >"$WORK/uboot-builtin.yaml" <<'YAML'
+name: builtin-through-bootefi
+machine: qemu
+firmware: uboot-ffa
+qemu: {linux: true, kernel: ffa-builtin}
+steps: [boot]
+YAML
+run_expect_rc 2 "$FFAH" run --firmware-dir "$FFAH_FW_DIR" "$WORK/uboot-builtin.yaml"
+assert_out_contains "the ffa-builtin kernel has no EFI stub for U-Boot's bootefi: boot it directly (firmware: linux)"
 
 if [ ! -r "$bundle/ffa-builtin/Image" ] || [ ! -r "$bundle/initrd.cpio.gz" ]; then
 	echo "SKIP: no $bundle/ffa-builtin/Image (make linux-kernel-ffa-builtin builds it, about 10 min; not part of make check)"
