@@ -72,7 +72,8 @@ SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
 .PHONY: all run check check-san unit integration mutation mutation-uboot bench \
-	fuzz uboot-ffa linux-bundle check-linux firmware clean help man install
+	fuzz uboot-ffa linux-bundle linux-kernel-ffa-builtin check-linux \
+	firmware clean help man install
 .DEFAULT_GOAL := all
 
 all: $(BIN) firmware
@@ -189,14 +190,19 @@ uboot-ffa: $(BIN) firmware
 linux-bundle:
 	$(Q)scripts/linux-bundle.sh $(OUT)/linux
 
+# A small virt-only kernel with arm_ffa built in, from Debian's
+# linux-source-6.12, for scenarios/linux/init-order (docs/qemu-backend.md
+# "The FF-A init order"): $(OUT)/linux/ffa-builtin.  About 10 minutes
+# once, cached under FFA_LINUX_CACHE/ffa-builtin; not part of make check.
+linux-kernel-ffa-builtin: linux-bundle
+	$(Q)scripts/linux-ffa-builtin.sh $(OUT)/linux
+
 # Every scenario of scenarios/linux on QEMU (docs/qemu-backend.md): the
-# bundle, and the FF-A U-Boot for the bootefi scenario.  Reports in
-# $(OUT)/linux-report.
+# bundle, and the FF-A U-Boot for the bootefi scenario.  The init-order
+# scenarios run when make linux-kernel-ffa-builtin has built their kernel,
+# else a SKIPPED line names it.  Reports in $(OUT)/linux-report.
 check-linux: $(BIN) firmware linux-bundle uboot-ffa
-	$(Q)FFAH_LINUX_BUNDLE=$(OUT)/linux \
-		FFAH_UBOOT_FFA=$(OUT)/uboot-ffa/u-boot-2025.01/u-boot.bin \
-		$(BIN) run -j 2 --firmware-dir $(FW_OUT) \
-		--report-dir $(OUT)/linux-report scenarios/linux
+	$(Q)scripts/check-linux.sh $(BIN) $(FW_OUT) $(OUT)
 
 # The seeded-bug table: which finding catches each reference-client variant.
 mutation: $(BIN) firmware

@@ -45,6 +45,24 @@
 #define NO_BOOT_MODULES "ffa_harness.modules=none"
 /* The exit status linux-init.sh commands use for "no such variable". */
 #define EFIVAR_MISSING 3
+#define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* The kernel argument that makes Linux run pKVM at EL2. */
+#define PKVM_ARG "kvm-arm.mode=protected"
+
+/* The kernels of the Linux bundle a scenario can name (qemu.kernel). */
+static const struct bundle_kernel {
+	const char *name;
+	const char *path; /* in the bundle */
+	const char *how;  /* how to get it, for the error that it is missing */
+	bool efi_stub;    /* U-Boot's bootefi can start it */
+} bundle_kernels[] = {
+	{"debian", "Image",
+	 "make linux-bundle builds it; FFAH_LINUX_BUNDLE names another", true},
+	/* arm_ffa built in: it initialises before KVM (docs/qemu-backend.md
+	 * "The FF-A init order"); allnoconfig leaves EFI out. */
+	{"ffa-builtin", "ffa-builtin/Image",
+	 "make linux-kernel-ffa-builtin builds it", false},
+};
 
 struct qemu_run {
 	struct guest_mem mem; /* the secure world's ports point here */
@@ -181,6 +199,19 @@ static bool want_linux(const struct scenario *sc)
 		strcmp(fw->name, "linux") == 0);
 }
 
+static const struct bundle_kernel *find_kernel(const struct scenario *sc)
+{
+	const char *name = sc->qemu.kernel.value;
+
+	for (size_t i = 0; name != NULL && i < ARRAY_COUNT(bundle_kernels);
+	     i++) {
+		if (strcmp(bundle_kernels[i].name, name) == 0) {
+			return &bundle_kernels[i];
+		}
+	}
+	return &bundle_kernels[0]; /* the loader took no other name */
+}
+
 /* Which image CPU 0 enters, where, and whether Linux comes with it. */
 static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 			  struct qemu_config *qc)
@@ -224,13 +255,22 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 		qr->uboot = qr->linux_booted;
 	}
 	if (qr->linux_booted) {
-		strbuf_printf(&sb, "%s/Image", bundle);
+		const struct bundle_kernel *k = find_kernel(sc);
+
+		if (qr->uboot && !k->efi_stub) {
+			setup_error(run, "%s:%d:%d: the %s kernel has no EFI "
+					 "stub for U-Boot's bootefi: boot it "
+					 "directly (firmware: linux)",
+				    sc->file, sc->qemu.mark.line,
+				    sc->qemu.mark.column, k->name);
+			free(bundle);
+			return false;
+		}
+		strbuf_printf(&sb, "%s/%s", bundle, k->path);
 		qr->kernel = strbuf_steal(&sb);
 		strbuf_printf(&sb, "%s/initrd.cpio.gz", bundle);
 		qr->initrd = strbuf_steal(&sb);
-		ok = readable(run, "the Linux bundle", qr->kernel,
-			      "make linux-bundle builds it; FFAH_LINUX_BUNDLE "
-			      "names another") &&
+		ok = readable(run, "the Linux bundle", qr->kernel, k->how) &&
 		     readable(run, "the Linux bundle", qr->initrd,
 			      "make linux-bundle builds it");
 		qc->initrd = qr->initrd;
@@ -321,6 +361,20 @@ static void list_not_applicable(const struct scenario *sc, struct qemu_run *qr)
 	}
 }
 
+/* Whether the space-separated words of text include word. */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = text; p != NULL && *p != '\0'; p++) {
+		if ((p == text || p[-1] == ' ') && strncmp(p, word, n) == 0 &&
+		    (p[n] == ' ' || p[n] == '\0')) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool make_world(struct scenario_run *run, struct qemu_run *qr,
 		       unsigned cpus)
 {
@@ -347,6 +401,9 @@ static bool make_world(struct scenario_run *run, struct qemu_run *qr,
 				 ? sp->shared_buffer_size.value
 				 : p->shared_buf_size;
 	wc.cpus = cpus;
+	if (has_word(sc->qemu.kernel_args.value, PKVM_ARG)) {
+		wc.hypervisor = "pKVM, " PKVM_ARG;
+	}
 	/* The loader took only "1.0", "1.1" or "1.2". */
 	if (sp->ffa_version.value != NULL &&
 	    !cli_parse_ffa_version("spmc.ffa_version", sp->ffa_version.value,

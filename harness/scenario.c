@@ -287,6 +287,7 @@ static void scenario_free_one(struct scenario *sc)
 	free(sc->platform.value);
 	free(sc->qemu.cpu.value);
 	free(sc->qemu.kernel_args.value);
+	free(sc->qemu.kernel.value);
 	free(sc->spmc.ffa_version.value);
 	for (size_t i = 0; i < sc->spmc.partition_count; i++) {
 		free(sc->spmc.partitions[i].name.value);

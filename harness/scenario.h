@@ -117,6 +117,9 @@ struct scenario_qemu {
 	struct scenario_text cpu;    /* "cortex-a57" or "max" */
 	struct scenario_u64 memory;  /* -m in bytes */
 	struct scenario_text kernel_args; /* appended to the kernel's */
+	/* Which kernel of the Linux bundle: "debian" (default) or
+	 * "ffa-builtin" (arm_ffa built in, make linux-kernel-ffa-builtin). */
+	struct scenario_text kernel;
 	/* The bundle's kernel for U-Boot to start with bootefi (implied by
 	 * `firmware: linux`). */
 	bool linux;

@@ -256,6 +256,8 @@ static const struct schema checks_schema = {
 /* --- qemu ------------------------------------------------------------------ */
 
 static const char *const qemu_cpus[] = {"cortex-a57", "max", NULL};
+/* harness/runner_qemu.c bundle_kernels[]. */
+static const char *const qemu_kernels[] = {"debian", "ffa-builtin", NULL};
 
 #define Q_ROW(k, kd, member) ROW(k, kd, struct scenario_qemu, member)
 
@@ -266,6 +268,7 @@ static const struct field qemu_fields[] = {
 	{Q_ROW("memory", FIELD_SIZE, memory), .min = 64u << 20,
 	 .max = 8ull << 30, .what = "a RAM size (64M to 8G)"},
 	{Q_ROW("kernel_args", FIELD_TEXT, kernel_args), .min = 1},
+	{Q_ROW("kernel", FIELD_TEXT, kernel), .choices = qemu_kernels},
 	{Q_ROW("linux", FIELD_FLAG, linux)},
 	{Q_ROW("boot_modules", FIELD_BOOL, boot_modules)},
 	{Q_ROW("el1", FIELD_BOOL, el1)},
@@ -273,7 +276,7 @@ static const struct field qemu_fields[] = {
 };
 
 static const struct schema qemu_schema = {
-	.what = "a mapping {cpus, cpu, memory, kernel_args, linux, "
+	.what = "a mapping {cpus, cpu, memory, kernel_args, kernel, linux, "
 		"boot_modules, el1, icount}",
 	.fields = qemu_fields,
 	.field_count = ARRAY_SIZE(qemu_fields),

@@ -25,6 +25,7 @@ struct secure_world {
 	struct psci psci;
 	struct spmc spmc;
 	struct agent agent;
+	struct ffa_order order;
 	struct varstore *store;
 	struct mm_sp *mm[SPMC_MAX_PARTITIONS];
 	struct optee *optee;    /* platforms with OP-TEE, else NULL */
@@ -126,6 +127,7 @@ struct secure_world *secure_world_new(const struct secure_world_config *cfg,
 	spmc_init(&w->spmc, &cfg->spmc, ports->secure, findings, &w->inject);
 	lifecycle_listen(&w->lifecycle, spmc_phase_changed, &w->spmc);
 	agent_init(&w->agent, ports->cpu, findings);
+	ffa_order_init(&w->order, findings, cfg->hypervisor);
 	if (!load_store(w, err)) {
 		secure_world_free(w);
 		return NULL;
@@ -146,6 +148,7 @@ struct secure_world *secure_world_new(const struct secure_world_config *cfg,
 		.spmc = &w->spmc,
 		.agent = &w->agent,
 		.optee = w->optee,
+		.order = &w->order,
 		.trace = trace,
 		.findings = findings,
 	};

@@ -1,7 +1,8 @@
 /*
  * The secure world as one owner: the SMC router, PSCI, the FF-A SPMC with
  * its partitions, the MM partitions and their variable store, the agent
- * service, the fault injector, the lifecycle and the auditors that read it.
+ * service, the fault injector, the lifecycle and the auditors that read it
+ * (among them the FF-A init order, models/ffa_order.h).
  * harness/session.c builds one from a configuration; any machine backend
  * drives it through secure_world_call() (models/secure_port.h) and reads
  * guest memory through the ports it gave.  Nothing outside models/ needs
@@ -34,6 +35,9 @@ struct secure_world_config {
 	const char *preload_file; /* initial variables (may be NULL) */
 	bool optee;               /* an OP-TEE with the StMM pseudo-TA */
 	unsigned cpus;            /* cores PSCI manages (0: one) */
+	/* A hypervisor at EL2 that proxies FF-A, when the run knows of one
+	 * (models/ffa_order.h; static text, NULL if none is known). */
+	const char *hypervisor;
 };
 
 void secure_world_config_default(struct secure_world_config *cfg);

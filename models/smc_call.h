@@ -25,6 +25,8 @@ struct smc_call {
 	struct smccc_regs in;
 	struct smccc_regs out;
 	uint64_t pc;   /* address of the SMC instruction */
+	uint32_t cpu;  /* the caller's core */
+	uint8_t el;    /* the caller's exception level, 0 if not known */
 	const char *name;
 	enum smc_disposition disposition;
 	enum smc_action action;

@@ -227,8 +227,8 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 	ev->insns = insns;
 	ev->fid = fid;
 	if (caller != NULL) {
-		ev->cpu = caller->cpu;
-		ev->el = caller->el;
+		ev->cpu = call.cpu = caller->cpu;
+		ev->el = call.el = caller->el;
 	}
 	if (route == NULL) {
 		call.name = "SMC_UNKNOWN";
@@ -242,6 +242,9 @@ enum smc_action smc_router_dispatch(struct smc_router *r,
 	} else {
 		ev->service = route->service;
 		route->handle(r, &call);
+	}
+	if (r->order != NULL) {
+		ffa_order_observe(r->order, &call);
 	}
 	ev->name = call.name != NULL ? call.name : "?";
 	ev->disposition = call.disposition;

@@ -12,6 +12,7 @@
 #include "common/finding.h"
 #include "common/trace.h"
 #include "models/agent.h"
+#include "models/ffa_order.h"
 #include "models/optee.h"
 #include "models/psci.h"
 #include "models/secure_port.h"
@@ -36,6 +37,7 @@ struct smc_router {
 	struct spmc *spmc;
 	struct agent *agent;
 	struct optee *optee; /* NULL: the trusted-OS range is unknown */
+	struct ffa_order *order; /* the init-order auditor, or NULL */
 	struct trace *trace;
 	struct findings *findings;
 	uint64_t count;

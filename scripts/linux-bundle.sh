@@ -176,4 +176,6 @@ fi
 cp "$initrd" "$out/initrd.cpio.gz"
 cp "$mod_dir"/ffa-core.ko "$mod_dir"/ffa-module.ko "$out/"
 echo "$release" >"$out/release"
+# Where the source package is: scripts/linux-ffa-builtin.sh builds from it.
+ls "$kdir"/debs/linux-source-6.12_*.deb >"$out/linux-source"
 echo "linux-bundle: $out (kernel $release)"

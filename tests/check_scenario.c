@@ -1065,8 +1065,10 @@ static const struct bad_case bad_cases[] = {
 	/* machine: qemu and the Linux steps. */
 	{"qemu-unknown-key.yaml", 3, 17, "qemu.kernel_arg",
 	 "unknown key 'kernel_arg'; expected one of: cpus, cpu, memory, "
-	 "kernel_args, linux, boot_modules, el1, icount (did you mean "
-	 "'kernel_args'?)"},
+	 "kernel_args, kernel, linux, boot_modules, el1, icount (did you "
+	 "mean 'kernel_args'?)"},
+	{"qemu-unknown-kernel.yaml", 3, 16, "qemu.kernel",
+	 "expected debian or ffa-builtin, got 'builtin'"},
 	{"qemu-too-many-cpus.yaml", 3, 14, "qemu.cpus",
 	 "expected a number of CPUs (1 to 8), got '9'"},
 	{"qemu-without-machine.yaml", 2, 7, "qemu",
