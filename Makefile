@@ -163,7 +163,8 @@ run: $(BIN) firmware
 # Linux bundle comes first (cached: seconds once built) so that the
 # integration tests run the Linux scenarios on QEMU
 # (tests/integration/test-qemu-linux-scenarios.sh: the arm_ffa probe and
-# pKVM); `make check-linux` runs all of scenarios/linux.
+# pKVM; test-qemu-linux-optee.sh: tee_stmm_efi over OP-TEE); `make
+# check-linux` runs all of scenarios/linux.
 check: linux-bundle unit integration check-san fuzz-regress uboot-ffa
 
 # The unit and integration tests again, built with ASan and UBSan: any
@@ -185,7 +186,8 @@ uboot-ffa: $(BIN) firmware
 	$(Q)scripts/uboot-ffa.sh $(BIN) $(OUT)/uboot-ffa
 
 # The QEMU backend's Linux bundle (docs/qemu-backend.md): Debian's arm64
-# kernel, arm_ffa built out of tree, a busybox initramfs; cached under
+# kernel, arm_ffa and tee_stmm_efi built out of tree, a busybox initramfs
+# with Debian's tee and optee modules; cached under
 # FFA_LINUX_CACHE (default ~/.cache/ffa-harness/linux).
 linux-bundle:
 	$(Q)scripts/linux-bundle.sh $(OUT)/linux
@@ -198,7 +200,7 @@ linux-kernel-ffa-builtin: linux-bundle
 	$(Q)scripts/linux-ffa-builtin.sh $(OUT)/linux
 
 # Every scenario of scenarios/linux on QEMU (docs/qemu-backend.md): the
-# bundle, and the FF-A U-Boot for the bootefi scenario.  The init-order
+# bundle, and the FF-A and OP-TEE U-Boots for the bootefi scenarios.  The init-order
 # scenarios run when make linux-kernel-ffa-builtin has built their kernel,
 # else a SKIPPED line names it.  Reports in $(OUT)/linux-report.
 check-linux: $(BIN) firmware linux-bundle uboot-ffa

@@ -459,9 +459,10 @@ static bool dump_dtb(struct qemu_machine *m, struct strbuf *dtb,
  * QEMU's tree plus what a firmware boot needs and QEMU leaves out with its
  * own PSCI off: /psci with the SMC conduit (Linux
  * Documentation/devicetree/bindings/arm/psci.yaml), enable-method on each
- * CPU, the memory node shortened by the mailbox reserve, and /chosen for
- * a kernel booted directly.  Written into guest RAM at RELAY_DTB_OFFSET of
- * the mailbox reserve; returns its size, 0 on error.
+ * CPU, the memory node shortened by the mailbox reserve, /chosen for a
+ * kernel booted directly, and /firmware/optee when OP-TEE answers.
+ * Written into guest RAM at RELAY_DTB_OFFSET of the mailbox reserve;
+ * returns its size, 0 on error.
  */
 static uint64_t patch_dtb(struct qemu_machine *m, const struct strbuf *in,
 			  uint64_t initrd_size, struct error *err)
@@ -496,6 +497,24 @@ static uint64_t patch_dtb(struct qemu_machine *m, const struct strbuf *in,
 						   "psci"),
 				"enable-method");
 		}
+	}
+	if (m->cfg.optee) {
+		/* Linux optee_dt_match, binding linaro,optee-tz.yaml: a node
+		 * "optee" under /firmware, method "smc" (our relay's
+		 * conduit). */
+		int fw = fdt_path_offset(fdt, "/firmware");
+
+		if (fw < 0) {
+			fw = fdt_add_subnode(fdt, 0, "firmware");
+		}
+		FDT_TRY(fw, "add /firmware");
+		node = fdt_add_subnode(fdt, fw, "optee");
+		FDT_TRY(node, "add /firmware/optee");
+		FDT_TRY(fdt_setprop_string(fdt, node, "compatible",
+					   "linaro,optee-tz"),
+			"optee compatible");
+		FDT_TRY(fdt_setprop_string(fdt, node, "method", "smc"),
+			"optee method");
 	}
 	chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen < 0) {

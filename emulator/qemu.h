@@ -49,6 +49,7 @@ struct qemu_config {
 	const char *initrd; /* loaded at initrd_addr, named in /chosen */
 	uint64_t initrd_addr;
 	const char *bootargs; /* /chosen/bootargs, or NULL */
+	bool optee;           /* /firmware/optee in the device tree */
 	FILE *console_echo;   /* copy the console here as it comes, or NULL */
 	const char *const *extra_args; /* appended to QEMU's command line */
 	size_t extra_count;

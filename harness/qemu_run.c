@@ -69,6 +69,7 @@ struct qemu_world_config {
 	unsigned cpus;
 	const char *preload_file;
 	const char *store_file;
+	bool optee; /* the OP-TEE model answers (the platform's flag) */
 };
 
 static void qemu_world_free(struct qemu_world *w)
@@ -110,6 +111,7 @@ static bool qemu_world_init(struct qemu_world *w,
 	wc.store_file = cfg->store_file;
 	wc.preload_file = cfg->preload_file;
 	wc.cpus = cfg->cpus;
+	wc.optee = cfg->optee;
 	w->world = secure_world_new(&wc, &ports, &w->trace, &w->findings, err);
 	return w->world != NULL;
 }
@@ -208,6 +210,9 @@ static const char qemu_boot_usage[] =
 	"                        the MM shared buffer (default 0x60000000:16K,\n"
 	"                        the FF-A U-Boot's)\n"
 	"  --ffa-version X.Y     highest FF-A version offered (default 1.2)\n"
+	"  --platform NAME       qemu-virt-optee or qemu-virt-ffa-optee: OP-TEE\n"
+	"                        answers too, /firmware/optee in the tree\n"
+	"                        (default qemu-virt-ffa)\n"
 	"  --store FILE          keep non-volatile variables in FILE\n"
 	"  --preload FILE        initial variables\n"
 	"  --timeout SECONDS     for each step and for the end (default 60)\n"
@@ -250,6 +255,7 @@ enum {
 	OPT_LOAD,
 	OPT_GDB,
 	OPT_GDB_NO_WAIT,
+	OPT_PLATFORM,
 };
 
 static const struct option qemu_boot_options[] = {
@@ -279,6 +285,7 @@ static const struct option qemu_boot_options[] = {
 	{"load", required_argument, NULL, OPT_LOAD},
 	{"gdb", required_argument, NULL, OPT_GDB},
 	{"gdb-no-wait", no_argument, NULL, OPT_GDB_NO_WAIT},
+	{"platform", required_argument, NULL, OPT_PLATFORM},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -431,6 +438,22 @@ static int parse_args(int argc, char **argv, struct qemu_boot_args *a)
 		case OPT_STORE:
 			a->world.store_file = optarg;
 			break;
+		case OPT_PLATFORM: {
+			/* QEMU virt profiles only: their map is QEMU's. */
+			const struct platform *p = platform_find(optarg);
+
+			if (p == NULL || strncmp(optarg, "qemu-virt", 9) != 0) {
+				fprintf(stderr,
+					"ffa-harness: --platform: qemu-virt, "
+					"qemu-virt-ffa, qemu-virt-optee or "
+					"qemu-virt-ffa-optee, got '%s'\n",
+					optarg);
+				return CLI_EXIT_INVALID_INPUT;
+			}
+			a->world.optee = p->optee;
+			a->qemu.optee = p->optee;
+			break;
+		}
 		case OPT_PRELOAD:
 			a->world.preload_file = optarg;
 			break;

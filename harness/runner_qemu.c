@@ -31,6 +31,8 @@
 
 #define UBOOT_DEBIAN "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
 #define UBOOT_FFA_REL "uboot-ffa/u-boot-2025.01/u-boot.bin"
+/* scripts/uboot-ffa.sh's second build: OP-TEE + EFI_MM_COMM_TEE. */
+#define UBOOT_OPTEE_REL "uboot-ffa/u-boot-optee/u-boot.bin"
 /* Where images go (docs/qemu-backend.md): the FF-A U-Boot's MM buffer is
  * fixed at 0x6000_0000, so it runs from 0x5000_0000; a kernel for U-Boot's
  * bootefi lies below it, the initramfs above the kernel. */
@@ -236,6 +238,14 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 		qc->images[0].addr = LOAD_UBOOT_FFA;
 		qr->uboot = true;
 	} else if (fw->kind == SCENARIO_FIRMWARE_BUILTIN &&
+		   strcmp(fw->name, "uboot-optee") == 0) {
+		/* Position independent, as the FF-A build: the same place. */
+		qr->image = env_or("FFAH_UBOOT_OPTEE",
+				   beside_firmware(run->fw_dir,
+						   UBOOT_OPTEE_REL));
+		qc->images[0].addr = LOAD_UBOOT_FFA;
+		qr->uboot = true;
+	} else if (fw->kind == SCENARIO_FIRMWARE_BUILTIN &&
 		   strcmp(fw->name, "uboot-debian") == 0) {
 		qr->image = xstrdup(UBOOT_DEBIAN);
 		qr->uboot = true;
@@ -243,7 +253,7 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 		   strcmp(fw->name, "linux") != 0) {
 		setup_error(run, "%s:%d:%d: firmware %s does not run on "
 				 "machine: qemu (linux, uboot-ffa, "
-				 "uboot-debian or an image)",
+				 "uboot-optee, uboot-debian or an image)",
 			    sc->file, fw->mark.line, fw->mark.column,
 			    fw->name);
 		free(bundle);
@@ -286,11 +296,15 @@ static bool choose_images(struct scenario_run *run, struct qemu_run *qr,
 		qc->image_count = 2;
 	}
 	ok = ok && readable(run, "firmware", qr->image,
-			    fw->kind == SCENARIO_FIRMWARE_BUILTIN &&
-				    strcmp(fw->name, "uboot-ffa") == 0
+			    fw->kind != SCENARIO_FIRMWARE_BUILTIN ||
+				    strncmp(fw->name, "uboot-", 6) != 0 ||
+				    strcmp(fw->name, "uboot-debian") == 0
+			    ? "check the scenario's firmware"
+			    : strcmp(fw->name, "uboot-ffa") == 0
 			    ? "make uboot-ffa builds it; FFAH_UBOOT_FFA "
 			      "names another"
-			    : "check the scenario's firmware");
+			    : "make uboot-ffa builds it; FFAH_UBOOT_OPTEE "
+			      "names another");
 	qc->images[0].path = qr->image;
 	if (qc->image_count == 0) {
 		qc->image_count = 1;
@@ -375,17 +389,45 @@ static bool has_word(const char *text, const char *word)
 	return false;
 }
 
+/*
+ * The platform: `run --platform`, the scenario's, or the firmware's
+ * (uboot-optee: qemu-virt-optee; otherwise qemu-virt-ffa).  Only the QEMU
+ * virt profiles apply: their memory map is QEMU's.
+ */
+static const struct platform *choose_platform(struct scenario_run *run,
+					      const struct runner_options *o)
+{
+	const struct scenario *sc = run->sc;
+	const struct scenario_firmware *fw = &sc->firmware;
+	const char *name = o->platform != NULL ? o->platform
+			   : sc->platform.value != NULL
+			   ? sc->platform.value
+			   : fw->kind == SCENARIO_FIRMWARE_BUILTIN &&
+					     strcmp(fw->name, "uboot-optee") == 0
+			   ? "qemu-virt-optee"
+			   : "qemu-virt-ffa";
+	const struct platform *p = platform_find(name);
+
+	if (p == NULL || strncmp(name, "qemu-virt", 9) != 0) {
+		setup_error(run, "%s: platform '%s' %s on machine: qemu "
+				 "(qemu-virt, qemu-virt-ffa, qemu-virt-optee, "
+				 "qemu-virt-ffa-optee)",
+			    sc->file, name,
+			    p == NULL ? "is unknown" : "does not apply");
+		return NULL;
+	}
+	return p;
+}
+
 static bool make_world(struct scenario_run *run, struct qemu_run *qr,
-		       unsigned cpus)
+		       const struct platform *p, unsigned cpus)
 {
 	const struct scenario *sc = run->sc;
 	const struct scenario_spmc *sp = &sc->spmc;
-	const struct platform *p = platform_find("qemu-virt-ffa");
 	struct secure_world_config wc;
 	struct secure_world_ports ports = {&qr->mem, &qr->mem};
 	struct session *s = xcalloc(1, sizeof(*s));
 	struct error err = {0};
-	char *store = NULL, *preload = NULL;
 
 	run->session = s;
 	run->platform = p->name;
@@ -404,6 +446,7 @@ static bool make_world(struct scenario_run *run, struct qemu_run *qr,
 	if (has_word(sc->qemu.kernel_args.value, PKVM_ARG)) {
 		wc.hypervisor = "pKVM, " PKVM_ARG;
 	}
+	wc.optee = p->optee;
 	/* The loader took only "1.0", "1.1" or "1.2". */
 	if (sp->ffa_version.value != NULL &&
 	    !cli_parse_ffa_version("spmc.ffa_version", sp->ffa_version.value,
@@ -433,18 +476,19 @@ static bool make_world(struct scenario_run *run, struct qemu_run *qr,
 	if (sp->store_max_variable_size.present) {
 		wc.store.max_variable_size = sp->store_max_variable_size.value;
 	}
+	/* The world keeps the names until the store is saved at the end;
+	 * runner_run_free() frees them. */
 	if (sp->store_file.value != NULL) {
-		store = runner_relative_path(sc, sp->store_file.value);
-		wc.store_file = store;
+		run->store_file = runner_relative_path(sc, sp->store_file.value);
+		wc.store_file = run->store_file;
 	}
 	if (sp->store_preload.value != NULL) {
-		preload = runner_relative_path(sc, sp->store_preload.value);
-		wc.preload_file = preload;
+		run->preload_file =
+			runner_relative_path(sc, sp->store_preload.value);
+		wc.preload_file = run->preload_file;
 	}
 	qr->mem = (struct guest_mem){.ops = &no_mem_ops, .ctx = NULL};
 	s->world = secure_world_new(&wc, &ports, &s->trace, &s->findings, &err);
-	free(store);
-	free(preload);
 	if (s->world == NULL) {
 		setup_error(run, "%s", err.message);
 		return false;
@@ -752,7 +796,8 @@ static void shell_quote(struct strbuf *sb, const char *text)
 }
 
 /* The efivarfs file of a variable: NAME-GUID (Documentation/filesystems/
- * efivarfs.rst). */
+ * efivarfs.rst) in the directory /init names in $EFIVARS (an EFI boot's
+ * /sys/firmware/efi/efivars, else /efivars). */
 static void efivarfs_path(struct strbuf *sb,
 			  const struct scenario_variable_call *v)
 {
@@ -761,8 +806,9 @@ static void efivarfs_path(struct strbuf *sb,
 	struct strbuf file = STRBUF_INIT;
 
 	text_format_guid(v->has_guid ? &v->guid : &global, guid);
-	strbuf_printf(&file, "/sys/firmware/efi/efivars/%s-%s",
+	strbuf_printf(&file, "/%s-%s",
 		      v->name.value != NULL ? v->name.value : "", guid);
+	strbuf_puts(sb, "\"${EFIVARS:-/sys/firmware/efi/efivars}\"");
 	shell_quote(sb, strbuf_str(&file));
 	strbuf_free(&file);
 }
@@ -1054,6 +1100,7 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 	unsigned cpus = sc->qemu.cpus.present ? (unsigned)sc->qemu.cpus.value
 					      : 1;
 	struct strbuf relay = STRBUF_INIT;
+	const struct platform *platform;
 
 	run->qemu = qr;
 	run->stop = MACHINE_STOP_NONE;
@@ -1119,7 +1166,13 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 		qc.extra_count = 2;
 	}
 	qc.console_echo = o->echo_console ? stdout : NULL;
-	if (!make_world(run, qr, cpus)) {
+	platform = choose_platform(run, o);
+	if (platform == NULL) {
+		run->input_error = true;
+		goto judge;
+	}
+	qc.optee = platform->optee;
+	if (!make_world(run, qr, platform, cpus)) {
 		run->input_error = run->session == NULL ||
 				   run->session->world == NULL;
 		goto judge;

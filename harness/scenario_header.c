@@ -307,8 +307,8 @@ static const struct schema firmware_schema = {
 };
 
 /*
- * "refclient", "uboot-debian", "uboot-ffa", "linux" (the last two on
- * machine: qemu), or "refclient:" and a variant name.
+ * "refclient", "uboot-debian", "uboot-ffa", "uboot-optee", "linux" (the
+ * last three on machine: qemu), or "refclient:" and a variant name.
  */
 static bool builtin_firmware_name(const char *s)
 {
@@ -316,7 +316,8 @@ static bool builtin_firmware_name(const char *s)
 	const char *variant = s + sizeof(prefix) - 1;
 
 	if (strcmp(s, "refclient") == 0 || strcmp(s, "uboot-debian") == 0 ||
-	    strcmp(s, "uboot-ffa") == 0 || strcmp(s, "linux") == 0) {
+	    strcmp(s, "uboot-ffa") == 0 || strcmp(s, "uboot-optee") == 0 ||
+	    strcmp(s, "linux") == 0) {
 		return true;
 	}
 	if (strncmp(s, prefix, sizeof(prefix) - 1) != 0 || *variant == '\0') {
@@ -337,7 +338,8 @@ static void parse_firmware(struct loader *ld, const struct node *v,
 {
 	static const char what[] =
 		"a built-in firmware (refclient, refclient:<variant>, "
-		"uboot-debian, uboot-ffa, linux) or a mapping {image, format, "
+		"uboot-debian, uboot-ffa, uboot-optee, linux) or a mapping "
+		"{image, format, "
 		"load_address}";
 	struct scenario_firmware *fw = AT(base, f->offset,
 					  struct scenario_firmware);
@@ -421,7 +423,8 @@ static void machine_check(struct loader *ld, const struct node *n,
 	}
 	if (fw->kind == SCENARIO_FIRMWARE_BUILTIN && fw->name != NULL) {
 		bool qemu_only = strcmp(fw->name, "linux") == 0 ||
-				 strcmp(fw->name, "uboot-ffa") == 0;
+				 strcmp(fw->name, "uboot-ffa") == 0 ||
+				 strcmp(fw->name, "uboot-optee") == 0;
 		bool unicorn_only = strncmp(fw->name, "refclient", 9) == 0;
 		size_t saved = schema_path_key(ld, "firmware");
 
@@ -433,7 +436,7 @@ static void machine_check(struct loader *ld, const struct node *n,
 			schema_error(ld, fw->mark,
 				     "%s needs the Unicorn machine; "
 				     "machine: qemu runs linux, uboot-ffa, "
-				     "uboot-debian or an image",
+				     "uboot-optee, uboot-debian or an image",
 				     fw->name);
 		}
 		schema_path_restore(ld, saved);

@@ -11,6 +11,7 @@ bin=$1 fw=$2 out=$3
 builtin=$out/linux/ffa-builtin/Image
 export FFAH_LINUX_BUNDLE="$out/linux"
 export FFAH_UBOOT_FFA="$out/uboot-ffa/u-boot-2025.01/u-boot.bin"
+export FFAH_UBOOT_OPTEE="$out/uboot-ffa/u-boot-optee/u-boot.bin"
 if [ -r "$builtin" ]; then
 	set -- scenarios/linux
 	skipped=

@@ -2,8 +2,10 @@
 # Builds the Linux bundle of the QEMU backend (docs/qemu-backend.md) from
 # Debian's arm64 packages: the kernel Image, the arm_ffa driver built out of
 # tree from Debian's linux-source-6.12 (Debian's kernels leave
-# CONFIG_ARM_FFA_TRANSPORT off), and an initramfs with busybox, efivarfs and
-# a line protocol on the console (scripts/linux-init.sh).
+# CONFIG_ARM_FFA_TRANSPORT off), Linux's tee_stmm_efi built the same way
+# (CONFIG_TEE_STMM_EFI off too), and an initramfs with busybox, efivarfs,
+# Debian's tee and optee modules and a line protocol on the console
+# (scripts/linux-init.sh).
 #
 #   scripts/linux-bundle.sh [OUTDIR]        (make linux-bundle)
 #
@@ -89,15 +91,17 @@ fi
 image=$kdir/root/boot/vmlinuz-$release
 [ -f "$image" ] || { echo "linux-bundle: $image missing"; exit 1; }
 
-# The arm_ffa driver out of tree: a kernel tree prepared from Debian's
-# source with the image's configuration, its release string and its
-# Module.symvers (a newer source minor version is tolerated: the driver's
-# imports are checked by modversions at insmod).  pahole must be there:
-# without it Kconfig drops DEBUG_INFO_BTF_MODULES, which changes the layout
-# of struct module, and the kernel refuses the module.  The directory name
-# carries the recipe's revision.
-mod_dir=$kdir/arm_ffa-r2
-if [ ! -f "$mod_dir/ffa-module.ko" ]; then
+# The out-of-tree modules are built in a kernel tree prepared from
+# Debian's source with the image's configuration, its release string and
+# its Module.symvers (a newer source minor version is tolerated: the
+# modules' imports are checked by modversions at insmod).  pahole must be
+# there: without it Kconfig drops DEBUG_INFO_BTF_MODULES, which changes the
+# layout of struct module, and the kernel refuses the module.  Each
+# module's directory name carries its recipe's revision.
+tree=$kdir/srcx/linux-source-6.12
+kmake="make -C $tree ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -s"
+prepare_tree() {
+	[ -f "$kdir/srcx/.prepared" ] && return 0
 	src_deb=$(ls "$kdir"/debs/linux-source-6.12_*.deb)
 	srcx=$kdir/srcx
 	if [ ! -f "$srcx/.done" ]; then
@@ -108,19 +112,29 @@ if [ ! -f "$mod_dir/ffa-module.ko" ]; then
 		rm -rf "$srcx/deb"
 		touch "$srcx/.done"
 	fi
-	tree=$(ls -d "$srcx"/linux-source-6.12)
 	hdr=$kdir/root/usr/src/linux-headers-$release
 	cp "$kdir/root/boot/config-$release" "$tree/.config"
 	cp "$hdr/Module.symvers" "$tree/Module.symvers"
 	"$tree/scripts/config" --file "$tree/.config" -d MODULE_SIG_ALL \
 		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
 		--set-str MODULE_SIG_KEY ""
-	kmake="make -C $tree ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -s"
 	$kmake olddefconfig >/dev/null
 	nice -n 10 $kmake -j2 modules_prepare
 	# vermagic must name the image's release, not the source's.
 	echo "$release" >"$tree/include/config/kernel.release"
 	echo "#define UTS_RELEASE \"$release\"" >"$tree/include/generated/utsrelease.h"
+	for opt in DEBUG_INFO_BTF_MODULES MODVERSIONS MODULE_SIG; do
+		grep -q "^CONFIG_$opt=y" "$tree/.config" ||
+			grep -q "^# CONFIG_$opt is not set" "$kdir/root/boot/config-$release" ||
+			{ echo "linux-bundle: CONFIG_$opt differs from the image's"; exit 1; }
+	done
+	touch "$kdir/srcx/.prepared"
+}
+
+# The arm_ffa driver (Debian leaves CONFIG_ARM_FFA_TRANSPORT off).
+mod_dir=$kdir/arm_ffa-r2
+if [ ! -f "$mod_dir/ffa-module.ko" ]; then
+	prepare_tree
 	rm -rf "$mod_dir"
 	mkdir -p "$mod_dir"
 	cp "$tree"/drivers/firmware/arm_ffa/*.c "$tree"/drivers/firmware/arm_ffa/*.h "$mod_dir/"
@@ -132,39 +146,71 @@ obj-m := ffa-core.o ffa-module.o
 ffa-core-y := bus.o
 ffa-module-y := driver.o smccc.o
 KB
-	for opt in DEBUG_INFO_BTF_MODULES MODVERSIONS MODULE_SIG; do
-		grep -q "^CONFIG_$opt=y" "$tree/.config" ||
-			grep -q "^# CONFIG_$opt is not set" "$kdir/root/boot/config-$release" ||
-			{ echo "linux-bundle: CONFIG_$opt differs from the image's"; exit 1; }
-	done
 	nice -n 10 $kmake -j2 M="$mod_dir" modules
 	[ -f "$mod_dir/ffa-module.ko" ] || { echo "linux-bundle: arm_ffa did not build"; exit 1; }
 	aarch64-linux-gnu-strip --strip-debug "$mod_dir"/*.ko
 fi
 
-# The initramfs: busybox, the modules, efivarfs, and the init script.
-initrd=$kdir/initrd.cpio.gz
+# Linux's tee_stmm_efi (drivers/firmware/efi/stmm, since 6.7; Debian leaves
+# CONFIG_TEE_STMM_EFI off).  It depends on tee only (and on vmlinux's
+# efivars exports); tee.ko and optee.ko come with Debian's image.
+stmm_dir=$kdir/tee_stmm_efi-r1
+if [ ! -f "$stmm_dir/tee_stmm_efi.ko" ]; then
+	prepare_tree
+	rm -rf "$stmm_dir"
+	mkdir -p "$stmm_dir"
+	cp "$tree"/drivers/firmware/efi/stmm/tee_stmm_efi.c \
+		"$tree"/drivers/firmware/efi/stmm/mm_communication.h "$stmm_dir/"
+	echo 'obj-m := tee_stmm_efi.o' >"$stmm_dir/Kbuild"
+	nice -n 10 $kmake -j2 M="$stmm_dir" modules
+	[ -f "$stmm_dir/tee_stmm_efi.ko" ] ||
+		{ echo "linux-bundle: tee_stmm_efi did not build"; exit 1; }
+	aarch64-linux-gnu-strip --strip-debug "$stmm_dir"/*.ko
+fi
+
+# A module of Debian's image, uncompressed into DIR/NAME.ko.
+image_module() { # NAME DIR
+	m=$(find "$kdir/root/lib/modules/$release" -name "$1.ko*" | head -1)
+	case "$m" in
+	*.xz) xz -dc "$m" >"$2/$1.ko" ;;
+	*.ko) cp "$m" "$2/$1.ko" ;;
+	*) echo "linux-bundle: no $1 module in the image"; exit 1 ;;
+	esac
+}
+
+# The initramfs: busybox, the modules, efivarfs, and the init script.  Its
+# name carries a hash of /init, chattr's source and the module set's
+# revision (r2: the OP-TEE modules), so that trees with another /init share
+# the cache.
+ir_key=$( (cat "$here/linux-init.sh" "$here/linux-chattr.c"; echo r2) |
+	sha256sum | cut -c1-12)
+initrd=$kdir/initrd-$ir_key.cpio.gz
 if [ ! -s "$initrd" ] || [ "$(wc -c <"$initrd")" -lt 100000 ] ||
-	[ "$here/linux-init.sh" -nt "$initrd" ]; then
-	ir=$kdir/initramfs
+	[ "$stmm_dir/tee_stmm_efi.ko" -nt "$initrd" ]; then
+	ir=$kdir/initramfs-$ir_key
 	rm -rf "$ir"
 	mkdir -p "$ir/bin" "$ir/lib/modules" "$ir/proc" "$ir/sys" "$ir/dev" "$ir/tmp"
 	cp "$kdir/root/bin/busybox" "$ir/bin/busybox"
 	cp "$here/linux-init.sh" "$ir/init"
 	chmod 755 "$ir/init"
+	# busybox-static has no chattr; efivarfs files are immutable.
+	aarch64-linux-gnu-gcc -Os -static -nostdlib -ffreestanding \
+		-fno-stack-protector -fno-asynchronous-unwind-tables \
+		-o "$ir/bin/chattr" "$here/linux-chattr.c"
 	cp "$mod_dir"/ffa-core.ko "$mod_dir"/ffa-module.ko "$ir/lib/modules/"
-	efi=$(find "$kdir/root/lib/modules/$release" -name 'efivarfs.ko*' | head -1)
-	case "$efi" in
-	*.xz) xz -dc "$efi" >"$ir/lib/modules/efivarfs.ko" ;;
-	*.ko) cp "$efi" "$ir/lib/modules/efivarfs.ko" ;;
-	*) echo "linux-bundle: warning: no efivarfs module" ;;
-	esac
-	(cd "$ir" && find . | cpio -o -H newc --quiet >"$initrd.cpio")
-	gzip -9 <"$initrd.cpio" >"$initrd.tmp"
-	rm -f "$initrd.cpio"
-	gzip -dc "$initrd.tmp" | cpio -t --quiet 2>/dev/null | grep -qx init ||
+	# The OP-TEE route (docs/optee.md): tee, optee (depends on tee),
+	# tee_stmm_efi (depends on tee).
+	for m in efivarfs tee optee; do
+		image_module $m "$ir/lib/modules"
+	done
+	cp "$stmm_dir/tee_stmm_efi.ko" "$ir/lib/modules/"
+	(cd "$ir" && find . | cpio -o -H newc --quiet >"$initrd.$$.cpio")
+	gzip -9 <"$initrd.$$.cpio" >"$initrd.$$.tmp"
+	rm -f "$initrd.$$.cpio"
+	gzip -dc "$initrd.$$.tmp" | cpio -t --quiet 2>/dev/null | grep -qx init ||
 		{ echo "linux-bundle: the initramfs has no /init"; exit 1; }
-	mv "$initrd.tmp" "$initrd"
+	mv "$initrd.$$.tmp" "$initrd"
+	rm -rf "$ir"
 fi
 
 # Debian's arm64 vmlinuz is an uncompressed Image (with an EFI stub).
@@ -174,7 +220,8 @@ else
 	cp "$image" "$out/Image"
 fi
 cp "$initrd" "$out/initrd.cpio.gz"
-cp "$mod_dir"/ffa-core.ko "$mod_dir"/ffa-module.ko "$out/"
+cp "$mod_dir"/ffa-core.ko "$mod_dir"/ffa-module.ko "$stmm_dir/tee_stmm_efi.ko" \
+	"$out/"
 echo "$release" >"$out/release"
 # Where the source package is: scripts/linux-ffa-builtin.sh builds from it.
 ls "$kdir"/debs/linux-source-6.12_*.deb >"$out/linux-source"

@@ -179,3 +179,14 @@ UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware"
 UBOOT_OPTEE="$optee_out/u-boot.bin" UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" \
 	FFAH_FW_DIR="$(dirname "$bin")/firmware" \
 	sh tests/integration/test-uboot-optee-store.sh
+
+# The OP-TEE build starts Linux with bootefi (the Linux bundle of `make
+# linux-bundle`, skipped without it): U-Boot and tee_stmm_efi share the
+# store (docs/optee.md "Linux").
+UBOOT_OPTEE="$optee_out/u-boot.bin" FFAH="$bin" \
+	FFAH_FW_DIR="$(dirname "$bin")/firmware" \
+	FFAH_LINUX_BUNDLE="${FFAH_LINUX_BUNDLE:-$(dirname "$work")/linux}" \
+	sh tests/integration/test-qemu-linux-uboot-optee.sh || {
+	rc=$?
+	[ "$rc" -eq 77 ] || exit "$rc"
+}

@@ -1084,7 +1084,7 @@ static const struct bad_case bad_cases[] = {
 	 "linux runs only on machine: qemu"},
 	{"refclient-on-qemu.yaml", 3, 11, "firmware",
 	 "refclient needs the Unicorn machine; machine: qemu runs linux, "
-	 "uboot-ffa, uboot-debian or an image"},
+	 "uboot-ffa, uboot-optee, uboot-debian or an image"},
 	{"shell-two-lines.yaml", 5, 12, "steps[1].shell.command",
 	 "expected one line, got a line break (Linux's shell reads a command "
 	 "per line)"},
@@ -1150,13 +1150,13 @@ static const struct bad_case bad_cases[] = {
 	/* firmware */
 	{"bad-firmware-name.yaml", 2, 11, "firmware",
 	 "expected a built-in firmware (refclient, refclient:<variant>, "
-	 "uboot-debian, uboot-ffa, linux) or a mapping {image, format, "
-	 "load_address}, got "
+	 "uboot-debian, uboot-ffa, uboot-optee, linux) or a mapping {image, "
+	 "format, load_address}, got "
 	 "'u-boot.bin'"},
 	{"bad-firmware-variant.yaml", 2, 11, "firmware",
 	 "expected a built-in firmware (refclient, refclient:<variant>, "
-	 "uboot-debian, uboot-ffa, linux) or a mapping {image, format, "
-	 "load_address}, got "
+	 "uboot-debian, uboot-ffa, uboot-optee, linux) or a mapping {image, "
+	 "format, load_address}, got "
 	 "'refclient:'"},
 	{"firmware-missing-image.yaml", 3, 3, "firmware.image",
 	 "missing required key 'image'"},
