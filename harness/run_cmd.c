@@ -691,16 +691,28 @@ _Noreturn static void zygote_main(struct job *jobs,
 				  const struct snapshot_group *g,
 				  const struct run_args *a, int out)
 {
-	struct scenario_run *run =
-		runner_start(jobs[g->members[0]].sc, &a->runner);
+	struct runner_options o = a->runner;
+	struct scenario_run *run;
 	pid_t *pids = xcalloc(g->count, sizeof(*pids));
 	size_t next = 0, running = 0;
+	char why[256];
 
+	o.snapshot_source = true; /* QEMU: keep a way to save it */
+	run = runner_start(jobs[g->members[0]].sc, &o);
 	if (!runner_started(run)) {
+		runner_run_free(run); /* QEMU reaped */
 		_exit(0);
 	}
 	runner_defer_expectations(run, g->prefix);
 	runner_steps(run, 0, g->prefix);
+	if (!runner_snapshot(run, why, sizeof(why))) {
+		/* Every member then runs from reset, in the parent. */
+		fprintf(stderr, "ffa-harness: notice: snapshot of %s not "
+				"taken (%s); its group runs from reset\n",
+			jobs[g->members[0]].sc->name, why);
+		runner_run_free(run);
+		_exit(0);
+	}
 	while (next < g->count || running > 0) {
 		int status;
 		pid_t pid;
@@ -714,6 +726,7 @@ _Noreturn static void zygote_main(struct job *jobs,
 			if (pid == 0) {
 				close(out);
 				runner_adopt(run, job->sc, g->prefix);
+				runner_resume(run, &a->runner);
 				runner_steps(run, g->prefix, run->step_count);
 				runner_finish(run);
 				take_result(job, a, run);
@@ -731,7 +744,7 @@ _Noreturn static void zygote_main(struct job *jobs,
 			break;
 		}
 		for (size_t i = 0; i < g->count; i++) {
-			if (pids[i] == pid) {
+			if (pids[i] == pid && pid > 0) {
 				dprintf(out, "E %zu %d\n", g->members[i], status);
 				pids[i] = 0;
 				running--;
