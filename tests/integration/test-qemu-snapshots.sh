@@ -47,4 +47,30 @@ same "shell output" '[.scenarios[] | {n: .name, o: [.steps[] | select(.kind == "
 # it once, the boot's "@@READY" before the first module's command.
 jq -e '[.scenarios[] | .console | test("@@READY")] | all' \
 	"$WORK/snap/results.json" >/dev/null || fail "no shell prompt in a console"
+
+# A worker whose command never answers ends in an error after its own
+# timeout, the other passes, and no QEMU of the group is left.
+mkdir -p "$WORK/sc"
+for n in quick hang; do
+	cmd=true
+	[ $n = hang ] && cmd="sleep 600"
+	cat >"$WORK/sc/$n.yaml" <<EOS
+name: snap-$n
+machine: qemu
+firmware: linux
+qemu:
+  boot_modules: false
+steps:
+  - boot
+  - shell: {command: $cmd, timeout: 3}
+EOS
+done
+run_expect_rc 1 "$FFAH" run -j 2 --show-snapshots --firmware-dir "$FFAH_FW_DIR" \
+	--report-dir "$WORK/hang" "$WORK/sc/quick.yaml" "$WORK/sc/hang.yaml"
+assert_out_contains "snapshot 1: 2 scenarios share set-up and 1 step"
+[ "$(jq -r '[.scenarios[] | "\(.name)=\(.verdict)"] | sort | join(" ")' "$WORK/hang/results.json")" = \
+	"snap-hang=error snap-quick=pass" ] || fail "not: the hang an error, the other a pass"
+if pgrep -f "$WORK/bundle" >/dev/null; then
+	fail "a QEMU is left after a worker's timeout: $(pgrep -af "$WORK/bundle")"
+fi
 echo "QEMU snapshots: same verdicts, calls, findings and output as cold runs"
