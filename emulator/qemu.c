@@ -36,6 +36,7 @@
 #include "abi/qemu_relay.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "emulator/qmp.h"
 
 #define MIN_RAM (UINT64_C(64) << 20)
 #define MAX_RAM (UINT64_C(8) << 30)
@@ -45,6 +46,14 @@
 #define MAX_ARGS 72
 #define FD_RAM 3
 #define FD_RELAY 4
+#define FD_STATE 5 /* the migration stream of a restore */
+#define QMP_TIMEOUT_MS 20000
+/* Guest RAM is a shared memory-backend-file: out of the stream. */
+#define IGNORE_SHARED                                                        \
+	"{\"execute\":\"migrate-set-capabilities\",\"arguments\":"           \
+	"{\"capabilities\":[{\"capability\":\"x-ignore-shared\","           \
+	"\"state\":true}]}}"
+#define MIGRATE_TIMEOUT_MS 60000
 
 struct qemu_machine {
 	struct qemu_config cfg;
@@ -70,6 +79,22 @@ struct qemu_machine {
 	uint64_t grace_deadline_ns;
 	struct qemu_stats stats;
 	struct qemu_fault fault;
+	int qmp_in, qmp_out;  /* cfg.snapshot_source: the QMP channel */
+	int state_fd;         /* a restore: its migration stream, or -1 */
+};
+
+struct qemu_snapshot {
+	struct qemu_config cfg;
+	uint64_t ram_size;
+	int ram_fd;   /* guest RAM as it was saved (never mapped by QEMU again) */
+	int relay_fd; /* the relay image QEMU was started with */
+	int state_fd; /* QEMU's migration stream */
+	uint64_t state_size;
+	struct strbuf console; /* the console so far */
+	size_t search_from;
+	struct strbuf input;   /* typed, not yet read by the guest */
+	struct strbuf cmdline;
+	struct qemu_stats stats;
 };
 
 static uint64_t now_ns(void)
@@ -164,7 +189,8 @@ static volatile struct relay_slot *slot_of(struct qemu_machine *m,
 static void remove_dir(struct qemu_machine *m)
 {
 	static const char *const names[] = {"con.in", "con.out", "bell.in",
-					    "bell.out", "qemu.dtb"};
+					    "bell.out", "qmp.in", "qmp.out",
+					    "qemu.dtb"};
 	char path[128];
 
 	if (m->dir[0] == '\0') {
@@ -344,11 +370,15 @@ static pid_t spawn(const char *const argv[], int stderr_fd, const int pass[][2],
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(stderr_fd >= 0 ? stderr_fd : null, 2);
-		/* Out of the way first, so that no target fd is a source. */
-		for (size_t i = 0; i < npass; i++) {
-			int high = fcntl(pass[i][0], F_DUPFD, 100);
+		/* All out of the way first, so that no target fd is a
+		 * source still to be moved. */
+		int high[8];
 
-			dup2(high, pass[i][1]);
+		for (size_t i = 0; i < npass && i < 8; i++) {
+			high[i] = fcntl(pass[i][0], F_DUPFD, 100);
+		}
+		for (size_t i = 0; i < npass && i < 8; i++) {
+			dup2(high[i], pass[i][1]);
 		}
 		/* execvp takes char *const[]; it does not write them. */
 		execvp(argv[0], (char *const *)(uintptr_t)argv);
@@ -698,6 +728,13 @@ static bool make_channels(struct qemu_machine *m, struct error *err)
 	if (m->bell_out < 0) {
 		return false;
 	}
+	if (m->cfg.snapshot_source || m->state_fd >= 0) {
+		m->qmp_in = open_fifo(m, "qmp.in", err);
+		m->qmp_out = m->qmp_in < 0 ? -1 : open_fifo(m, "qmp.out", err);
+		if (m->qmp_out < 0) {
+			return false;
+		}
+	}
 	m->stderr_fd = memfd_create("qemu-stderr", MFD_CLOEXEC);
 	if (m->stderr_fd < 0) {
 		return error_setf(err, "memfd_create: %s", strerror(errno));
@@ -707,7 +744,10 @@ static bool make_channels(struct qemu_machine *m, struct error *err)
 
 static bool launch(struct qemu_machine *m, struct error *err)
 {
-	int fds[2][2] = {{m->ram_fd, FD_RAM}, {m->relay_fd, FD_RELAY}};
+	int fds[3][2] = {{m->ram_fd, FD_RAM},
+			 {m->relay_fd, FD_RELAY},
+			 {m->state_fd, FD_STATE}};
+	char qmp[192];
 	const char *argv[MAX_ARGS];
 	char bufs[64];
 	char memobj[128];
@@ -769,6 +809,25 @@ static bool launch(struct qemu_machine *m, struct error *err)
 			argv[n++] = "-S";
 		}
 	}
+	if (m->cfg.snapshot_source || m->state_fd >= 0) {
+		/* QMP for qemu_save() and qemu_restore(), which set the
+		 * x-ignore-shared capability (not a -global in QEMU 7.2). */
+		snprintf(qmp, sizeof(qmp), "pipe,id=qmp,path=%s/qmp", m->dir);
+		argv[n++] = "-chardev";
+		argv[n++] = qmp;
+		argv[n++] = "-mon";
+		argv[n++] = "chardev=qmp,mode=control";
+	}
+	if (m->cfg.snapshot_source) {
+		/* The run state stays out of the stream, so that the
+		 * restored machine runs although this one was stopped. */
+		argv[n++] = "-global";
+		argv[n++] = "migration.store-global-state=off";
+	}
+	if (m->state_fd >= 0) {
+		argv[n++] = "-incoming";
+		argv[n++] = "defer";
+	}
 	for (size_t i = 0; i < m->cfg.extra_count && n < MAX_ARGS - 1; i++) {
 		argv[n++] = m->cfg.extra_args[i];
 	}
@@ -780,7 +839,8 @@ static bool launch(struct qemu_machine *m, struct error *err)
 		shell_quote(&m->cmdline, argv[i]);
 	}
 	m->stats.started_ns = now_ns();
-	m->pid = spawn(argv, m->stderr_fd, (const int(*)[2])fds, 2, err);
+	m->pid = spawn(argv, m->stderr_fd, (const int(*)[2])fds,
+		       m->state_fd >= 0 ? 3 : 2, err);
 	return m->pid > 0;
 }
 
@@ -828,6 +888,7 @@ struct qemu_machine *qemu_start(const struct qemu_config *cfg,
 	m->ctx = ctx;
 	m->ram_fd = m->relay_fd = m->stderr_fd = -1;
 	m->con_in = m->con_out = m->bell_in = m->bell_out = -1;
+	m->qmp_in = m->qmp_out = m->state_fd = -1;
 	if (!check_config(&m->cfg, err)) {
 		goto fail;
 	}
@@ -1162,8 +1223,284 @@ void qemu_free(struct qemu_machine *m)
 	close_fd(&m->con_out);
 	close_fd(&m->bell_in);
 	close_fd(&m->bell_out);
+	close_fd(&m->qmp_in);
+	close_fd(&m->qmp_out);
+	close_fd(&m->state_fd);
 	strbuf_free(&m->console);
 	strbuf_free(&m->cmdline);
 	strbuf_free(&m->stderr_text);
 	free(m);
+}
+
+/* ---- snapshots ---- */
+
+static uint64_t fd_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* True if a query-migrate answer says "status": status. */
+static bool migration_is(const char *answer, const char *status)
+{
+	char a[64], b[64];
+
+	snprintf(a, sizeof(a), "\"status\": \"%s\"", status);
+	snprintf(b, sizeof(b), "\"status\":\"%s\"", status);
+	return strstr(answer, a) != NULL || strstr(answer, b) != NULL;
+}
+
+/* Polls query-migrate until the migration completed or failed. */
+static bool wait_migrated(struct qmp *q, struct error *err)
+{
+	struct strbuf answer = STRBUF_INIT;
+	bool done = false;
+
+	for (unsigned waited = 0; !done; waited += 5) {
+		const char *a;
+
+		if (!qmp_execute(q, "{\"execute\":\"query-migrate\"}",
+				 QMP_TIMEOUT_MS, &answer, err)) {
+			break;
+		}
+		a = strbuf_str(&answer);
+		if (migration_is(a, "completed")) {
+			done = true;
+		} else if (migration_is(a, "failed") ||
+			   migration_is(a, "cancelled")) {
+			error_setf(err, "QEMU's migration failed: %s", a);
+			break;
+		} else if (waited >= MIGRATE_TIMEOUT_MS) {
+			error_setf(err, "QEMU's migration did not complete "
+					"within %u ms",
+				   MIGRATE_TIMEOUT_MS);
+			break;
+		} else {
+			usleep(5000);
+		}
+	}
+	strbuf_free(&answer);
+	return done;
+}
+
+/* Console input QEMU has not read yet: what is still in our FIFO. */
+static void take_pending_input(struct qemu_machine *m, struct strbuf *out)
+{
+	char buf[4096];
+	ssize_t got;
+
+	while ((got = read(m->con_in, buf, sizeof(buf))) > 0) {
+		strbuf_append(out, buf, (size_t)got);
+	}
+}
+
+/* Documented in emulator/qemu.h. */
+struct qemu_snapshot *qemu_save(struct qemu_machine *m, struct error *err)
+{
+	struct qmp q = {.to_qemu = m->qmp_in, .from_qemu = m->qmp_out};
+	struct qemu_snapshot *s;
+	struct strbuf cmd = STRBUF_INIT;
+	bool ok;
+
+	if (!m->cfg.snapshot_source || m->qmp_in < 0) {
+		error_setf(err, "this QEMU was not started for snapshots");
+		return NULL;
+	}
+	if (m->ended) {
+		error_setf(err, "the run has ended (%s)",
+			   qemu_stop_name(m->stop));
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->ram_fd = s->relay_fd = -1;
+	s->state_fd = memfd_create("qemu-migration", MFD_CLOEXEC);
+	/* The default bandwidth limit (32 MiB/s) would pace the stream. */
+	strbuf_printf(&cmd, "{\"execute\":\"migrate\",\"arguments\":{\"uri\":"
+			    "\"exec:cat >/proc/%d/fd/%d\"}}",
+		      (int)getpid(), s->state_fd);
+	ok = s->state_fd >= 0 &&
+	     qmp_execute(&q, "{\"execute\":\"qmp_capabilities\"}",
+			 QMP_TIMEOUT_MS, NULL, err) &&
+	     qmp_execute(&q, "{\"execute\":\"stop\"}", QMP_TIMEOUT_MS, NULL,
+			 err);
+	if (ok) {
+		/* Stopped: what the CPUs wrote before is in our FIFOs. */
+		read_doorbells(m);
+		read_console(m);
+		take_pending_input(m, &s->input);
+		ok = !m->ended &&
+		     qmp_execute(&q, IGNORE_SHARED, QMP_TIMEOUT_MS, NULL,
+				 err) &&
+		     qmp_execute(&q, "{\"execute\":\"migrate-set-parameters\","
+				     "\"arguments\":{\"max-bandwidth\":"
+				     "1099511627776}}",
+				 QMP_TIMEOUT_MS, NULL, err) &&
+		     qmp_execute(&q, strbuf_str(&cmd), QMP_TIMEOUT_MS, NULL,
+				 err) &&
+		     wait_migrated(&q, err);
+		if (ok && m->ended) {
+			ok = error_setf(err, "the run ended while saving (%s)",
+					qemu_stop_name(m->stop));
+		}
+	} else if (s->state_fd < 0) {
+		error_setf(err, "memfd_create: %s", strerror(errno));
+	}
+	strbuf_free(&cmd);
+	qmp_free(&q);
+	end_run(m, QEMU_STOP_EXITED);
+	if (!ok) {
+		qemu_snapshot_free(s);
+		return NULL;
+	}
+	s->cfg = m->cfg;
+	s->cfg.console_echo = NULL;
+	s->cfg.snapshot_source = false;
+	s->ram_size = m->ram_size;
+	s->ram_fd = m->ram_fd; /* QEMU is gone: nothing writes it now */
+	m->ram_fd = -1;
+	s->relay_fd = m->relay_fd;
+	m->relay_fd = -1;
+	s->state_size = fd_size(s->state_fd);
+	strbuf_append(&s->console, strbuf_str(&m->console), m->console.len);
+	s->search_from = m->search_from;
+	strbuf_puts(&s->cmdline, qemu_command_line(m));
+	s->stats = m->stats;
+	return s;
+}
+
+/* Copies the pages of `from` that hold data (tmpfs keeps holes). */
+static bool copy_ram(int from, uint8_t *to, uint64_t size, struct error *err)
+{
+	off_t pos = 0;
+
+	while ((uint64_t)pos < size) {
+		off_t data = lseek(from, pos, SEEK_DATA);
+		off_t hole;
+
+		if (data < 0) {
+			if (errno == ENXIO) {
+				return true; /* only holes from here */
+			}
+			return error_setf(err, "guest RAM: SEEK_DATA: %s",
+					  strerror(errno));
+		}
+		hole = lseek(from, data, SEEK_HOLE);
+		if (hole < 0 || (uint64_t)hole > size) {
+			hole = (off_t)size;
+		}
+		for (off_t at = data; at < hole;) {
+			ssize_t got = pread(from, to + at, (size_t)(hole - at),
+					    at);
+
+			if (got <= 0) {
+				return error_setf(err, "guest RAM: read: %s",
+						  got < 0 ? strerror(errno)
+							  : "short file");
+			}
+			at += got;
+		}
+		pos = hole;
+	}
+	return true;
+}
+
+/* A descriptor of its own (its own offset) for the snapshot's stream. */
+static int reopen_fd(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Documented in emulator/qemu.h. */
+struct qemu_machine *qemu_restore(const struct qemu_snapshot *s,
+				  qemu_smc_fn *handler, void *ctx,
+				  FILE *console_echo, struct error *err)
+{
+	struct qemu_machine *m = xcalloc(1, sizeof(*m));
+	struct qmp q;
+	char incoming[128];
+	bool ok;
+
+	m->cfg = s->cfg;
+	m->cfg.console_echo = console_echo;
+	m->handler = handler;
+	m->ctx = ctx;
+	m->ram_fd = m->relay_fd = m->stderr_fd = -1;
+	m->con_in = m->con_out = m->bell_in = m->bell_out = -1;
+	m->qmp_in = m->qmp_out = -1;
+	m->ram_size = s->ram_size;
+	m->state_fd = reopen_fd(s->state_fd);
+	m->relay_fd = dup(s->relay_fd);
+	if (m->state_fd < 0 || m->relay_fd < 0) {
+		error_setf(err, "the snapshot's files: %s", strerror(errno));
+		goto fail;
+	}
+	if (!make_ram(m, err) || !copy_ram(s->ram_fd, m->ram, m->ram_size,
+					   err) ||
+	    !make_channels(m, err)) {
+		goto fail;
+	}
+	strbuf_append(&m->console, strbuf_str(&s->console), s->console.len);
+	m->search_from = s->search_from;
+	m->stats = s->stats;
+	if (!launch(m, err)) {
+		goto fail;
+	}
+	q = (struct qmp){.to_qemu = m->qmp_in, .from_qemu = m->qmp_out};
+	snprintf(incoming, sizeof(incoming),
+		 "{\"execute\":\"migrate-incoming\",\"arguments\":"
+		 "{\"uri\":\"fd:%d\"}}",
+		 FD_STATE);
+	ok = qmp_execute(&q, "{\"execute\":\"qmp_capabilities\"}",
+			 QMP_TIMEOUT_MS, NULL, err) &&
+	     qmp_execute(&q, IGNORE_SHARED, QMP_TIMEOUT_MS, NULL, err) &&
+	     qmp_execute(&q, incoming, QMP_TIMEOUT_MS, NULL, err) &&
+	     wait_migrated(&q, err);
+	if (ok) {
+		/* Loaded: run (a no-op if QEMU started the CPUs itself). */
+		struct error ignored = {0};
+
+		qmp_execute(&q, "{\"execute\":\"cont\"}", QMP_TIMEOUT_MS,
+			    NULL, &ignored);
+	}
+	qmp_free(&q);
+	if (!ok) {
+		goto fail;
+	}
+	if (s->input.len != 0 &&
+	    !qemu_type(m, s->input.data, s->input.len, err)) {
+		goto fail;
+	}
+	return m;
+fail:
+	qemu_free(m);
+	return NULL;
+}
+
+/* Documented in emulator/qemu.h. */
+void qemu_snapshot_sizes(const struct qemu_snapshot *s, uint64_t *state,
+			 uint64_t *ram)
+{
+	struct stat st;
+
+	*state = s->state_size;
+	*ram = fstat(s->ram_fd, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+}
+
+/* Documented in emulator/qemu.h. */
+void qemu_snapshot_free(struct qemu_snapshot *s)
+{
+	if (s == NULL) {
+		return;
+	}
+	close_fd(&s->ram_fd);
+	close_fd(&s->relay_fd);
+	close_fd(&s->state_fd);
+	strbuf_free(&s->console);
+	strbuf_free(&s->input);
+	strbuf_free(&s->cmdline);
+	free(s);
 }

@@ -55,6 +55,8 @@ struct qemu_config {
 	size_t extra_count;
 	unsigned gdb_port; /* QEMU's gdbstub on 127.0.0.1:gdb_port; 0: none */
 	bool gdb_wait;     /* -S: the CPUs wait for gdb's first continue */
+	/* A QMP channel and the migration settings qemu_save() needs. */
+	bool snapshot_source;
 };
 
 /* What the host asks of the calling CPU after an SMC. */
@@ -154,5 +156,32 @@ const char *qemu_stop_name(enum qemu_stop stop);
 int qemu_exit_status(const struct qemu_machine *m);
 /* Kills (if alive) and reaps QEMU, releases everything; NULL is fine. */
 void qemu_free(struct qemu_machine *m);
+
+/*
+ * Snapshots (docs/qemu-backend.md "Snapshots").  qemu_save() stops a
+ * machine started with cfg.snapshot_source (QMP `stop`), serves what is
+ * still pending (doorbells, console output), and migrates QEMU's device
+ * and CPU state into a memfd with the x-ignore-shared capability: guest
+ * RAM, a shared memory-backend-file, stays out of the stream and is kept
+ * as it is, the memfd itself.  Console input not yet read by the guest is
+ * kept too.  QEMU is then reaped: the run of m is over (later waits
+ * return QEMU_STOP_EXITED), and the snapshot holds no process.
+ *
+ * qemu_restore() starts a fresh QEMU with the same command line and
+ * `-incoming` from the snapshot, over a private copy of its RAM, with the
+ * console so far; the machine runs on from where it was saved.  Any
+ * number of machines may be restored from one snapshot (each after a
+ * fork, or in turn); each is owned and freed as from qemu_start().
+ */
+struct qemu_snapshot;
+
+struct qemu_snapshot *qemu_save(struct qemu_machine *m, struct error *err);
+struct qemu_machine *qemu_restore(const struct qemu_snapshot *s,
+				  qemu_smc_fn *handler, void *ctx,
+				  FILE *console_echo, struct error *err);
+/* Bytes of QEMU's migration stream, and of guest RAM in use. */
+void qemu_snapshot_sizes(const struct qemu_snapshot *s, uint64_t *state,
+			 uint64_t *ram);
+void qemu_snapshot_free(struct qemu_snapshot *s);
 
 #endif /* EMULATOR_QEMU_H */

@@ -807,20 +807,30 @@ static bool batchable(const struct scenario *sc, const struct run_args *a)
 static bool leader_group(struct job *jobs, const struct snapshot_group *g,
 			 const struct run_args *a, int out)
 {
+	struct runner_options o = a->runner;
 	struct timespec t0;
 	struct scenario_run *run;
 	pid_t *pids;
 	size_t next = 0, running = 0;
+	char why[256];
 
+	o.snapshot_source = true; /* QEMU: keep a way to save it */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	run = runner_start(jobs[g->members[0]].sc, &a->runner);
+	run = runner_start(jobs[g->members[0]].sc, &o);
 	if (!runner_started(run)) {
-		runner_run_free(run);
+		runner_run_free(run); /* QEMU reaped */
 		return false;
 	}
 	runner_defer_expectations(run, g->prefix);
 	runner_steps(run, 0, g->prefix);
 	if (!a->snapshots_always && since(&t0) < SNAPSHOT_WORTH_S) {
+		runner_run_free(run);
+		return false;
+	}
+	if (!runner_snapshot(run, why, sizeof(why))) {
+		fprintf(stderr, "ffa-harness: notice: snapshot of %s not "
+				"taken (%s); its group runs from reset\n",
+			jobs[g->members[0]].sc->name, why);
 		runner_run_free(run);
 		return false;
 	}
@@ -838,6 +848,7 @@ static bool leader_group(struct job *jobs, const struct snapshot_group *g,
 			if (pid == 0) {
 				close(out);
 				runner_adopt(run, job->sc, g->prefix);
+				runner_resume(run, &a->runner);
 				runner_steps(run, g->prefix, run->step_count);
 				runner_finish(run);
 				take_result(job, a, run);
@@ -855,7 +866,7 @@ static bool leader_group(struct job *jobs, const struct snapshot_group *g,
 			break;
 		}
 		for (size_t i = 0; i < g->count; i++) {
-			if (pids[i] == pid) {
+			if (pids[i] == pid && pid > 0) {
 				dprintf(out, "E %zu %d\n", g->members[i], status);
 				pids[i] = 0;
 				running--;
@@ -883,8 +894,13 @@ _Noreturn static void leader_main(struct job *jobs,
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct snapshot_group *g = &plan->groups[i];
 
-		if (!leader_group(jobs, g, a, out)) {
-			for (size_t k = 0; k < g->count; k++) {
+		if (leader_group(jobs, g, a, out)) {
+			continue;
+		}
+		/* A QEMU member is left without a result: the parent then
+		 * runs it from reset in a worker of its own. */
+		for (size_t k = 0; k < g->count; k++) {
+			if (batchable(jobs[g->members[k]].sc, a)) {
 				batch[batched++] = g->members[k];
 			}
 		}

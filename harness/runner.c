@@ -1319,8 +1319,7 @@ struct scenario_run *runner_start(const struct scenario *sc,
 	}
 	if ((o->backend_given ? o->backend : sc->machine) ==
 	    SCENARIO_MACHINE_QEMU) {
-		runner_qemu_run(run, o); /* harness/runner_qemu.c */
-		run->complete = true;    /* run and judged whole */
+		runner_qemu_start(run, o); /* harness/runner_qemu.c */
 		return run;
 	}
 	if (!choose_firmware(sc, o, &fw, run)) {
@@ -1404,7 +1403,9 @@ bool runner_started(const struct scenario_run *run)
 /* Documented in harness/runner.h. */
 void runner_steps(struct scenario_run *run, size_t first, size_t end)
 {
-	if (runner_started(run)) {
+	if (run->qemu != NULL) {
+		runner_qemu_steps(run, first, end);
+	} else if (runner_started(run)) {
 		run_steps(run, first, end < run->step_count ? end
 							    : run->step_count);
 	}
@@ -1421,6 +1422,7 @@ void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 		  size_t prefix)
 {
 	const struct scenario *from = run->sc;
+	struct step_run *old = run->steps;
 	struct step_run *steps = xcalloc(sc->step_count != 0 ? sc->step_count
 							     : 1,
 					 sizeof(*steps));
@@ -1431,7 +1433,7 @@ void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 	for (size_t i = 0; i < prefix && i < sc->step_count; i++) {
 		struct step_run *sr = &steps[i];
 
-		*sr = run->steps[i];
+		*sr = old[i];
 		sr->step = &sc->steps[i];
 		/* Positions recorded while the prefix ran are the first
 		 * scenario's: translate them to this one's lines. */
@@ -1445,10 +1447,16 @@ void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 				i, sr->step);
 		}
 		if (sr->ended && i < run->expect_later) {
-			expect_step(sr->step, sr, run->session, sr->end_stop,
-				    (int)i);
+			run->steps = steps; /* step i, as this scenario's */
+			if (run->qemu != NULL) {
+				runner_qemu_expect(run, i);
+			} else {
+				expect_step(sr->step, sr, run->session,
+					    sr->end_stop, (int)i);
+			}
 		}
 	}
+	run->steps = old;
 	for (size_t i = prefix; i < run->step_count; i++) {
 		free(run->steps[i].message); /* a not-run note, at most */
 	}
@@ -1460,10 +1468,37 @@ void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 }
 
 /* Documented in harness/runner.h. */
+bool runner_snapshot(struct scenario_run *run, char *why, size_t n)
+{
+	struct error err = {0};
+
+	if (run->qemu == NULL) {
+		return true; /* fork copies the Unicorn machine */
+	}
+	if (!runner_qemu_snapshot(run, &err)) {
+		snprintf(why, n, "%s", err.message);
+		return false;
+	}
+	return true;
+}
+
+/* Documented in harness/runner.h. */
+void runner_resume(struct scenario_run *run, const struct runner_options *o)
+{
+	if (run->qemu != NULL) {
+		runner_qemu_resume(run, o->echo_console ? stdout : NULL);
+	}
+}
+
+/* Documented in harness/runner.h. */
 void runner_finish(struct scenario_run *run)
 {
 	struct error err = {0};
 
+	if (run->qemu != NULL) {
+		runner_qemu_finish(run);
+		return;
+	}
 	if (run->complete) {
 		return;
 	}

@@ -87,6 +87,9 @@ struct runner_options {
 	 * `machine:` says. */
 	bool backend_given;
 	enum scenario_machine backend;
+	/* QEMU: start it so that runner_snapshot() can save it (the leader's
+	 * run, harness/snapshot.h). */
+	bool snapshot_source;
 };
 
 struct exit_watch;
@@ -144,6 +147,15 @@ void runner_steps(struct scenario_run *run, size_t first, size_t end);
 void runner_defer_expectations(struct scenario_run *run, size_t n);
 void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 		  size_t prefix);
+/*
+ * The leader's run after the shared prefix, before the first fork: on
+ * QEMU, saves the machine (harness/runner_qemu.c); the Unicorn machine
+ * needs nothing (fork copies it).  False with a message in why (size n)
+ * when the state cannot be kept: the group then runs from reset.
+ */
+bool runner_snapshot(struct scenario_run *run, char *why, size_t n);
+/* In a worker after runner_adopt(): QEMU restored from the snapshot. */
+void runner_resume(struct scenario_run *run, const struct runner_options *o);
 void runner_finish(struct scenario_run *run);
 void runner_run_free(struct scenario_run *run);
 /* Appends the run as one JSON SCENARIO object (docs/report-format.md). */

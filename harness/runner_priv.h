@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "harness/runner.h"
 #include "harness/session.h"
@@ -26,10 +27,23 @@ char *runner_relative_path(const struct scenario *sc, const char *path);
  * verdicts, the headline first cause. */
 void runner_judge(struct scenario_run *run);
 
-/* harness/runner_qemu.c: runs run->sc on qemu-system-aarch64 (run has its
- * steps set up), verdicts included. */
-void runner_qemu_run(struct scenario_run *run,
-		     const struct runner_options *o);
+/*
+ * harness/runner_qemu.c: runs run->sc on qemu-system-aarch64 (run has its
+ * steps set up), in the parts of runner.h: set-up and QEMU's start, steps
+ * [first, end), and the end (QEMU reaped, the store saved, verdicts).
+ */
+void runner_qemu_start(struct scenario_run *run,
+		       const struct runner_options *o);
+void runner_qemu_steps(struct scenario_run *run, size_t first, size_t end);
+void runner_qemu_finish(struct scenario_run *run);
+/* Checks step i's expectations against the state kept at its end. */
+void runner_qemu_expect(struct scenario_run *run, size_t i);
+/* After a shared prefix (the leader): saves QEMU (qemu_save) unless the run
+ * is over, and ends the leader's QEMU either way.  False with err set if
+ * the state could not be saved. */
+bool runner_qemu_snapshot(struct scenario_run *run, struct error *err);
+/* In a worker, after runner_adopt(): a fresh QEMU from the snapshot. */
+void runner_qemu_resume(struct scenario_run *run, FILE *echo);
 /* Releases what the QEMU run kept for the result document. */
 void runner_qemu_free(struct scenario_run *run);
 

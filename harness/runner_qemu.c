@@ -85,6 +85,11 @@ struct qemu_run {
 	char *stop_detail;
 	struct runner_na na[6];
 	size_t na_count;
+	bool started;      /* QEMU was started: finish it, save the store */
+	/* The state after a shared prefix (the leader, harness/snapshot.h);
+	 * NULL unless this run was saved to be restored in workers. */
+	struct qemu_snapshot *snapshot;
+	bool restored;     /* this run went on from the snapshot */
 };
 
 /* --- Guest memory before QEMU runs: nothing is RAM ------------------------ */
@@ -580,6 +585,10 @@ static bool type_text(struct qemu_run *qr, struct step_run *sr,
 
 static const char *console_now(struct qemu_run *qr, size_t *len)
 {
+	if (qr->q == NULL) { /* saved for a snapshot, or finished */
+		*len = qr->console_len;
+		return qr->console != NULL ? qr->console : "";
+	}
 	return qemu_console(qr->q, len);
 }
 
@@ -1018,14 +1027,51 @@ static void default_exit_status(struct step_run *sr)
 	}
 }
 
-static void run_steps(struct scenario_run *run, struct qemu_run *qr)
+/* The state a step's expectations are checked against, kept at its end
+ * (runner_adopt checks a shared prefix's later, harness/snapshot.h). */
+static void record_step_end(struct scenario_run *run, struct step_run *sr)
+{
+	const struct lifecycle *lc =
+		secure_world_lifecycle(run->session->world);
+
+	sr->ended = true;
+	sr->end_stop = run->stop;
+	sr->end_phase = lc->phase;
+	sr->end_why = lc->why;
+}
+
+static void check_step(struct scenario_run *run, struct qemu_run *qr,
+		       struct step_run *sr, size_t i)
+{
+	struct session *s = run->session;
+	struct expect_view v = {
+		.trace = &s->trace,
+		.findings = &s->findings,
+		.lifecycle = secure_world_lifecycle(s->world),
+		.stop = machine_stop_name(sr->end_stop),
+	};
+	size_t len;
+
+	v.console = console_now(qr, &len);
+	v.console_len = len;
+	expect_step_view(sr->step, sr, &v, (int)i);
+	default_exit_status(sr);
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_qemu_expect(struct scenario_run *run, size_t i)
+{
+	check_step(run, run->qemu, &run->steps[i], i);
+}
+
+static void run_steps(struct scenario_run *run, struct qemu_run *qr,
+		      size_t first, size_t end)
 {
 	struct session *s = run->session;
 
-	for (size_t i = 0; i < run->step_count; i++) {
+	for (size_t i = first; i < end && !run->ended; i++) {
 		struct step_run *sr = &run->steps[i];
 		struct trace_event *mark;
-		struct expect_view v;
 		size_t len;
 
 		s->trace.current_step = (int)i;
@@ -1039,18 +1085,14 @@ static void run_steps(struct scenario_run *run, struct qemu_run *qr)
 		console_now(qr, &sr->console_first);
 		run_step(run, qr, sr);
 		sr->trace_end = (uint32_t)s->trace.count;
-		v = (struct expect_view){
-			.trace = &s->trace,
-			.findings = &s->findings,
-			.lifecycle = secure_world_lifecycle(s->world),
-			.stop = machine_stop_name(run->stop),
-		};
-		v.console = console_now(qr, &len);
-		v.console_len = len;
+		console_now(qr, &len);
 		sr->console_end = len;
-		expect_step_view(sr->step, sr, &v, (int)i);
-		default_exit_status(sr);
+		record_step_end(run, sr);
+		if (i >= run->expect_later) {
+			check_step(run, qr, sr, i);
+		}
 		if (sr->verdict == VERDICT_ERROR) {
+			run->ended = true;
 			break;
 		}
 		if (qr->ended && i + 1 < run->step_count) {
@@ -1059,6 +1101,8 @@ static void run_steps(struct scenario_run *run, struct qemu_run *qr)
 			next->verdict = VERDICT_ERROR;
 			next->message = xstrdup("not run: the run had already "
 						"ended");
+			run->ended = true;
+			run->ended_after = i + 1;
 			break;
 		}
 	}
@@ -1070,13 +1114,22 @@ static void run_steps(struct scenario_run *run, struct qemu_run *qr)
 static void finish_qemu(struct qemu_run *qr)
 {
 	size_t len;
-	const char *text = qemu_console(qr->q, &len);
+	const char *text;
 
+	if (qr->q == NULL) {
+		return;
+	}
+	text = qemu_console(qr->q, &len);
+	free(qr->console);
 	qr->console = xmalloc(len + 1);
 	memcpy(qr->console, text, len);
 	qr->console[len] = '\0';
 	qr->console_len = len;
-	qr->command = xstrdup(qemu_command_line(qr->q));
+	/* A restored machine keeps the command that booted it (the
+	 * leader's): the restore itself cannot be repeated by hand. */
+	if (qr->command == NULL) {
+		qr->command = xstrdup(qemu_command_line(qr->q));
+	}
 	/* The private channel directory is gone by now; its random name
 	 * would only make two runs' documents differ. */
 	for (char *p = qr->command; (p = strstr(p, "/ffa-harness-qemu-")) != NULL;) {
@@ -1091,7 +1144,48 @@ static void finish_qemu(struct qemu_run *qr)
 }
 
 /* Documented in harness/runner_priv.h. */
-void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
+bool runner_qemu_snapshot(struct scenario_run *run, struct error *err)
+{
+	struct qemu_run *qr = run->qemu;
+
+	if (qr == NULL || !qr->started) {
+		return error_setf(err, "QEMU did not start");
+	}
+	if (!run->ended && !qr->ended) {
+		qr->snapshot = qemu_save(qr->q, err);
+		if (qr->snapshot == NULL) {
+			finish_qemu(qr);
+			return false;
+		}
+	}
+	/* Saved, or over: the leader's QEMU goes before any worker runs. */
+	finish_qemu(qr);
+	return true;
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_qemu_resume(struct scenario_run *run, FILE *echo)
+{
+	struct qemu_run *qr = run->qemu;
+	struct error err = {0};
+
+	if (qr == NULL || qr->snapshot == NULL) {
+		return; /* the prefix ended the run: nothing runs on */
+	}
+	qr->q = qemu_restore(qr->snapshot, serve_smc, run, echo, &err);
+	if (qr->q == NULL) {
+		setup_error(run, "cannot restore QEMU from the snapshot: %s",
+			    err.message);
+		run->ended = true;
+		return;
+	}
+	qr->mem = qemu_guest_mem(qr->q);
+	qr->restored = true;
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_qemu_start(struct scenario_run *run,
+		       const struct runner_options *o)
 {
 	const struct scenario *sc = run->sc;
 	struct qemu_run *qr = xcalloc(1, sizeof(*qr));
@@ -1118,17 +1212,17 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 				 "machine: qemu use QEMU's own gdb stub "
 				 "(qemu-boot --qemu-arg -s)");
 		run->input_error = true;
-		goto judge;
+		goto out;
 	}
 	if (o->image != NULL) {
 		setup_error(run, "--image does not apply to machine: qemu "
 				 "(the scenario's firmware says what runs)");
 		run->input_error = true;
-		goto judge;
+		goto out;
 	}
 	if (!choose_images(run, qr, &qc)) {
 		run->input_error = true;
-		goto judge;
+		goto out;
 	}
 	if (qr->linux_booted) {
 		FILE *f = fopen(qr->kernel, "rb");
@@ -1149,7 +1243,7 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 	strbuf_printf(&relay, "%s/el3-relay.bin", run->fw_dir);
 	qr->relay = strbuf_steal(&relay);
 	if (!readable(run, "the EL3 relay", qr->relay, "make builds it")) {
-		goto judge;
+		goto out;
 	}
 	qc.relay = qr->relay;
 	qc.cpus = cpus;
@@ -1169,26 +1263,49 @@ void runner_qemu_run(struct scenario_run *run, const struct runner_options *o)
 	platform = choose_platform(run, o);
 	if (platform == NULL) {
 		run->input_error = true;
-		goto judge;
+		goto out;
 	}
 	qc.optee = platform->optee;
+	qc.snapshot_source = o->snapshot_source;
 	if (!make_world(run, qr, platform, cpus)) {
 		run->input_error = run->session == NULL ||
 				   run->session->world == NULL;
-		goto judge;
+		goto out;
 	}
 	qr->q = qemu_start(&qc, serve_smc, run, &err);
 	if (qr->q == NULL) {
 		setup_error(run, "cannot start QEMU: %s", err.message);
-		goto judge;
+		goto out;
 	}
 	qr->mem = qemu_guest_mem(qr->q);
-	run_steps(run, qr);
-	finish_qemu(qr);
-	if (!session_save_store(run->session, &err)) {
-		setup_error(run, "%s", err.message);
+	qr->started = true;
+out:
+	return;
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_qemu_steps(struct scenario_run *run, size_t first, size_t end)
+{
+	struct qemu_run *qr = run->qemu;
+
+	if (qr != NULL && qr->started) {
+		run_steps(run, qr, first,
+			  end < run->step_count ? end : run->step_count);
 	}
-judge:
+}
+
+/* Documented in harness/runner_priv.h. */
+void runner_qemu_finish(struct scenario_run *run)
+{
+	struct qemu_run *qr = run->qemu;
+	struct error err = {0};
+
+	if (qr->started) {
+		finish_qemu(qr);
+		if (!session_save_store(run->session, &err)) {
+			setup_error(run, "%s", err.message);
+		}
+	}
 	if (run->session != NULL && run->session->world != NULL) {
 		runner_judge(run);
 	}
@@ -1209,6 +1326,7 @@ void runner_qemu_free(struct scenario_run *run)
 		return;
 	}
 	qemu_free(qr->q);
+	qemu_snapshot_free(qr->snapshot);
 	free(qr->image);
 	free(qr->kernel);
 	free(qr->initrd);

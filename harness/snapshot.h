@@ -1,6 +1,6 @@
 /*
  * Snapshots of a run (issue 17): scenarios that set up alike and begin
- * with the same steps share that prefix.  A zygote process sets up the
+ * with the same steps share that prefix.  The leader process sets up the
  * machine and secure world once, runs the prefix, and forks one worker
  * per scenario from there (copy-on-write: the Unicorn machine, guest
  * memory, secure world, variable store and trace so far), so each pays

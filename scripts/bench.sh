@@ -305,6 +305,25 @@ linux_harness_once() {
 		>>"$tmp/linux-harness.times"
 }
 
+# Two Linux scenarios that share boot and the first module
+# (docs/qemu-backend.md "Snapshots"), -j 1: from reset, then from a
+# snapshot.  Each scenario's seconds (run's --progress lines) go to
+# linux-scenario-cold.times / linux-scenario-snapshot.times, the whole
+# pair's to linux-pair-cold.times / linux-pair-snapshot.times.
+LINUX_PAIR="scenarios/linux/arm-ffa-probe.yaml scenarios/linux/inject-discovery.yaml"
+linux_scenarios_once() { # cold|snapshot
+	flag=
+	[ "$1" = cold ] && flag=--no-snapshots
+	start=$(date +%s.%N)
+	# shellcheck disable=SC2086 # the pair's paths split on purpose
+	FFAH_LINUX_BUNDLE="$LINUX" "$BIN" run --firmware-dir "$FW" -j 1 \
+		--progress $flag $LINUX_PAIR >"$tmp/linux-$1.out" 2>&1 ||
+		die "Linux scenarios ($1) failed: $(tail -n 5 "$tmp/linux-$1.out")"
+	calc "$(date +%s.%N) - $start" >>"$tmp/linux-pair-$1.times"
+	sed -n 's/^PASS .*(\([0-9.]*\) s)$/\1/p' "$tmp/linux-$1.out" \
+		>>"$tmp/linux-scenario-$1.times"
+}
+
 linux_plain_once() {
 	rm -f "$tmp/linux-plain.console"
 	start=$(date +%s.%N)
@@ -397,13 +416,16 @@ while [ $i -lt "$RUNS" ]; do
 done
 if [ $linux_ok = yes ]; then
 	echo "bench: Linux on QEMU, $RUNS runs: through ffa-harness, plain," \
-		"and the relay's SMC round trip (about $((RUNS * 12)) s)"
+		"the relay's SMC round trip, two Linux scenarios cold and from a" \
+		"snapshot (about $((RUNS * 40)) s)"
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		i=$((i + 1))
 		linux_harness_once
 		linux_plain_once
 		linux_storm_once
+		linux_scenarios_once cold
+		linux_scenarios_once snapshot
 	done
 fi
 # Memory: one more run each, sampling the process tree.
@@ -517,12 +539,15 @@ if [ $linux_ok = yes ]; then
 	linux_cost=$(calc "$linux_harness - $linux_plain")
 	relay_us=$(median linux-storm)
 	relay_host_us=$(median linux-storm-host)
-	linux_json=$(printf '{"what": "Debian Linux %s (bundle, 1 CPU, no modules) from the start of QEMU to its shell (@@READY)", "through_ffa_harness_s": %s, "through_ffa_harness_process_s": %s, "plain_qemu_s": %s, "harness_cost_s": %s, "relay_smc_round_trip_us": %s, "relay_host_time_per_smc_us": %s}' \
+	linux_json=$(printf '{"what": "Debian Linux %s (bundle, 1 CPU, no modules) from the start of QEMU to its shell (@@READY)", "through_ffa_harness_s": %s, "through_ffa_harness_process_s": %s, "plain_qemu_s": %s, "harness_cost_s": %s, "relay_smc_round_trip_us": %s, "relay_host_time_per_smc_us": %s, "scenarios": "%s, -j 1 (they share boot and the first load_module)", "scenario_cold_s": %s, "scenario_snapshot_s": %s, "pair_cold_s": %s, "pair_snapshot_s": %s}' \
 		"$(cat "$LINUX/release" 2>/dev/null || echo '?')" "$linux_harness" \
 		"$linux_process" \
-		"$linux_plain" "$linux_cost" "$relay_us" "$relay_host_us")
+		"$linux_plain" "$linux_cost" "$relay_us" "$relay_host_us" \
+		"$LINUX_PAIR" "$(median linux-scenario-cold)" \
+		"$(median linux-scenario-snapshot)" "$(median linux-pair-cold)" \
+		"$(median linux-pair-snapshot)")
 else
-	linux_json=$(printf '{"skipped": "no Linux bundle in %s (make linux-bundle)"}' "$LINUX")
+	linux_json=$(printf '{"skipped": "no Linux bundle in %s (make linux-bundle)", "scenario_cold_s": null, "scenario_snapshot_s": null}' "$LINUX")
 fi
 
 rss_field() { sed "s/.*$2=\([-0-9]*\).*/\1/" "$tmp/$1.rss"; }
