@@ -223,6 +223,16 @@ static bool mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	       uc_mem_read(m->uc, addr, buf, len) == UC_ERR_OK;
 }
 
+/* Notes a host write into RAM (machine_load_image() reads the list). */
+static void note_written(struct machine *m, uint64_t addr, uint64_t len)
+{
+	if (m->written_count == MACHINE_MAX_WRITTEN_RANGES) {
+		m->ram_unknown = true;
+		return;
+	}
+	m->written[m->written_count++] = (struct written_range){addr, len};
+}
+
 static bool mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	struct machine *m = ctx;
@@ -230,6 +240,7 @@ static bool mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 	if (len == 0) {
 		return true;
 	}
+	note_written(m, addr, len);
 	return range_is_ram(m, addr, len) &&
 	       uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
 }
@@ -899,6 +910,9 @@ static bool place_devtree(struct machine *m, struct error *err)
 	size_t size;
 	bool ok = devtree_build(m->platform, &o, blob, &size, err);
 
+	if (ok) {
+		note_written(m, m->platform->dtb_addr, size);
+	}
 	if (ok && uc_mem_write(m->uc, m->platform->dtb_addr, blob, size) !=
 			  UC_ERR_OK) {
 		ok = error_setf(err, "placing the device tree at 0x%" PRIx64,
@@ -1070,6 +1084,41 @@ void machine_doorbell(struct machine *m)
 	cache_doorbell(&m->cache);
 }
 
+static bool write_zeros(struct machine *m, uint64_t addr, uint64_t len)
+{
+	static const uint8_t zeros[4096];
+
+	while (len > 0) {
+		uint64_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+
+		if (uc_mem_write(m->uc, addr, zeros, n) != UC_ERR_OK) {
+			return false;
+		}
+		addr += n;
+		len -= n;
+	}
+	return true;
+}
+
+/* Zeroes [addr, addr + len) where RAM may not be zero any more. */
+static bool clear_bss(struct machine *m, uint64_t addr, uint64_t len)
+{
+	if (m->ram_unknown) {
+		return write_zeros(m, addr, len);
+	}
+	for (size_t i = 0; i < m->written_count; i++) {
+		const struct written_range *w = &m->written[i];
+		uint64_t lo = addr > w->addr ? addr : w->addr;
+		uint64_t hi = addr + len < w->addr + w->len ? addr + len
+							 : w->addr + w->len;
+
+		if (lo < hi && !write_zeros(m, lo, hi - lo)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 bool machine_load_image(struct machine *m, const struct image *img,
 			struct error *err)
 {
@@ -1093,20 +1142,11 @@ bool machine_load_image(struct machine *m, const struct image *img,
 			return error_setf(err, "%s: writing segment at 0x%" PRIx64,
 					  img->path, s->addr);
 		}
-		for (uint64_t off = s->file_size; off < s->mem_size;) {
-			static const uint8_t zeros[4096];
-			uint64_t n = s->mem_size - off;
-
-			if (n > sizeof(zeros)) {
-				n = sizeof(zeros);
-			}
-			if (uc_mem_write(m->uc, s->addr + off, zeros, n) !=
-			    UC_ERR_OK) {
-				return error_setf(err, "%s: clearing .bss",
-						  img->path);
-			}
-			off += n;
+		if (!clear_bss(m, s->addr + s->file_size,
+			       s->mem_size - s->file_size)) {
+			return error_setf(err, "%s: clearing .bss", img->path);
 		}
+		note_written(m, s->addr, s->file_size);
 	}
 	m->pc = img->entry;
 	cache_resync(&m->cache); /* the image may cover a watched range */
@@ -1210,6 +1250,7 @@ enum machine_stop machine_run(struct machine *m,
 		return m->stop = MACHINE_STOP_HOST_ERROR;
 	}
 	m->opts = opts != NULL ? opts : &none;
+	m->ram_unknown = true; /* the guest writes where it likes */
 	m->stop = MACHINE_STOP_NONE;
 	m->deferred_stop = MACHINE_STOP_NONE;
 	m->run_stop_at = m->opts->max_insns != 0 ? m->insns + m->opts->max_insns

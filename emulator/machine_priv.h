@@ -52,6 +52,8 @@ struct mmio_ctx {
 	uint64_t base;
 };
 
+#define MACHINE_MAX_WRITTEN_RANGES 16
+
 struct machine {
 	struct machine_config cfg;
 	struct mmio_ctx mmio[MAX_MMIO_REGIONS];
@@ -138,6 +140,20 @@ struct machine {
 	uint64_t step_count;  /* uc_emu_start()'s count: 0 or 1 */
 	uint64_t translated_count; /* the count the cached blocks were
 				      translated for */
+	/*
+	 * RAM written since the machine was made, while it has not run:
+	 * Unicorn's RAM starts zeroed (an anonymous mapping,
+	 * qemu_anon_ram_alloc() in its qemu/util/oslib-posix.c), so
+	 * machine_load_image() clears .bss only where something was written.
+	 * Clearing all of it faulted in every page of it for each scenario
+	 * (the reference client's .bss is 300 KiB).  ram_unknown: the guest
+	 * ran, or more writes came than the list holds.
+	 */
+	struct written_range {
+		uint64_t addr, len;
+	} written[MACHINE_MAX_WRITTEN_RANGES];
+	size_t written_count;
+	bool ram_unknown;
 	uint64_t bp_resume_past; /* the run starts on a breakpoint: let it go */
 	bool break_on_finding;
 	size_t findings_seen; /* findings already looked at for it */

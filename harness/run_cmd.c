@@ -717,6 +717,24 @@ struct batch_queue {
 	atomic_size_t next;
 };
 
+/*
+ * A scenario run in this process: its result file, then the line a worker
+ * of its own would have earned ("E index status").
+ */
+static void report_in_process(struct job *job, size_t index,
+			      struct scenario_run *run,
+			      const struct run_args *a, int out)
+{
+	int code;
+
+	take_result(job, a, run);
+	runner_run_free(run);
+	code = write_result(job);
+	free(job->object);
+	job->object = NULL;
+	dprintf(out, "E %zu %d\n", index, W_EXITCODE(code, 0));
+}
+
 static void batch_serve(struct job *jobs, const size_t *list, size_t n,
 			struct batch_queue *q, const struct run_args *a,
 			int out)
@@ -725,7 +743,6 @@ static void batch_serve(struct job *jobs, const size_t *list, size_t n,
 		size_t k = atomic_fetch_add(&q->next, 1);
 		struct job *job;
 		struct scenario_run *run;
-		int code;
 
 		if (k >= n) {
 			return;
@@ -733,12 +750,7 @@ static void batch_serve(struct job *jobs, const size_t *list, size_t n,
 		job = &jobs[list[k]];
 		dprintf(out, "S %zu\n", list[k]);
 		run = runner_run(job->sc, &a->runner);
-		take_result(job, a, run);
-		runner_run_free(run);
-		code = write_result(job);
-		free(job->object);
-		job->object = NULL;
-		dprintf(out, "E %zu %d\n", list[k], W_EXITCODE(code, 0));
+		report_in_process(job, list[k], run, a, out);
 	}
 }
 
@@ -803,9 +815,14 @@ static bool batchable(const struct scenario *sc, const struct run_args *a)
  * (the leader died) are run from reset by the parent, one worker each.
  */
 
-/* Runs group g from its snapshot; false when its members go to the batch. */
-static bool leader_group(struct job *jobs, const struct snapshot_group *g,
-			 const struct run_args *a, int out)
+/*
+ * Runs group g from its snapshot.  Returns how many of its members (the
+ * first ones) it ran; the others go to the batch.  When the shared part
+ * proves cheaper than a fork, the first member goes on in this process,
+ * as its worker would have after the fork, and the others go to the batch.
+ */
+static size_t leader_group(struct job *jobs, const struct snapshot_group *g,
+			   const struct run_args *a, int out)
 {
 	struct runner_options o = a->runner;
 	struct timespec t0;
@@ -819,20 +836,27 @@ static bool leader_group(struct job *jobs, const struct snapshot_group *g,
 	run = runner_start(jobs[g->members[0]].sc, &o);
 	if (!runner_started(run)) {
 		runner_run_free(run); /* QEMU reaped */
-		return false;
+		return 0;
 	}
 	runner_defer_expectations(run, g->prefix);
 	runner_steps(run, 0, g->prefix);
-	if (!a->snapshots_always && since(&t0) < SNAPSHOT_WORTH_S) {
-		runner_run_free(run);
-		return false;
+	if (!a->snapshots_always && since(&t0) < SNAPSHOT_WORTH_S &&
+	    batchable(jobs[g->members[0]].sc, a)) {
+		struct job *first = &jobs[g->members[0]];
+
+		dprintf(out, "S %zu\n", g->members[0]);
+		runner_adopt(run, first->sc, g->prefix);
+		runner_steps(run, g->prefix, run->step_count);
+		runner_finish(run);
+		report_in_process(first, g->members[0], run, a, out);
+		return 1;
 	}
 	if (!runner_snapshot(run, why, sizeof(why))) {
 		fprintf(stderr, "ffa-harness: notice: snapshot of %s not "
 				"taken (%s); its group runs from reset\n",
 			jobs[g->members[0]].sc->name, why);
 		runner_run_free(run);
-		return false;
+		return 0;
 	}
 	pids = xcalloc(g->count, sizeof(*pids));
 	while (next < g->count || running > 0) {
@@ -875,7 +899,7 @@ static bool leader_group(struct job *jobs, const struct snapshot_group *g,
 	}
 	free(pids);
 	runner_run_free(run);
-	return true;
+	return g->count;
 }
 
 static int compare_indexes(const void *a, const void *b)
@@ -894,12 +918,10 @@ _Noreturn static void leader_main(struct job *jobs,
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct snapshot_group *g = &plan->groups[i];
 
-		if (leader_group(jobs, g, a, out)) {
-			continue;
-		}
-		/* A QEMU member is left without a result: the parent then
-		 * runs it from reset in a worker of its own. */
-		for (size_t k = 0; k < g->count; k++) {
+		/* A QEMU member left is left without a result: the parent
+		 * then runs it from reset in a worker of its own. */
+		for (size_t k = leader_group(jobs, g, a, out); k < g->count;
+		     k++) {
 			if (batchable(jobs[g->members[k]].sc, a)) {
 				batch[batched++] = g->members[k];
 			}

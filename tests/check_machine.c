@@ -462,6 +462,67 @@ START_TEST(store_cleaned_before_doorbell_is_no_cache_finding)
 }
 END_TEST
 
+/*
+ * .bss is zero wherever RAM was written before the load: the device tree,
+ * an earlier segment, a host write, or anything once the guest has run
+ * (machine_load_image() skips clearing RAM it knows to be fresh).
+ */
+static bool range_is_zero(struct machine *m, uint64_t addr, size_t len)
+{
+	uint8_t b[512];
+
+	ck_assert_uint_le(len, sizeof(b));
+	ck_assert(guest_mem_read(machine_cpu_mem(m), addr, b, len));
+	for (size_t i = 0; i < len; i++) {
+		if (b[i] != 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void load_bss_over(struct machine *m, uint64_t addr, uint64_t len)
+{
+	static const uint8_t marks[16] = {0xaa, 0xaa, 0xaa, 0xaa};
+	struct image_segment seg[2] = {
+		/* written data, then a .bss that covers it */
+		{.addr = addr, .data = marks, .file_size = sizeof(marks),
+		 .mem_size = sizeof(marks)},
+		{.addr = addr - 0x100, .data = marks, .file_size = 0,
+		 .mem_size = len + 0x200},
+	};
+	char path[] = "bss";
+	struct image img = {.path = path, .segments = seg,
+			    .segment_count = 2, .entry = 0};
+	struct error err = {false, ""};
+
+	ck_assert_msg(machine_load_image(m, &img, &err), "%s", err.message);
+}
+
+START_TEST(bss_is_zero_over_whatever_was_written_before)
+{
+	struct machine *m = machine_under_test(
+		&session, sctlr_program, ARRAY_COUNT(sctlr_program), 0);
+	uint64_t dtb = session.cfg.platform->dtb_addr;
+	static const uint8_t ones[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+
+	/* The device tree lies at dtb: a .bss over it must clear it. */
+	ck_assert(!range_is_zero(m, dtb, 64));
+	load_bss_over(m, dtb + 0x100, 0x10);
+	ck_assert(range_is_zero(m, dtb, 0x100 + 16));
+	/* A host write through the CPU's view. */
+	ck_assert(guest_mem_write(machine_cpu_mem(m), RESULT_ADDR + 0x800,
+				  ones, sizeof(ones)));
+	load_bss_over(m, RESULT_ADDR + 0x900, 0x10);
+	ck_assert(range_is_zero(m, RESULT_ADDR + 0x800, 8));
+	/* After a run the guest may have written anywhere. */
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert_uint_eq(result_word(m, 0), SCTLR_WRITTEN);
+	load_bss_over(m, RESULT_ADDR + 0x100, 0x10);
+	ck_assert(range_is_zero(m, RESULT_ADDR, 8));
+}
+END_TEST
+
 Suite *machine_suite(void);
 
 Suite *machine_suite(void)
@@ -484,6 +545,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc,
 		       store_then_doorbell_without_clean_is_a_cache_finding);
 	tcase_add_test(tc, store_cleaned_before_doorbell_is_no_cache_finding);
+	tcase_add_test(tc, bss_is_zero_over_whatever_was_written_before);
 	suite_add_tcase(s, tc);
 	return s;
 }
