@@ -666,6 +666,13 @@ static bool write_outputs(struct qemu_machine *q, const struct qemu_world *w,
 	return ok;
 }
 
+/* A kernel beside the firmware (--load), an initramfs or arguments. */
+static bool os_runs(const struct qemu_boot_args *a)
+{
+	return a->qemu.image_count > 1 || a->qemu.initrd != NULL ||
+	       a->qemu.bootargs != NULL;
+}
+
 int qemu_boot_main(int argc, char **argv)
 {
 	struct qemu_boot_args a;
@@ -713,6 +720,14 @@ int qemu_boot_main(int argc, char **argv)
 		fflush(stdout);
 	}
 	steps_ok = drive(q, &a, &stop);
+	/* The audits that wait for the end, as boot's: only when the
+	 * firmware ended at rest (secure_world.h), and only when no OS
+	 * ran, which may hold its TEE session to the end (Linux's
+	 * tee_stmm_efi does) where boot firmware must have let go. */
+	if ((stop == QEMU_STOP_POWER_OFF || stop == QEMU_STOP_RESET) &&
+	    !os_runs(&a)) {
+		secure_world_end_run(w.world);
+	}
 	print_summary(q, &w, stop);
 	if (!write_outputs(q, &w, &a)) {
 		rc = CLI_EXIT_INTERNAL;

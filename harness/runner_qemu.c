@@ -712,6 +712,11 @@ static void console_step(struct scenario_run *run, struct qemu_run *qr,
 
 		check_awaited(qr, sr, "console.wait", c->wait.mark,
 			      c->wait.value, from, seen_it);
+	} else if (sr->step->expect.stop.value != NULL) {
+		/* `type: poweroff` expecting a stop: the run's end is what
+		 * the step waits for (on Unicorn the step runs until the
+		 * firmware stops or waits). */
+		wait_for(run, qr, NULL, qr->timeout_ms);
 	}
 }
 
@@ -1302,6 +1307,15 @@ void runner_qemu_finish(struct scenario_run *run)
 
 	if (qr->started) {
 		finish_qemu(qr);
+		/* The audits that wait for the end, as on Unicorn: only
+		 * when the machine powered off or reset (secure_world.h),
+		 * and only when no Linux ran, which holds its TEE session
+		 * to the end (tee_stmm_efi) where boot firmware must not. */
+		if ((run->stop == MACHINE_STOP_POWER_OFF ||
+		     run->stop == MACHINE_STOP_RESET) &&
+		    !qr->linux_booted) {
+			secure_world_end_run(run->session->world);
+		}
 		if (!session_save_store(run->session, &err)) {
 			setup_error(run, "%s", err.message);
 		}

@@ -46,4 +46,33 @@ run_expect_rc 0 "$FFAH" qemu-boot --image "$image" --load-addr 0x50000000 \
 	--type "printenv -e -guid $guid LinuxWrote" --expect "NV|BS|RT, DataSize = 0x10" \
 	--expect "=>" --type poweroff
 assert_out_contains "run ended: power off"
+
+# The end-of-run audit on QEMU: OP-TEE refuses one UNREGISTER_SHM, U-Boot
+# forgets the buffer all the same, and at power off (no Linux ran) the
+# registration is still held: optee.shm-left-registered (and U-Boot
+# registers the freed buffer again: optee.shm-cookie-reused).  Without the
+# refusal the same run holds nothing.
+for refuse in yes no; do
+	{
+		echo "name: qemu-uboot-optee-released-$refuse"
+		echo "machine: qemu"
+		echo "firmware: uboot-optee"
+		[ $refuse = yes ] && echo "expect_findings: [optee.shm-left-registered, optee.shm-cookie-reused]"
+		echo "steps:"
+		echo "  - boot: {until: prompt}"
+		[ $refuse = yes ] && echo "  - inject: {teec_error: TEEC_ERROR_BUSY, optee_command: UNREGISTER_SHM}"
+		echo "  - console: {type: \"printenv -e PlatformLang\", wait: \"=>\"}"
+		echo "  - console: {type: poweroff}"
+		echo "    expect: {stop: power-off}"
+	} >"$WORK/released-$refuse.yaml"
+	run_expect_rc 0 "$FFAH" run --firmware-dir "$FFAH_FW_DIR" \
+		--json "$WORK/released-$refuse.json" "$WORK/released-$refuse.yaml"
+	n=$(jq '[.scenarios[0].findings[] | select(.code == "optee.shm-left-registered")] | length' \
+		"$WORK/released-$refuse.json")
+	case $refuse in
+	yes) [ "$n" -ge 1 ] || fail "QEMU: the refused UNREGISTER_SHM left no optee.shm-left-registered at power off" ;;
+	no) [ "$n" -eq 0 ] || fail "QEMU: a clean U-Boot run reported optee.shm-left-registered" ;;
+	esac
+done
+echo "QEMU: the end-of-run audit names the registration a refused UNREGISTER_SHM left, and nothing on a clean run"
 echo "U-Boot over OP-TEE wrote a variable, Linux's tee_stmm_efi read it and wrote one; the store file holds both and U-Boot reads Linux's"
