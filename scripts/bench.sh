@@ -657,7 +657,7 @@ U-Boot to "bootefi hello" (autoboot runs on both)
 
 U-Boot suites (snapshots / from reset / plain QEMU, one boot per scenario)
   scenarios/uboot ($uboot_count)           $(printf '%.3f' "$uboot_snap") / $(printf '%.3f' "$uboot_cold") / $(printf '%.3f' "$qemu_uboot_suite") s   ($(printf '%.1f' "$uboot_ratio_qemu")x QEMU, $(printf '%.1f' "$uboot_ratio_cold")x from reset)
-  FF-A U-Boot suites              $ffa_snap / $ffa_cold s   (plain QEMU cannot run it)
+  FF-A U-Boot suites              $(if [ "$ffa_snap" = null ]; then echo "not run (make uboot-ffa)"; else printf '%.3f / %.3f s   (plain QEMU cannot run it)' "$ffa_snap" "$ffa_cold"; fi)
 
 Scenario suite ($SUITE, $scenarios scenarios)
   -j1                             $(printf '%8.3f' "$j1") s   $(printf '%6.1f' "$j1_rate") scenarios/s
@@ -683,7 +683,10 @@ if [ $linux_ok = yes ]; then
 	printf 'Linux on QEMU (the bundle, to its shell)\n'
 	printf '  through ffa-harness (EL3 relay)   %8.3f s   (whole process to power off %.3f s)\n' "$linux_harness" "$linux_process"
 	printf '  plain QEMU (-kernel)              %8.3f s   (cost of the harness %.3f s)\n' "$linux_plain" "$linux_cost"
-	printf '  SMC round trip through the relay  %8.1f us  (host %.1f us of it)\n\n' "$relay_us" "$relay_host_us"
+	printf '  SMC round trip through the relay  %8.1f us  (host %.1f us of it)\n' "$relay_us" "$relay_host_us"
+	printf '  a Linux scenario from reset / from a snapshot  %.3f / %.3f s (the pair: %.3f / %.3f s)\n\n' \
+		"$(median linux-scenario-cold)" "$(median linux-scenario-snapshot)" \
+		"$(median linux-pair-cold)" "$(median linux-pair-snapshot)"
 else
 	printf 'Linux on QEMU: skipped, no bundle in %s (make linux-bundle)\n\n' "$LINUX"
 fi
