@@ -1204,7 +1204,8 @@ static void mark_not_run(struct scenario_run *run)
 	next->message = xstrdup("not run: the run had already ended");
 }
 
-static void record_step_end(struct step_run *sr,
+/* Documented in harness/runner_priv.h. */
+void runner_record_step_end(struct step_run *sr,
 			    const struct scenario_run *run)
 {
 	const struct lifecycle *lc =
@@ -1261,7 +1262,7 @@ static void run_steps(struct scenario_run *run, size_t first, size_t end)
 		sr->console_end = pl011_output_len(uart);
 		sr->insns = machine_insns(s->machine) - insns0;
 		run->stop = p.stop != MACHINE_STOP_NONE ? p.stop : run->stop;
-		record_step_end(sr, run);
+		runner_record_step_end(sr, run);
 		if (i >= run->expect_later) {
 			expect_step(sr->step, sr, s, run->stop, (int)i);
 		}

@@ -26,6 +26,13 @@ char *runner_relative_path(const struct scenario *sc, const char *path);
 /* Unfired inject rules, findings and checks into step and scenario
  * verdicts, the headline first cause. */
 void runner_judge(struct scenario_run *run);
+/*
+ * Keeps the state a step's expectations are checked against at its end
+ * (stop, lifecycle phase and evidence): runner_adopt() checks a shared
+ * prefix's expectations later (harness/snapshot.h).  Both runners.
+ */
+void runner_record_step_end(struct step_run *sr,
+			    const struct scenario_run *run);
 
 /*
  * harness/runner_qemu.c: runs run->sc on qemu-system-aarch64 (run has its

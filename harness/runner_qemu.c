@@ -1032,19 +1032,6 @@ static void default_exit_status(struct step_run *sr)
 	}
 }
 
-/* The state a step's expectations are checked against, kept at its end
- * (runner_adopt checks a shared prefix's later, harness/snapshot.h). */
-static void record_step_end(struct scenario_run *run, struct step_run *sr)
-{
-	const struct lifecycle *lc =
-		secure_world_lifecycle(run->session->world);
-
-	sr->ended = true;
-	sr->end_stop = run->stop;
-	sr->end_phase = lc->phase;
-	sr->end_why = lc->why;
-}
-
 static void check_step(struct scenario_run *run, struct qemu_run *qr,
 		       struct step_run *sr, size_t i)
 {
@@ -1092,7 +1079,7 @@ static void run_steps(struct scenario_run *run, struct qemu_run *qr,
 		sr->trace_end = (uint32_t)s->trace.count;
 		console_now(qr, &len);
 		sr->console_end = len;
-		record_step_end(run, sr);
+		runner_record_step_end(sr, run);
 		if (i >= run->expect_later) {
 			check_step(run, qr, sr, i);
 		}
