@@ -1256,7 +1256,10 @@ enum machine_stop machine_run(struct machine *m,
 	m->run_stop_at = m->opts->max_insns != 0 ? m->insns + m->opts->max_insns
 						 : 0;
 	m->pending_memory_fault = false;
-	m->deadline_ns = monotonic_ns() + m->cfg.wall_timeout_ms * 1000000u;
+	m->deadline_ns = m->cfg.wall_timeout_ms != 0
+				 ? monotonic_ns() +
+					   m->cfg.wall_timeout_ms * 1000000u
+				 : UINT64_MAX; /* no safety net */
 	m->blocks_to_clock_check = CLOCK_CHECK_BLOCKS;
 	m->step_count = m->opts->single_insn ? 1 : 0;
 	m->bp_resume_past = is_breakpoint(m, m->pc) ? m->pc : UINT64_MAX;

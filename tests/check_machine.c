@@ -44,10 +44,13 @@
 #define A64_PSCI_SYSTEM_OFF_W0_LO 0x52800100u /* movz w0, #0x8 */
 #define A64_PSCI_SYSTEM_OFF_W0_HI 0x72b08000u /* movk w0, #0x8400, lsl #16 */
 
+/* The wall-clock safety net of the tests' machines. */
+#define WALL_TIMEOUT_MS 20000
+
 /* --- The machine under test ---------------------------------------------- */
 
 /*
- * machine_under_test() - The one place that builds a machine for these
+ * machine_with_limits() - The one place that builds a machine for these
  * tests: a session (machine, secure world, SMC routing) on the default
  * platform, with the program in flash at address 0 as a raw image, the
  * entry point there.  @max_insns: the run's budget (0: the default).
@@ -55,10 +58,11 @@
  * How the machine is connected to the secure world is session_init()'s
  * business; when that changes, only this function should need to.
  */
-static struct machine *machine_with_clock(struct session *s,
-					  const uint32_t *program,
-					  size_t count, uint64_t max_insns,
-					  bool paced_clock)
+static struct machine *machine_with_limits(struct session *s,
+					   const uint32_t *program,
+					   size_t count, uint64_t max_insns,
+					   bool paced_clock,
+					   uint64_t wall_timeout_ms)
 {
 	struct session_config cfg;
 	struct error err = {false, ""};
@@ -76,7 +80,7 @@ static struct machine *machine_with_clock(struct session *s,
 	if (max_insns != 0) {
 		cfg.machine.max_insns = max_insns;
 	}
-	cfg.machine.wall_timeout_ms = 20000;
+	cfg.machine.wall_timeout_ms = wall_timeout_ms;
 	cfg.machine.paced_clock = paced_clock;
 	ck_assert_msg(session_init(s, &cfg, &err), "session_init: %s",
 		      err.message);
@@ -89,6 +93,15 @@ static struct machine *machine_with_clock(struct session *s,
 	ck_assert_msg(machine_load_image(s->machine, &s->image, &err),
 		      "machine_load_image: %s", err.message);
 	return s->machine;
+}
+
+static struct machine *machine_with_clock(struct session *s,
+					  const uint32_t *program,
+					  size_t count, uint64_t max_insns,
+					  bool paced_clock)
+{
+	return machine_with_limits(s, program, count, max_insns, paced_clock,
+				   WALL_TIMEOUT_MS);
 }
 
 static struct machine *machine_under_test(struct session *s,
@@ -307,6 +320,19 @@ START_TEST(endless_loop_spends_the_instruction_budget)
 	/* Counted per translated block of two instructions. */
 	ck_assert_uint_ge(machine_insns(m), BUDGET);
 	ck_assert_uint_le(machine_insns(m), BUDGET + 2);
+}
+END_TEST
+
+/* wall_timeout_ms 0 is no safety net (machine.h), not an instant one:
+ * a loop of a million blocks meets the clock check 15 times. */
+START_TEST(no_wall_clock_limit_lets_the_budget_end_the_run)
+{
+	struct machine *m = machine_with_limits(
+		&session, counting_loop_program,
+		ARRAY_COUNT(counting_loop_program), 2000000, false, 0);
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_BUDGET);
+	ck_assert_uint_ge(machine_insns(m), 2000000);
 }
 END_TEST
 
@@ -537,6 +563,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, unmapped_read_faults_with_the_address);
 	tcase_add_test(tc, branch_to_self_is_a_hang);
 	tcase_add_test(tc, endless_loop_spends_the_instruction_budget);
+	tcase_add_test(tc, no_wall_clock_limit_lets_the_budget_end_the_run);
 	tcase_add_test(tc, pl011_output_appears_in_the_console);
 	tcase_add_test(tc, sctlr_el1_reads_back_what_was_written);
 	tcase_add_test(tc, virtual_counter_is_the_same_on_two_machines);
