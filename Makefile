@@ -71,7 +71,8 @@ TEST_BIN := $(OUT)/tests/check_ffa_harness
 SUITES_INC := $(OUT)/gen/suites.inc
 SUITE_NAMES := $(patsubst tests/check_%.c,%,$(filter-out tests/check_main.c,$(wildcard tests/check_*.c)))
 
-.PHONY: all run check check-san unit integration mutation mutation-uboot bench \
+.PHONY: all run check check-build check-san unit unit-build integration \
+	mutation mutation-uboot bench \
 	fuzz uboot-ffa linux-bundle linux-kernel-ffa-builtin check-linux \
 	firmware clean help man install
 .DEFAULT_GOAL := all
@@ -165,7 +166,21 @@ run: $(BIN) firmware
 # (tests/integration/test-qemu-linux-scenarios.sh: the arm_ffa probe and
 # pKVM; test-qemu-linux-optee.sh: tee_stmm_efi over OP-TEE); `make
 # check-linux` runs all of scenarios/linux.
-check: linux-bundle unit integration check-san fuzz-regress uboot-ffa
+check: check-build linux-bundle unit integration check-san fuzz-regress uboot-ffa
+
+# What `make check` compiles (release, ASan/UBSan and the fuzz targets),
+# built first on every core; the tests then run one at a time.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+check-build:
+ifeq ($(VARIANT),release)
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) SKIP_DEPS=1 all $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) VARIANT=san SKIP_DEPS=1 \
+		all unit-build
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) SKIP_DEPS=1 fuzz-build
+endif
+
+# The unit-test binary alone (check-build builds it for each variant).
+unit-build: $(TEST_BIN)
 
 # The unit and integration tests again, built with ASan and UBSan: any
 # report fails the run (-fno-sanitize-recover, ASan aborts by default).

@@ -157,6 +157,18 @@ void jsonw_escape(struct strbuf *sb, const char *s, size_t len)
 		default:
 			break;
 		}
+		if (c >= 0x20 && c < 0x7f) {
+			/* A run of printable ASCII goes in one append. */
+			size_t end = i + 1;
+
+			while (end < len && p[end] >= 0x20 && p[end] < 0x7f &&
+			       p[end] != '"' && p[end] != '\\') {
+				end++;
+			}
+			strbuf_append(sb, p + i, end - i);
+			i = end;
+			continue;
+		}
 		if (c < 0x20 || c == 0x7f) {
 			strbuf_printf(sb, "\\u%04x", c);
 			i++;

@@ -87,7 +87,23 @@ void strbuf_puts(struct strbuf *sb, const char *s)
 
 void strbuf_putc(struct strbuf *sb, char c)
 {
+	if (sb->len + 2 <= sb->cap) { /* room for c and the NUL */
+		sb->data[sb->len++] = c;
+		sb->data[sb->len] = '\0';
+		return;
+	}
 	strbuf_append(sb, &c, 1);
+}
+
+char *strbuf_extend(struct strbuf *sb, size_t n)
+{
+	char *at;
+
+	strbuf_reserve(sb, n);
+	at = sb->data + sb->len;
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+	return at;
 }
 
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)

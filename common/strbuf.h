@@ -23,6 +23,9 @@ struct strbuf {
 void strbuf_append(struct strbuf *sb, const void *bytes, size_t len);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
+/* Grows sb by n bytes and returns them for the caller to fill (sb stays
+ * NUL-terminated after them): one reservation for a long formatted run. */
+char *strbuf_extend(struct strbuf *sb, size_t n);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);

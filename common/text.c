@@ -169,10 +169,11 @@ void text_append_hex(struct strbuf *sb, const void *bytes, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";
 	const uint8_t *b = bytes;
+	char *out = strbuf_extend(sb, 2 * len);
 
 	for (size_t i = 0; i < len; i++) {
-		char pair[2] = {digits[b[i] >> 4], digits[b[i] & 15]};
-		strbuf_append(sb, pair, 2);
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
 	}
 }
 

@@ -933,9 +933,10 @@ static void describe_rule(const struct scenario_inject *in,
 			  struct strbuf *sb)
 {
 	static const char *const kinds[INJECT_KIND_COUNT] = {
-		[INJECT_FFA_ERROR] = "FF-A error", [INJECT_MM_RETURN] = "MM "
-								 "return code",
-		[INJECT_EFI_STATUS] = "EFI status", [INJECT_REPLY] = "reply fault",
+		[INJECT_FFA_ERROR] = "FF-A error",
+		[INJECT_MM_RETURN] = "MM return code",
+		[INJECT_EFI_STATUS] = "EFI status",
+		[INJECT_REPLY] = "reply fault",
 		[INJECT_RX_BUSY] = "RX busy",
 		[INJECT_TEEC_ERROR] = "TEEC error",
 		[INJECT_OPTEE_RPC] = "OP-TEE RPC",
@@ -951,8 +952,8 @@ static void describe_rule(const struct scenario_inject *in,
 		[INJECT_TEEC_ERROR] = "OP-TEE message",
 		[INJECT_OPTEE_RPC] = "OP-TEE yielding call",
 		[INJECT_OPTEE_SMC] = "OP-TEE yielding call",
-		[INJECT_OPTEE_TRUNCATED] = "OP-TEE output memref "
-					   "(INVOKE_COMMAND)",
+		[INJECT_OPTEE_TRUNCATED] =
+			"OP-TEE output memref (INVOKE_COMMAND)",
 	};
 	const char *mm = in->mm_function.present
 				 ? mm_function_name(in->mm_function.value)

@@ -21,6 +21,8 @@ struct fake_guest_mem {
 
 void fake_guest_mem_init(struct fake_guest_mem *f, uint64_t base,
 			 uint64_t size);
+/* The last RAM freed is kept for the next init of its size (a reachable
+ * block at exit, not a leak). */
 void fake_guest_mem_free(struct fake_guest_mem *f);
 /* Host pointer to guest address addr; the range must lie inside the RAM. */
 uint8_t *fake_guest_mem_at(struct fake_guest_mem *f, uint64_t addr,

@@ -21,11 +21,13 @@ for t in "$dir"/test-*.sh; do
 		continue
 	fi
 	log=$(mktemp)
+	start=$(date +%s)
 	sh "$t" >"$log" 2>&1
 	rc=$?
+	took=$(($(date +%s) - start))
 	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1))
-		echo "PASS $name"
+		echo "PASS $name ($took s)"
 	elif [ "$rc" -eq 77 ]; then
 		# A test that cannot run here says why ("SKIP: reason").
 		skip=$((skip + 1))

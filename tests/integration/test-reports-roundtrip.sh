@@ -56,8 +56,13 @@ grep -v '^#' firmware/refclient/variants.txt | while read -r variant _; do
 done >"$WORK/variants"
 [ -s "$WORK/variants" ] || fail "no variant in firmware/refclient/variants.txt"
 while read -r variant; do
+	# OP-TEE clients run the OP-TEE scenarios, as scripts/mutation.sh does.
+	case $variant in
+	optee-*) set -- --filter '*optee*' ;;
+	*) set -- ;;
+	esac
 	roundtrip "variant-$variant" \
-		--image "$FFAH_FW_DIR/refclient-$variant.elf" scenarios/refclient
+		--image "$FFAH_FW_DIR/refclient-$variant.elf" "$@" scenarios/refclient
 done <"$WORK/variants"
 [ "$checked" -ge 30 ] || fail "only $checked round trips"
 # The defect needs steps that did not run; the hostile images give some.
