@@ -44,7 +44,7 @@ SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
 	exits-boot-services-alone \
 	mem-v1-1-layout-after-v1-0 mem-constituent-past-composite \
 	mem-reclaim-before-relinquish mem-lend-without-zero-flag \
-	mem-double-retrieve
+	mem-double-retrieve mem-write-after-lend
 
 REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
 REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \
@@ -91,6 +91,22 @@ $(foreach i,$(shell seq 1 $(words $(OPTEE_SEEDED_BUGS))),\
 	$(eval $(call refclient_optee_variant,$(word $(i),$(OPTEE_SEEDED_BUGS)),$(shell expr $(words $(SEEDED_BUGS)) + $(i)))))
 FW_VARIANTS += $(FW_OUT)/refclient-optee.elf \
 	$(foreach b,$(OPTEE_SEEDED_BUGS),$(FW_OUT)/refclient-$(b).elf)
+
+# The reference client negotiating FF-A v1.1 (notifications, v1.1
+# descriptors: firmware/refclient/notiftest.c), and its seeded bugs,
+# numbered after OPTEE_SEEDED_BUGS (seeded_bugs.h).
+NOTIF_SEEDED_BUGS := notif-set-before-bind notif-get-wrong-receiver \
+	notif-bind-twice notif-destroy-with-pending
+$(FW_OUT)/refclient-ffa-v1-1.elf: $(REFCLIENT_DEPS) firmware/firmware.mk
+	$(call build_refclient,$@,0,-DFFA_CLIENT_V1_1=1)
+define refclient_notif_variant
+$(FW_OUT)/refclient-$(1).elf: $(REFCLIENT_DEPS) firmware/firmware.mk
+	$$(call build_refclient,$$@,$(2),-DFFA_CLIENT_V1_1=1)
+endef
+$(foreach i,$(shell seq 1 $(words $(NOTIF_SEEDED_BUGS))),\
+	$(eval $(call refclient_notif_variant,$(word $(i),$(NOTIF_SEEDED_BUGS)),$(shell expr $(words $(SEEDED_BUGS)) + $(words $(OPTEE_SEEDED_BUGS)) + $(i)))))
+FW_VARIANTS += $(FW_OUT)/refclient-ffa-v1-1.elf \
+	$(foreach b,$(NOTIF_SEEDED_BUGS),$(FW_OUT)/refclient-$(b).elf)
 
 firmware: $(FW_OUT)/refclient.elf $(FW_VARIANTS)
 

@@ -183,6 +183,19 @@ static void check_result(const struct scenario_expect *e, struct step_run *sr)
 		  sr->result.value[2]);
 }
 
+/* The SPMC's "sri" field: the call marked that interrupt pending. */
+static bool event_raised_sri(const struct trace_event *ev, uint64_t intid)
+{
+	for (uint8_t i = 0; i < ev->field_count; i++) {
+		if (!ev->fields[i].is_text &&
+		    strcmp(ev->fields[i].key, "sri") == 0 &&
+		    ev->fields[i].value == intid) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool smc_matches(const struct scenario_smc_match *m,
 			const struct trace_event *ev)
 {
@@ -196,6 +209,9 @@ static bool smc_matches(const struct scenario_smc_match *m,
 	}
 	if ((m->el.present && ev->el != m->el.value) ||
 	    (m->cpu.present && ev->cpu != m->cpu.value)) {
+		return false;
+	}
+	if (m->sri.present && !event_raised_sri(ev, m->sri.value)) {
 		return false;
 	}
 	return !m->out_x0.present || ev->out[0] == m->out_x0.value;
@@ -224,6 +240,10 @@ static void describe_match(const struct scenario_smc_match *m,
 	if (m->cpu.present) {
 		strbuf_printf(sb, " on CPU %llu",
 			      (unsigned long long)m->cpu.value);
+	}
+	if (m->sri.present) {
+		strbuf_printf(sb, " raising SRI %llu",
+			      (unsigned long long)m->sri.value);
 	}
 }
 

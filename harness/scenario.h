@@ -268,6 +268,8 @@ struct scenario_smc_match {
 	struct scenario_u64 out_x0;    /* and what x0 came back as */
 	struct scenario_u64 el;        /* the caller's exception level */
 	struct scenario_u64 cpu;       /* the calling CPU */
+	struct scenario_u64 sri;       /* the call marked this schedule-
+					  receiver interrupt pending */
 	struct source_mark mark;
 };
 

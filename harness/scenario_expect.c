@@ -44,11 +44,12 @@ static const struct field smc_match_fields[] = {
 	 .what = "an exception level (0 to 3)"},
 	{ROW("cpu", FIELD_U64, struct scenario_smc_match, cpu), .max = 7,
 	 .what = "a CPU index (0 to 7)"},
+	{ROW("sri", FIELD_U64, struct scenario_smc_match, sri)},
 };
 
 static const struct schema smc_match_schema = {
 	.what = "an SMC function name or a mapping {function, x1..x17, "
-		"returns, el, cpu}",
+		"returns, el, cpu, sri}",
 	.fields = smc_match_fields,
 	.field_count = ARRAY_SIZE(smc_match_fields),
 	.marked = true,

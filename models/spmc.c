@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/ffa_mem.h"
 #include "abi/smccc.h"
 #include "common/abi_names.h"
 #include "common/strbuf.h"
@@ -1298,9 +1299,28 @@ static bool is_direct_request(uint32_t fid)
 
 static void handle_call(struct spmc *s, struct smc_call *call);
 
+/*
+ * The call marked the schedule-receiver interrupt pending (a SET, or a
+ * direct request during which a partition set one): the event says so,
+ * whether or not a backend delivers the interrupt (the Unicorn backend
+ * has no interrupt controller), so that a scenario can expect it.
+ */
+static void note_sri(struct spmc *s, struct smc_call *call,
+		     uint64_t sri_before)
+{
+	uint32_t intid = 0;
+
+	if (ffa_notif_sri_count(s->notif) == sri_before ||
+	    !ffa_notif_feature(s->notif, FFA_FEATURE_SRI, &intid)) {
+		return;
+	}
+	trace_event_field(call->event, "sri", intid);
+}
+
 void spmc_handle(struct spmc *s, struct smc_call *call)
 {
 	bool doorbell = is_direct_request((uint32_t)call->in.x[0]);
+	uint64_t sri_before = ffa_notif_sri_count(s->notif);
 
 	if (doorbell) {
 		announce_doorbell(s, call, SW_DOORBELL_BEGIN);
@@ -1309,6 +1329,7 @@ void spmc_handle(struct spmc *s, struct smc_call *call)
 	if (doorbell) {
 		announce_doorbell(s, call, SW_DOORBELL_END);
 	}
+	note_sri(s, call, sri_before);
 }
 
 static void handle_call(struct spmc *s, struct smc_call *call)

@@ -35,7 +35,9 @@ static int ffa_error_of(const struct smccc_regs *r)
 
 static int version(void)
 {
-	struct smccc_regs r = {.x = {FFA_VERSION, FFA_VERSION_1_0}};
+	struct smccc_regs r = {
+		.x = {FFA_VERSION,
+		      FFA_CLIENT_V1_1 ? FFA_VERSION_1_1 : FFA_VERSION_1_0}};
 	int32_t v;
 
 	call(&r);
@@ -45,9 +47,9 @@ static int version(void)
 			    (unsigned)v);
 		return -1;
 	}
-	uart_printf("FF-A: SPMC is v%u.%u, using v1.0\n",
+	uart_printf("FF-A: SPMC is v%u.%u, using v1.%u\n",
 		    ffa_version_major((uint32_t)v),
-		    ffa_version_minor((uint32_t)v));
+		    ffa_version_minor((uint32_t)v), FFA_CLIENT_V1_1 ? 1u : 0u);
 	return 0;
 }
 

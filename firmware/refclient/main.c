@@ -37,6 +37,7 @@ void refclient_main(uintptr_t dtb)
 		psci_system_off();
 	}
 	memtest_run();
+	notiftest_run();
 	if (BUG(EXITS_BOOT_SERVICES_ALONE) &&
 	    var_exit_boot_services() == EFI_SUCCESS) {
 		/* Exited without being asked, then goes on in boot code. */

@@ -7,10 +7,14 @@
  * retrieve, check, write and relinquish them over direct requests, and
  * reclaims them.  Boot-time code only.
  *
+ * The client built with FFA_CLIENT_V1_1 writes v1.1 descriptors (48-byte
+ * header, EMAD size and offset).
+ *
  * Seeded bugs (seeded_bugs.h) break one rule each: a v1.1 descriptor after
  * negotiating v1.0, a constituent past the composite's count, a reclaim
  * before the borrower relinquished, a lend without the zero flag that the
- * borrower then asks for, and a second retrieve of the same handle.
+ * borrower then asks for, a second retrieve of the same handle, and a
+ * store into the lent page while the borrower holds it.
  */
 #include "abi/ffa.h"
 #include "refclient.h"
@@ -58,7 +62,7 @@ static void put64(uint8_t *b, size_t off, uint64_t v)
 static uint32_t build(uint8_t *tx, uint16_t receiver, uint8_t attributes,
 		      uint32_t flags, uint32_t pages)
 {
-	bool v11 = BUG(MEM_V1_1_LAYOUT_AFTER_V1_0);
+	bool v11 = FFA_CLIENT_V1_1 || BUG(MEM_V1_1_LAYOUT_AFTER_V1_0);
 	uint32_t emad = v11 ? 48 : 32;
 	uint32_t composite = emad + 16;
 	uint32_t ranges = BUG(MEM_CONSTITUENT_PAST_COMPOSITE) ? 2 : 1;
@@ -105,9 +109,9 @@ static int send(uint32_t fid, uint16_t receiver, uint8_t attributes,
 	return 0;
 }
 
-/* One command to the test partition; returns its status (x3). */
-static int64_t command(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2,
-		       uint64_t a3)
+int64_t memtest_command_results(uint16_t sp, uint64_t cmd, uint64_t a1,
+				uint64_t a2, uint64_t a3, uint64_t *x4,
+				uint64_t *x5)
 {
 	struct smccc_regs r = {
 		.x = {FFA_MSG_SEND_DIRECT_REQ_64,
@@ -117,7 +121,19 @@ static int64_t command(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2,
 	if (r.x[0] != FFA_MSG_SEND_DIRECT_RESP_64) {
 		return -8; /* ABORTED */
 	}
+	if (x4 != NULL) {
+		*x4 = r.x[4];
+	}
+	if (x5 != NULL) {
+		*x5 = r.x[5];
+	}
 	return (int64_t)r.x[3];
+}
+
+int64_t memtest_command(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2,
+			uint64_t a3)
+{
+	return memtest_command_results(sp, cmd, a1, a2, a3, NULL, NULL);
 }
 
 static int reclaim(uint64_t handle)
@@ -145,17 +161,17 @@ static int share_round(uint16_t sp)
 	if (send(FFA_MEM_SHARE_64, sp, 0x2f, 0, 2, &h) != 0) {
 		return -1;
 	}
-	st = command(sp, TEST_RETRIEVE, h, TAG,
-		     retrieve_arg(TYPE_SHARE << TYPE_SHIFT));
+	st = memtest_command(sp, TEST_RETRIEVE, h, TAG,
+			     retrieve_arg(TYPE_SHARE << TYPE_SHIFT));
 	if (st == 0 && BUG(MEM_DOUBLE_RETRIEVE)) {
-		st = command(sp, TEST_RETRIEVE, h, TAG,
+		st = memtest_command(sp, TEST_RETRIEVE, h, TAG,
 			     retrieve_arg(TYPE_SHARE << TYPE_SHIFT));
 	}
 	if (st == 0) {
-		st = command(sp, TEST_CHECK, h, 0x5a, 0);
+		st = memtest_command(sp, TEST_CHECK, h, 0x5a, 0);
 	}
 	if (st == 0) {
-		st = command(sp, TEST_WRITE, h, 0xa5, 0);
+		st = memtest_command(sp, TEST_WRITE, h, 0xa5, 0);
 	}
 	dcache_invalidate_range((uintptr_t)shared_pages, sizeof(shared_pages));
 	if (st == 0 && shared_pages[sizeof(shared_pages) - 1] != 0xa5) {
@@ -164,7 +180,8 @@ static int share_round(uint16_t sp)
 	if (BUG(MEM_RECLAIM_BEFORE_RELINQUISH)) {
 		(void)reclaim(h);
 	}
-	if (command(sp, TEST_RELINQUISH, h, 0, 0) != 0 || reclaim(h) != 0) {
+	if (memtest_command(sp, TEST_RELINQUISH, h, 0, 0) != 0 ||
+	    reclaim(h) != 0) {
 		return -1;
 	}
 	return st == 0 ? 0 : -1;
@@ -181,12 +198,16 @@ static int lend_round(uint16_t sp)
 	if (send(FFA_MEM_LEND_64, sp, 0, flags, 1, &h) != 0) {
 		return -1;
 	}
+	if (BUG(MEM_WRITE_AFTER_LEND)) {
+		/* The owner gave its access away with the page. */
+		((volatile uint8_t *)shared_pages)[64] = 0x77;
+	}
 	/* The borrower insists on cleared memory. */
-	st = command(sp, TEST_RETRIEVE, h, TAG,
+	st = memtest_command(sp, TEST_RETRIEVE, h, TAG,
 		     retrieve_arg(FLAG_ZERO | TYPE_LEND << TYPE_SHIFT));
 	if (st == 0) {
-		st = command(sp, TEST_CHECK, h, 0, 0);
-		(void)command(sp, TEST_RELINQUISH, h, 0, 0);
+		st = memtest_command(sp, TEST_CHECK, h, 0, 0);
+		(void)memtest_command(sp, TEST_RELINQUISH, h, 0, 0);
 	}
 	if (reclaim(h) != 0) {
 		return -1;
@@ -194,13 +215,19 @@ static int lend_round(uint16_t sp)
 	return st == 0 ? 0 : -1;
 }
 
-void memtest_run(void)
+int memtest_partition(uint16_t *sp)
 {
 	static const uint32_t test_uuid[4] = {0x571e577eu, 0x00400000u,
 					      0x00000080u, 0x01000000u};
+
+	return ffa_partition_id(test_uuid, sp);
+}
+
+void memtest_run(void)
+{
 	uint16_t sp;
 
-	if (ffa_partition_id(test_uuid, &sp) != 0) {
+	if (memtest_partition(&sp) != 0) {
 		return; /* no test partition: nothing to do */
 	}
 	uart_printf("memory: test partition 0x%x\n", sp);

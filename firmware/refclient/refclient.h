@@ -36,6 +36,14 @@
 #define MM_TRANSPORT_OPTEE 0
 #endif
 
+/*
+ * 1: negotiate FF-A v1.1 instead of U-Boot's v1.0, as Linux's driver
+ * does: notifications (notiftest.c) and v1.1 memory descriptors.
+ */
+#ifndef FFA_CLIENT_V1_1
+#define FFA_CLIENT_V1_1 0
+#endif
+
 #define CACHE_LINE 64u
 
 typedef uint64_t efi_status_t;
@@ -74,6 +82,18 @@ int ffa_partition_id(const uint32_t uuid[4], uint16_t *id);
 
 /* memtest.c: memory transactions with the test partition, if present */
 void memtest_run(void);
+/* The test partition's ID (memtest.c); -1 when it is not there. */
+int memtest_partition(uint16_t *sp);
+/* One direct request of the test partition's protocol; its x3 status. */
+int64_t memtest_command(uint16_t sp, uint64_t cmd, uint64_t a1, uint64_t a2,
+			uint64_t a3);
+/* The same, with the answer's x4 and x5 (either may be NULL). */
+int64_t memtest_command_results(uint16_t sp, uint64_t cmd, uint64_t a1,
+				uint64_t a2, uint64_t a3, uint64_t *x4,
+				uint64_t *x5);
+
+/* notiftest.c: notifications with the test partition (FFA_CLIENT_V1_1) */
+void notiftest_run(void);
 
 /* mm.c: MM communicate over FF-A */
 #define MM_COMM_BUF_MAX FFA_SHARED_MM_BUF_SIZE

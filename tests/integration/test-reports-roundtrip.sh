@@ -56,9 +56,11 @@ grep -v '^#' firmware/refclient/variants.txt | while read -r variant _; do
 done >"$WORK/variants"
 [ -s "$WORK/variants" ] || fail "no variant in firmware/refclient/variants.txt"
 while read -r variant; do
-	# OP-TEE clients run the OP-TEE scenarios, as scripts/mutation.sh does.
+	# OP-TEE clients run the OP-TEE scenarios, notification clients the
+	# notification ones, as scripts/mutation.sh does.
 	case $variant in
 	optee-*) set -- --filter '*optee*' ;;
+	notif-*) set -- --filter '*notif*' ;;
 	*) set -- ;;
 	esac
 	roundtrip "variant-$variant" \
