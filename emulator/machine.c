@@ -1063,6 +1063,85 @@ bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
 	return true;
 }
 
+/*
+ * An access to memory the firmware gave away.  Reported once per range:
+ * the rest of a loop over the page says nothing new.
+ */
+static void hook_forbidden(uc_engine *uc, uc_mem_type type, uint64_t address,
+			   int size, int64_t value, void *user_data)
+{
+	struct forbidden_range *f = user_data;
+	struct machine *m = f->m;
+	struct strbuf detail = STRBUF_INIT;
+	struct finding *fd;
+	uint64_t pc;
+
+	(void)uc;
+	(void)size;
+	(void)value;
+	if (!f->used || f->reported || address < f->base ||
+	    address - f->base >= f->size) {
+		return; /* a slot reused while an old hook is being deleted */
+	}
+	f->reported = true;
+	pc = locate_faulting_insn(m, reg_read(m, UC_ARM64_REG_PC), address);
+	fd = findings_add(m->findings, FINDING_FIRMWARE, f->code,
+			  "%s 0x%" PRIx64 " at pc 0x%" PRIx64 ": %s",
+			  type == UC_MEM_WRITE ? "writing" : "reading",
+			  address, pc, f->what);
+	fd->pc = pc;
+	fd->address = address;
+	format_disasm(m, pc, &detail);
+	finding_set_detail(fd, strbuf_str(&detail));
+	strbuf_free(&detail);
+}
+
+bool machine_forbid(struct machine *m, uint64_t key, uint64_t base,
+		    uint64_t size, const char *code, const char *what)
+{
+	struct forbidden_range *f = NULL;
+
+	if (size == 0 || base + size - 1 < base) {
+		return false;
+	}
+	for (size_t i = 0; i < MACHINE_MAX_FORBIDDEN && f == NULL; i++) {
+		if (!m->forbidden[i].used) {
+			f = &m->forbidden[i];
+		}
+	}
+	if (f == NULL) {
+		return false;
+	}
+	*f = (struct forbidden_range){
+		.m = m, .key = key, .base = base, .size = size, .code = code};
+	snprintf(f->what, sizeof(f->what), "%s", what);
+	if (uc_hook_add(m->uc, &f->hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			(void *)hook_forbidden, f, base,
+			base + size - 1) != UC_ERR_OK) {
+		return false;
+	}
+	f->used = true;
+	if (!m->read_hooked) {
+		m->read_hooked = true;
+		m->retranslate = true;
+		uc_emu_stop(m->uc);
+	}
+	return true;
+}
+
+void machine_allow(struct machine *m, uint64_t key)
+{
+	for (size_t i = 0; i < MACHINE_MAX_FORBIDDEN; i++) {
+		struct forbidden_range *f = &m->forbidden[i];
+
+		if (f->used && f->key == key) {
+			/* Unicorn defers the deletion past a running hook. */
+			(void)uc_hook_del(m->uc, f->hook);
+			f->used = false;
+		}
+	}
+}
+
 void machine_begin_step(struct machine *m)
 {
 	m->guard.report_count = 0;
@@ -1296,6 +1375,16 @@ enum machine_stop machine_run(struct machine *m,
 				m->step_count = 0; /* left the block */
 			}
 			continue;
+		}
+		if (m->retranslate) {
+			/* machine_forbid() added the first read hook. */
+			m->retranslate = false;
+			uc_ctl_flush_tlb(m->uc);
+			if (hit < 0 && rc == UC_ERR_OK &&
+			    m->stop == MACHINE_STOP_NONE &&
+			    !m->pending_memory_fault) {
+				continue;
+			}
 		}
 		if (hit < 0 || rc != UC_ERR_OK || m->stop != MACHINE_STOP_NONE ||
 		    m->pending_memory_fault) {

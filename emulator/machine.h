@@ -140,6 +140,21 @@ void machine_unwatch_pc(struct machine *m, uint64_t pc);
 typedef void machine_write_fn(void *ctx, uint64_t addr, uint64_t value);
 bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
 			 machine_write_fn *fn, void *ctx);
+/*
+ * Memory the firmware gave away (FF-A: pages it lent or donated): its
+ * first read or write of [base, base+size) after this call is a firmware
+ * finding `code` (a static string) naming the PC, the address and `what`.
+ * The hook covers that range only and is removed by machine_allow(), so
+ * accesses elsewhere pay nothing.  key names the range (a handle); one key
+ * may hold several ranges.  May be called inside emulation (from the
+ * secure world's answer to an SMC).  False when MACHINE_MAX_FORBIDDEN
+ * ranges are held or the hook cannot be added (nothing is then enforced).
+ */
+#define MACHINE_MAX_FORBIDDEN 64
+bool machine_forbid(struct machine *m, uint64_t key, uint64_t base,
+		    uint64_t size, const char *code, const char *what);
+/* The ranges of key are the firmware's again: their hooks go. */
+void machine_allow(struct machine *m, uint64_t key);
 /* x0..x30 as the CPU holds them now (between runs or in a watcher). */
 uint64_t machine_xreg(struct machine *m, unsigned n);
 /* A doorbell begins: the cache model starts a new request (the secure

@@ -257,6 +257,7 @@ static bool hook_range(struct machine *m, uint64_t base, uint64_t size,
 		return error_setf(err, "watching 0x%" PRIx64 ": %s", base,
 				  uc_strerror(rc));
 	}
+	m->read_hooked = true;
 	return true;
 }
 

@@ -129,6 +129,27 @@ struct machine {
 	} write_watches[MACHINE_MAX_WRITE_WATCHES];
 	size_t write_watch_count;
 	/*
+	 * Unicorn 2.0.1 decides at translation time whether a load calls
+	 * the read hooks at all (none registered: the inline fast path), so
+	 * a read hook added later reaches only blocks translated after it.
+	 * read_hooked: some read hook existed from the start (the cache
+	 * model's) or was added between runs; otherwise machine_forbid()
+	 * asks for a stop (retranslate) and machine_run() drops the cached
+	 * blocks before it goes on.
+	 */
+	bool read_hooked;
+	bool retranslate;
+	/* Ranges the firmware gave away (machine_forbid()). */
+	struct forbidden_range {
+		struct machine *m; /* user_data of the hook */
+		bool used;
+		bool reported;     /* its first access is the finding */
+		uint64_t key, base, size;
+		const char *code;
+		char what[128];
+		uc_hook hook;
+	} forbidden[MACHINE_MAX_FORBIDDEN];
+	/*
 	 * Debugger breakpoints.  The block hook stops at the start of a block
 	 * that holds one; when it lies inside the block, the run goes on one
 	 * instruction at a time (step_count = 1) until pc reaches it or

@@ -44,7 +44,7 @@ SEEDED_BUGS := no-clean-before-doorbell no-invalidate-after-response \
 	exits-boot-services-alone \
 	mem-v1-1-layout-after-v1-0 mem-constituent-past-composite \
 	mem-reclaim-before-relinquish mem-lend-without-zero-flag \
-	mem-double-retrieve mem-write-after-lend
+	mem-double-retrieve mem-write-after-lend mem-read-after-donate
 
 REFCLIENT_SRCS := $(wildcard firmware/refclient/*.c) firmware/refclient/start.S
 REFCLIENT_DEPS := $(REFCLIENT_SRCS) $(wildcard firmware/refclient/*.h) \

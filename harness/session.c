@@ -1,9 +1,13 @@
 #include "harness/session.h"
 
-#include "models/mm_sp.h"
-
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "abi/ffa_mem.h"
+#include "models/ffa_mem.h"
+#include "models/mm_sp.h"
+#include "models/spmc.h"
 #include "models/varstore_file.h"
 
 void session_config_default(struct session_config *cfg,
@@ -56,6 +60,46 @@ static void on_doorbell(void *ctx, enum sw_doorbell_edge edge,
 	}
 }
 
+/*
+ * The normal world lent or donated pages, or reclaimed them: the machine
+ * reports its firmware touching them meanwhile (docs/ffa-memory.md,
+ * "Ownership, per page").  The key is the handle.
+ */
+static void on_owner_access(void *ctx, enum ffa_mem_owner_change change,
+			    uint64_t handle, enum ffa_mem_kind kind,
+			    uint64_t addr, uint32_t pages)
+{
+	struct session *s = ctx;
+	bool donate = kind == FFA_MEM_KIND_DONATE;
+	char what[128];
+
+	switch (change) {
+	case FFA_MEM_OWNER_LOST:
+		snprintf(what, sizeof(what),
+			 "the page was %s with handle 0x%" PRIx64
+			 "; the owner has no access %s",
+			 donate ? "donated" : "lent", handle,
+			 donate ? "any more" : "until it reclaims it");
+		(void)machine_forbid(
+			s->machine, handle, addr,
+			(uint64_t)pages * FFA_MEM_PAGE_SIZE,
+			donate ? "ffa.mem.access-after-donate"
+			       : "ffa.mem.owner-access-after-lend",
+			what);
+		break;
+	case FFA_MEM_OWNER_DONATED:
+		/* Forbidden since the send; now for good (no reclaim). */
+		break;
+	case FFA_MEM_OWNER_REGAINED:
+		machine_allow(s->machine, handle);
+		break;
+	}
+}
+
+static const struct ffa_mem_observer_ops owner_access_ops = {
+	.owner_access = on_owner_access,
+};
+
 /* Once ExitBootServices has returned, set/way maintenance is a finding. */
 static void on_phase(void *ctx, enum lifecycle_phase from,
 		     enum lifecycle_phase to, enum lifecycle_evidence why)
@@ -105,6 +149,8 @@ bool session_init(struct session *s, const struct session_config *cfg,
 		goto fail;
 	}
 	secure_world_observe(s->world, &obs);
+	ffa_mem_observe(spmc_memory(secure_world_spmc(s->world)),
+			&(struct ffa_mem_observer){&owner_access_ops, s});
 	lifecycle_listen(secure_world_lifecycle(s->world), on_phase, s);
 	machine_set_secure_port(s->machine, secure_world_call, s->world);
 	return true;

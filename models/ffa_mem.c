@@ -66,6 +66,7 @@ struct ffa_mem {
 	struct ffa_mem_config cfg;
 	const struct guest_mem *mem;
 	struct findings *findings;
+	struct ffa_mem_observer obs;
 	struct mem_txn txns[FFA_MEM_MAX_TRANSACTIONS];
 	struct mem_resp resps[FFA_MEM_MAX_TRANSACTIONS];
 	struct mem_donated *donated;
@@ -102,6 +103,30 @@ struct ffa_mem *ffa_mem_new(const struct ffa_mem_config *cfg,
 	m->findings = findings;
 	m->next_handle = 1; /* bit 63 clear: allocated by the SPMC */
 	return m;
+}
+
+void ffa_mem_observe(struct ffa_mem *m, const struct ffa_mem_observer *obs)
+{
+	m->obs = obs != NULL ? *obs : (struct ffa_mem_observer){NULL, NULL};
+}
+
+/*
+ * Tells the observer that the normal world lost or regained its access to
+ * the pages of t (lend and donate only: a share leaves the owner's access
+ * as it was).
+ */
+static void announce(const struct ffa_mem *m, const struct mem_txn *t,
+		     enum ffa_mem_owner_change change)
+{
+	if (m->obs.ops == NULL || m->obs.ops->owner_access == NULL ||
+	    t->kind == FFA_MEM_KIND_SHARE || t->d.sender != m->cfg.nwd_id) {
+		return;
+	}
+	for (uint32_t i = 0; i < t->d.range_count; i++) {
+		m->obs.ops->owner_access(m->obs.ctx, change, t->handle, t->kind,
+					 t->d.ranges[i].addr,
+					 t->d.ranges[i].pages);
+	}
 }
 
 static void txn_free(struct mem_txn *t)
@@ -460,6 +485,7 @@ static struct smccc_regs mem_send(struct mem_call *x,
 		return mem_error(rc);
 	}
 	t->handle = new_handle(m);
+	announce(m, t, FFA_MEM_OWNER_LOST);
 	return success_handle(t->handle);
 }
 
@@ -522,6 +548,7 @@ static struct smccc_regs mem_frag_tx(struct mem_call *x,
 		txn_free(t);
 		return mem_error(rc);
 	}
+	announce(x->m, t, FFA_MEM_OWNER_LOST);
 	return success_handle(handle);
 }
 
@@ -779,6 +806,7 @@ static struct smccc_regs mem_retrieve(struct mem_call *x,
 	}
 	if (t->kind == FFA_MEM_KIND_DONATE) {
 		/* Ownership moves; the handle is used up (Hafnium). */
+		announce(x->m, t, FFA_MEM_OWNER_DONATED);
 		donated_add(x->m, &t->d, x->ctx.c->id);
 		txn_free(t);
 	}
@@ -1006,6 +1034,9 @@ static struct smccc_regs mem_reclaim(struct mem_call *x,
 		if (x->m->resps[i].live && x->m->resps[i].handle == handle) {
 			resp_free(&x->m->resps[i]);
 		}
+	}
+	if (t->state == FFA_MEM_STATE_COMPLETE) {
+		announce(x->m, t, FFA_MEM_OWNER_REGAINED);
 	}
 	txn_free(t);
 	return (struct smccc_regs){.x = {FFA_SUCCESS_32}};

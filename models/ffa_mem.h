@@ -88,12 +88,38 @@ struct ffa_mem_caller {
 	struct ffa_mem_mailbox *mb;
 };
 
+/* A change of the normal world's access to pages it owned. */
+enum ffa_mem_owner_change {
+	FFA_MEM_OWNER_LOST,     /* lent or donated (send complete) */
+	FFA_MEM_OWNER_DONATED,  /* a donation was retrieved: gone for good */
+	FFA_MEM_OWNER_REGAINED, /* reclaimed */
+};
+
+/*
+ * Who wants to hear when the normal world loses or regains access to its
+ * pages: a backend that enforces ffa_mem_page_access() on the firmware.
+ * One call per constituent range of the handle; shares are not announced
+ * (the owner keeps its access).
+ */
+struct ffa_mem_observer_ops {
+	void (*owner_access)(void *ctx, enum ffa_mem_owner_change change,
+			     uint64_t handle, enum ffa_mem_kind kind,
+			     uint64_t addr, uint32_t pages);
+};
+
+struct ffa_mem_observer {
+	const struct ffa_mem_observer_ops *ops; /* static const table */
+	void *ctx;
+};
+
 struct ffa_mem;
 
 struct ffa_mem *ffa_mem_new(const struct ffa_mem_config *cfg,
 			    const struct guest_mem *mem,
 			    struct findings *findings);
 void ffa_mem_free(struct ffa_mem *m);
+/* obs may be NULL: nobody is told. */
+void ffa_mem_observe(struct ffa_mem *m, const struct ffa_mem_observer *obs);
 
 /* True for the function IDs ffa_mem_call() serves; w2 = FEATURES props. */
 bool ffa_mem_serves(uint32_t fid, uint32_t *features_w2);

@@ -686,6 +686,126 @@ START_TEST(donate_moves_ownership_and_uses_up_the_handle)
 }
 END_TEST
 
+/* --- The owner-access observer (what a backend enforces) ----------------- */
+
+struct owner_event {
+	enum ffa_mem_owner_change change;
+	uint64_t handle;
+	enum ffa_mem_kind kind;
+	uint64_t addr;
+	uint32_t pages;
+};
+
+/* Check fixture state: what the observer heard (STYLE C1). */
+static struct owner_event heard[16];
+static size_t heard_count;
+
+static void record_owner_access(void *ctx, enum ffa_mem_owner_change change,
+				uint64_t handle, enum ffa_mem_kind kind,
+				uint64_t addr, uint32_t pages)
+{
+	ck_assert_ptr_eq(ctx, &heard_count);
+	ck_assert_uint_lt(heard_count, 16);
+	heard[heard_count++] =
+	    (struct owner_event){change, handle, kind, addr, pages};
+}
+
+static const struct ffa_mem_observer_ops recorder_ops = {
+    .owner_access = record_owner_access,
+};
+
+static void listen(void)
+{
+	struct ffa_mem_observer obs = {&recorder_ops, &heard_count};
+
+	heard_count = 0;
+	ffa_mem_observe(mm(), &obs);
+}
+
+static void assert_heard(size_t i, enum ffa_mem_owner_change change,
+			 uint64_t handle, enum ffa_mem_kind kind,
+			 uint64_t addr, uint32_t pages)
+{
+	ck_assert_uint_lt(i, heard_count);
+	ck_assert_int_eq(heard[i].change, change);
+	ck_assert_uint_eq(heard[i].handle, handle);
+	ck_assert_int_eq(heard[i].kind, kind);
+	ck_assert_uint_eq(heard[i].addr, addr);
+	ck_assert_uint_eq(heard[i].pages, pages);
+}
+
+START_TEST(observer_hears_each_lent_range_until_reclaimed)
+{
+	struct spec sp = basic(V11, FFA_MEM_KIND_SHARE, 1);
+	uint8_t b[256];
+	struct smc_call c;
+	uint64_t h;
+
+	start(V11);
+	listen();
+	/* A share leaves the owner's access: nothing to enforce. */
+	h = send_ok(FFA_MEM_KIND_SHARE, &sp);
+	ck_assert_uint_eq(FFA(FFA_MEM_RECLAIM, (uint32_t)h, 0, 0).out.x[0],
+			  FFA_SUCCESS_32);
+	ck_assert_uint_eq(heard_count, 0);
+	/* A lend of two ranges: one event each, at the send. */
+	sp = basic(V11, FFA_MEM_KIND_LEND, 1);
+	sp.range_count = 2;
+	sp.addr[1] = PAGES + 0x3000;
+	sp.pages[1] = 2;
+	h = send_ok(FFA_MEM_KIND_LEND, &sp);
+	ck_assert_uint_eq(heard_count, 2);
+	assert_heard(0, FFA_MEM_OWNER_LOST, h, FFA_MEM_KIND_LEND, PAGES, 1);
+	assert_heard(1, FFA_MEM_OWNER_LOST, h, FFA_MEM_KIND_LEND,
+		     PAGES + 0x3000, 2);
+	/* A refused send of the same pages, retrieve and relinquish: none. */
+	c = send_bytes(FFA_MEM_LEND_64, b, build(b, sizeof(b), &sp));
+	ASSERT_FFA_ERROR(c, FFA_RET_DENIED);
+	ck_assert_int_eq(sp_retrieve(h, FFA_MEM_KIND_LEND), 0);
+	ck_assert_int_eq(sp_simple(TEST_SP_RELINQUISH, h, 0), 0);
+	ck_assert_uint_eq(heard_count, 2);
+	/* The reclaim gives both ranges back. */
+	ck_assert_uint_eq(FFA(FFA_MEM_RECLAIM, (uint32_t)h, 0, 0).out.x[0],
+			  FFA_SUCCESS_32);
+	ck_assert_uint_eq(heard_count, 4);
+	assert_heard(2, FFA_MEM_OWNER_REGAINED, h, FFA_MEM_KIND_LEND, PAGES,
+		     1);
+	assert_heard(3, FFA_MEM_OWNER_REGAINED, h, FFA_MEM_KIND_LEND,
+		     PAGES + 0x3000, 2);
+	ck_assert_int_eq(ffa_mem_page_access(mm(), PAGES + 0x3000, 0),
+			 FFA_MEM_ACCESS_RW);
+}
+END_TEST
+
+START_TEST(observer_hears_a_donation_for_good)
+{
+	struct spec sp = basic(V11, FFA_MEM_KIND_DONATE, 1);
+	uint64_t h, h2;
+
+	start(V11);
+	listen();
+	h = send_ok(FFA_MEM_KIND_DONATE, &sp);
+	assert_heard(0, FFA_MEM_OWNER_LOST, h, FFA_MEM_KIND_DONATE, PAGES, 1);
+	ck_assert_int_eq(sp_retrieve(h, FFA_MEM_KIND_DONATE), 0);
+	ck_assert_uint_eq(heard_count, 2);
+	assert_heard(1, FFA_MEM_OWNER_DONATED, h, FFA_MEM_KIND_DONATE, PAGES,
+		     1);
+	/* A donation reclaimed before anyone retrieved it comes back. */
+	sp.addr[0] = PAGES + 0x1000;
+	h2 = send_ok(FFA_MEM_KIND_DONATE, &sp);
+	ck_assert_uint_eq(FFA(FFA_MEM_RECLAIM, (uint32_t)h2, 0, 0).out.x[0],
+			  FFA_SUCCESS_32);
+	ck_assert_uint_eq(heard_count, 4);
+	assert_heard(3, FFA_MEM_OWNER_REGAINED, h2, FFA_MEM_KIND_DONATE,
+		     PAGES + 0x1000, 1);
+	/* Without an observer nothing is called. */
+	ffa_mem_observe(mm(), NULL);
+	sp.addr[0] = PAGES + 0x2000;
+	send_ok(FFA_MEM_KIND_DONATE, &sp);
+	ck_assert_uint_eq(heard_count, 4);
+}
+END_TEST
+
 START_TEST(sharing_pages_of_a_live_transaction_is_denied)
 {
 	struct spec sp = basic(V11, FFA_MEM_KIND_SHARE, 2);
@@ -1214,6 +1334,8 @@ Suite *ffa_mem_suite(void)
 	tcase_add_test(tc, share_retrieve_check_write_relinquish_reclaim);
 	tcase_add_test(tc, lend_takes_the_owners_access_and_zeroes_on_retrieve);
 	tcase_add_test(tc, donate_moves_ownership_and_uses_up_the_handle);
+	tcase_add_test(tc, observer_hears_each_lent_range_until_reclaimed);
+	tcase_add_test(tc, observer_hears_a_donation_for_good);
 	tcase_add_test(tc, sharing_pages_of_a_live_transaction_is_denied);
 	tcase_add_test(
 	    tc, double_retrieve_and_relinquish_without_retrieve_are_denied);

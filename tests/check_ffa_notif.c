@@ -15,6 +15,7 @@
 #include "abi/ffa_mem.h"
 #include "abi/smccc.h"
 #include "common/finding.h"
+#include "common/trace.h"
 #include "models/ffa_notif.h"
 #include "models/smc_call.h"
 #include "models/spmc.h"
@@ -143,6 +144,15 @@ static void sp_cmd(uint64_t cmd, uint64_t a1, uint64_t a2, uint64_t a3,
 }
 
 /* BITMAP_CREATE(0, 4) then BIND(SP -> 0, bitmap, flags). */
+/* The test SP binds bitmap from sender; returns its status. */
+static int64_t sp_simple_bind(uint16_t sender, uint64_t bitmap)
+{
+	uint64_t out[5];
+
+	sp_cmd(TEST_SP_NOTIF_BIND, sender, bitmap, 0, out);
+	return (int64_t)out[0];
+}
+
 static void nwd_bind(uint64_t bitmap, uint32_t flags)
 {
 	ASSERT_SUCCESS(FFA(FFA_NOTIFICATION_BITMAP_CREATE, 0, 4));
@@ -216,6 +226,61 @@ END_TEST
 
 /* --- SP -> normal world ----------------------------------------------------
  */
+
+/* One call with a trace event; true if the event names SRI intid. */
+static bool traced_sri(struct smccc_regs in, uint64_t intid)
+{
+	struct trace_event ev;
+	struct smc_call c;
+	bool found = false;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&c, 0, sizeof(c));
+	c.in = in;
+	c.out = in;
+	c.action = SMC_ACTION_RETURN;
+	c.event = &ev;
+	spmc_handle(&spmc, &c);
+	for (uint8_t i = 0; i < ev.field_count; i++) {
+		if (strcmp(ev.fields[i].key, "sri") == 0) {
+			ck_assert_uint_eq(ev.fields[i].value, intid);
+			found = true;
+		}
+	}
+	trace_event_release(&ev);
+	return found;
+}
+
+START_TEST(calls_that_mark_the_sri_pending_say_so_in_the_trace)
+{
+	start(V11);
+	nwd_bind(6, 0);
+	/* The partition sets during a direct request: that event. */
+	ck_assert(traced_sri(
+	    (struct smccc_regs){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+				      ffa_endpoints(0, SP_ID), 0,
+				      TEST_SP_NOTIF_SET, 0, 2, 0}},
+	    FFA_NOTIF_DEFAULT_SRI_INTID));
+	ck_assert_uint_eq(sri_raised, 1);
+	/* A refused set raises nothing, nor does a GET. */
+	ck_assert(!traced_sri(
+	    (struct smccc_regs){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+				      ffa_endpoints(0, SP_ID), 0,
+				      TEST_SP_NOTIF_SET, 0, 8, 0}},
+	    FFA_NOTIF_DEFAULT_SRI_INTID));
+	ck_assert(!traced_sri(
+	    (struct smccc_regs){.x = {FFA_NOTIFICATION_GET, 0,
+				      FFA_NOTIF_GET_SP}},
+	    FFA_NOTIF_DEFAULT_SRI_INTID));
+	/* The normal world's own SET for the partition. */
+	ck_assert_int_eq(sp_simple_bind(0, 0x10), 0);
+	ck_assert(traced_sri(
+	    (struct smccc_regs){.x = {FFA_NOTIFICATION_SET,
+				      ffa_endpoints(0, SP_ID), 0, 0x10}},
+	    FFA_NOTIF_DEFAULT_SRI_INTID));
+	ck_assert_uint_eq(sri_raised, 2);
+}
+END_TEST
 
 START_TEST(partition_notifies_the_normal_world_globally)
 {
@@ -486,6 +551,7 @@ Suite *ffa_notif_suite(void)
 	tcase_add_test(tc, notifications_do_not_exist_at_v1_0);
 	tcase_add_test(tc, bitmap_create_and_destroy_rules);
 	tcase_add_test(tc, partition_notifies_the_normal_world_globally);
+	tcase_add_test(tc, calls_that_mark_the_sri_pending_say_so_in_the_trace);
 	tcase_add_test(tc, per_vcpu_notification_is_listed_with_its_vcpu);
 	tcase_add_test(tc, delayed_sri_is_raised_when_the_partition_returns);
 	tcase_add_test(tc, normal_world_notifies_a_partition);

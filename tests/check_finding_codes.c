@@ -63,6 +63,7 @@ static const struct {
 	{"optee_msg_finding", 2}, /* models/optee_param.c */
 	{"ffa_mem_reject", 2},  /* models/ffa_mem_desc.c, ffa_mem.c */
 	{"refuse", 2},          /* models/ffa_notif.c */
+	{"machine_forbid", 4},  /* emulator/machine.c, from harness/session.c */
 };
 
 /* Functions whose code-like literals name an expectation, not a finding. */
@@ -82,6 +83,7 @@ static const struct {
 	/* The wrappers of emitters[]: definitions and forwarding calls. */
 	{"emulator/cache.c", "code"},
 	{"emulator/machine.c", "code"},
+	{"emulator/machine.h", "code"}, /* machine_forbid() */
 	{"models/spmc.c", "finding"},
 	{"models/mm_sp.c", "code"},
 	{"models/optee_param.c", "code"},

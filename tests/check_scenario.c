@@ -1340,7 +1340,7 @@ static const struct bad_case bad_cases[] = {
 	 "number, got 'FFA_VERSON'"},
 	{"calls-entry-wrong-type.yaml", 5, 15, "steps[0].expect.calls[0]",
 	 "expected an SMC function name or a mapping {function, x1..x17, "
-	 "returns, el, cpu}, got a sequence"},
+	 "returns, el, cpu, sri}, got a sequence"},
 	{"calls-missing-function.yaml", 6, 11,
 	 "steps[0].expect.no_calls[0].function",
 	 "missing required key 'function'"},

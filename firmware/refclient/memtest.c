@@ -1,7 +1,8 @@
 /*
  * FF-A memory transactions at boot, when the SPMC lists the scripted test
  * partition (UUID 7e571e57-0000-4000-8000-000000000001, models/test_sp.c):
- * the client shares two pages and lends one, as Linux's driver does
+ * the client shares two pages, lends one and donates one, as Linux's
+ * driver does
  * (drivers/firmware/arm_ffa/driver.c ffa_setup_and_transmit(), descriptor
  * in TX, v1.0 layout since the client negotiated v1.0), has the partition
  * retrieve, check, write and relinquish them over direct requests, and
@@ -13,8 +14,9 @@
  * Seeded bugs (seeded_bugs.h) break one rule each: a v1.1 descriptor after
  * negotiating v1.0, a constituent past the composite's count, a reclaim
  * before the borrower relinquished, a lend without the zero flag that the
- * borrower then asks for, a second retrieve of the same handle, and a
- * store into the lent page while the borrower holds it.
+ * borrower then asks for, a second retrieve of the same handle, a store
+ * into the lent page while the borrower holds it, and a load from the
+ * donated page.
  */
 #include "abi/ffa.h"
 #include "refclient.h"
@@ -30,6 +32,7 @@
 #define TYPE_SHIFT 3
 #define TYPE_SHARE 1u
 #define TYPE_LEND 2u
+#define TYPE_DONATE 3u
 
 #define PAGE 4096u
 #define TAG 0x7a67u
@@ -60,7 +63,8 @@ static void put64(uint8_t *b, size_t off, uint64_t v)
  * v1.1 layout (48-byte header).  Returns its length.
  */
 static uint32_t build(uint8_t *tx, uint16_t receiver, uint8_t attributes,
-		      uint32_t flags, uint32_t pages)
+		      uint8_t perms, uint32_t flags, uintptr_t base,
+		      uint32_t pages)
 {
 	bool v11 = FFA_CLIENT_V1_1 || BUG(MEM_V1_1_LAYOUT_AFTER_V1_0);
 	uint32_t emad = v11 ? 48 : 32;
@@ -79,25 +83,31 @@ static uint32_t build(uint8_t *tx, uint16_t receiver, uint8_t attributes,
 	}
 	put32(tx, 28, 1);
 	put16(tx, emad, receiver);
-	tx[emad + 2] = 2; /* read-write */
+	tx[emad + 2] = perms;
 	put32(tx, emad + 4, composite);
 	put32(tx, composite, pages);
 	put32(tx, composite + 4, 1); /* the bug sends 2 but counts 1 */
-	put64(tx, composite + 16, (uintptr_t)shared_pages);
+	put64(tx, composite + 16, base);
 	put32(tx, composite + 24, pages);
 	if (ranges == 2) {
-		put64(tx, composite + 32, (uintptr_t)shared_pages + PAGE);
+		put64(tx, composite + 32, base + PAGE);
 		put32(tx, composite + 40, 1);
 	}
 	return len;
 }
 
-/* FFA_MEM_SHARE_64 or LEND_64; returns 0 and the handle, or -1. */
+/*
+ * FFA_MEM_SHARE_64, LEND_64 or DONATE_64 of pages from base, read-write
+ * (a donor gives no access: the borrower asks for it); returns 0 and the
+ * handle, or -1.
+ */
 static int send(uint32_t fid, uint16_t receiver, uint8_t attributes,
-		uint32_t flags, uint32_t pages, uint64_t *handle)
+		uint32_t flags, uintptr_t base, uint32_t pages,
+		uint64_t *handle)
 {
-	uint32_t len = build(ffa_tx_buffer(), receiver, attributes, flags,
-			     pages);
+	uint8_t perms = fid == FFA_MEM_DONATE_64 ? 0 : 2;
+	uint32_t len = build(ffa_tx_buffer(), receiver, attributes, perms,
+			     flags, base, pages);
 	struct smccc_regs r = {.x = {fid, len, len}};
 
 	smccc_call(&r);
@@ -158,7 +168,8 @@ static int share_round(uint16_t sp)
 
 	memset(shared_pages, 0x5a, sizeof(shared_pages));
 	dcache_clean_range((uintptr_t)shared_pages, sizeof(shared_pages));
-	if (send(FFA_MEM_SHARE_64, sp, 0x2f, 0, 2, &h) != 0) {
+	if (send(FFA_MEM_SHARE_64, sp, 0x2f, 0, (uintptr_t)shared_pages, 2,
+		 &h) != 0) {
 		return -1;
 	}
 	st = memtest_command(sp, TEST_RETRIEVE, h, TAG,
@@ -195,7 +206,8 @@ static int lend_round(uint16_t sp)
 
 	memset(shared_pages, 0x77, PAGE);
 	dcache_clean_range((uintptr_t)shared_pages, PAGE);
-	if (send(FFA_MEM_LEND_64, sp, 0, flags, 1, &h) != 0) {
+	if (send(FFA_MEM_LEND_64, sp, 0, flags, (uintptr_t)shared_pages, 1,
+		 &h) != 0) {
 		return -1;
 	}
 	if (BUG(MEM_WRITE_AFTER_LEND)) {
@@ -211,6 +223,35 @@ static int lend_round(uint16_t sp)
 	}
 	if (reclaim(h) != 0) {
 		return -1;
+	}
+	return st == 0 ? 0 : -1;
+}
+
+/*
+ * Donates the second page for good: the partition retrieves it and checks
+ * the pattern; the client never touches it again.  Last, since the page
+ * is gone.  Rewriting both pages first touches the lent page the client
+ * has reclaimed, which is its own again.
+ */
+static int donate_round(uint16_t sp)
+{
+	uint8_t *page = shared_pages + PAGE;
+	uint64_t h;
+	int64_t st;
+
+	memset(shared_pages, 0x3c, sizeof(shared_pages));
+	dcache_clean_range((uintptr_t)shared_pages, sizeof(shared_pages));
+	if (send(FFA_MEM_DONATE_64, sp, 0, 0, (uintptr_t)page, 1, &h) != 0) {
+		return -1;
+	}
+	st = memtest_command(sp, TEST_RETRIEVE, h, TAG,
+			     retrieve_arg(TYPE_DONATE << TYPE_SHIFT));
+	if (st == 0) {
+		st = memtest_command(sp, TEST_CHECK, h, 0x3c, 0);
+	}
+	if (BUG(MEM_READ_AFTER_DONATE) &&
+	    ((volatile uint8_t *)page)[128] != 0x3c) {
+		st = 1; /* looks at a page that is not the client's any more */
 	}
 	return st == 0 ? 0 : -1;
 }
@@ -240,4 +281,9 @@ void memtest_run(void)
 		return;
 	}
 	uart_puts("memory: share, lend ok\n");
+	if (donate_round(sp) != 0) {
+		uart_puts("memory: donate failed\n");
+		return;
+	}
+	uart_puts("memory: donate ok\n");
 }

@@ -35,23 +35,24 @@
 #define BUG_MEM_LEND_WITHOUT_ZERO_FLAG 19
 #define BUG_MEM_DOUBLE_RETRIEVE 20
 #define BUG_MEM_WRITE_AFTER_LEND 21
+#define BUG_MEM_READ_AFTER_DONATE 22
 /*
  * MM over OP-TEE (refclient-optee-*.elf, firmware/refclient/optee.c):
  * numbered after SEEDED_BUGS of firmware/firmware.mk.
  */
-#define BUG_OPTEE_MEMREF_OUTSIDE_SHM 22
-#define BUG_OPTEE_SESSION_NEVER_OPENED 23
-#define BUG_OPTEE_WRONG_PARAM_TYPE 24
-#define BUG_OPTEE_SHM_NEVER_UNREGISTERED 25
+#define BUG_OPTEE_MEMREF_OUTSIDE_SHM 23
+#define BUG_OPTEE_SESSION_NEVER_OPENED 24
+#define BUG_OPTEE_WRONG_PARAM_TYPE 25
+#define BUG_OPTEE_SHM_NEVER_UNREGISTERED 26
 /*
  * Notifications, in the client that negotiates FF-A v1.1
  * (refclient-notif-*.elf, firmware/refclient/notiftest.c): numbered after
  * OPTEE_SEEDED_BUGS of firmware/firmware.mk.
  */
-#define BUG_NOTIF_SET_BEFORE_BIND 26
-#define BUG_NOTIF_GET_WRONG_RECEIVER 27
-#define BUG_NOTIF_BIND_TWICE 28
-#define BUG_NOTIF_DESTROY_WITH_PENDING 29
+#define BUG_NOTIF_SET_BEFORE_BIND 27
+#define BUG_NOTIF_GET_WRONG_RECEIVER 28
+#define BUG_NOTIF_BIND_TWICE 29
+#define BUG_NOTIF_DESTROY_WITH_PENDING 30
 
 #define BUG(name) (SEEDED_BUG == BUG_##name)
 
