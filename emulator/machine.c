@@ -1354,9 +1354,10 @@ enum machine_stop machine_run(struct machine *m,
 		 * blocks (which would then ignore the count), so the cache
 		 * is dropped whenever the count changes.
 		 */
-		if (m->step_count != m->translated_count) {
+		if (m->step_count != m->translated_count || m->retranslate) {
 			uc_ctl_flush_tlb(m->uc);
 			m->translated_count = m->step_count;
+			m->retranslate = false;
 		}
 		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, m->step_count);
 		m->pc = reg_read(m, UC_ARM64_REG_PC);
@@ -1376,15 +1377,9 @@ enum machine_stop machine_run(struct machine *m,
 			}
 			continue;
 		}
-		if (m->retranslate) {
-			/* machine_forbid() added the first read hook. */
-			m->retranslate = false;
-			uc_ctl_flush_tlb(m->uc);
-			if (hit < 0 && rc == UC_ERR_OK &&
-			    m->stop == MACHINE_STOP_NONE &&
-			    !m->pending_memory_fault) {
-				continue;
-			}
+		if (m->retranslate && hit < 0 && rc == UC_ERR_OK &&
+		    m->stop == MACHINE_STOP_NONE && !m->pending_memory_fault) {
+			continue; /* machine_forbid() added the first read hook */
 		}
 		if (hit < 0 || rc != UC_ERR_OK || m->stop != MACHINE_STOP_NONE ||
 		    m->pending_memory_fault) {

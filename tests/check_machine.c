@@ -50,7 +50,7 @@
 /* --- The machine under test ---------------------------------------------- */
 
 /*
- * machine_with_limits() - The one place that builds a machine for these
+ * machine_with_options() - The one place that builds a machine for these
  * tests: a session (machine, secure world, SMC routing) on the default
  * platform, with the program in flash at address 0 as a raw image, the
  * entry point there.  @max_insns: the run's budget (0: the default).
@@ -58,11 +58,12 @@
  * How the machine is connected to the secure world is session_init()'s
  * business; when that changes, only this function should need to.
  */
-static struct machine *machine_with_limits(struct session *s,
-					   const uint32_t *program,
-					   size_t count, uint64_t max_insns,
-					   bool paced_clock,
-					   uint64_t wall_timeout_ms)
+static struct machine *machine_with_options(struct session *s,
+					    const uint32_t *program,
+					    size_t count, uint64_t max_insns,
+					    bool paced_clock,
+					    uint64_t wall_timeout_ms,
+					    bool cache_model_off)
 {
 	struct session_config cfg;
 	struct error err = {false, ""};
@@ -82,6 +83,7 @@ static struct machine *machine_with_limits(struct session *s,
 	}
 	cfg.machine.wall_timeout_ms = wall_timeout_ms;
 	cfg.machine.paced_clock = paced_clock;
+	cfg.machine.cache_model_off = cache_model_off;
 	ck_assert_msg(session_init(s, &cfg, &err), "session_init: %s",
 		      err.message);
 	ck_assert_msg(image_parse(&s->image, bytes, count * 4, "program",
@@ -93,6 +95,16 @@ static struct machine *machine_with_limits(struct session *s,
 	ck_assert_msg(machine_load_image(s->machine, &s->image, &err),
 		      "machine_load_image: %s", err.message);
 	return s->machine;
+}
+
+static struct machine *machine_with_limits(struct session *s,
+					   const uint32_t *program,
+					   size_t count, uint64_t max_insns,
+					   bool paced_clock,
+					   uint64_t wall_timeout_ms)
+{
+	return machine_with_options(s, program, count, max_insns, paced_clock,
+				    wall_timeout_ms, false);
 }
 
 static struct machine *machine_with_clock(struct session *s,
@@ -238,7 +250,97 @@ static const uint32_t doorbell_without_clean_program[] =
 static const uint32_t doorbell_with_clean_program[] =
 	DOORBELL_PROGRAM(0xd50b7a21u /* dc cvac, x1 */);
 
+/*
+ * Loads RESULT_ADDR in a subroutine called twice, with an SMC between the
+ * calls whose answer forbids the range (as the secure world's answer to a
+ * lend does): the subroutine's block was translated before.
+ */
+#define LOAD_SUBROUTINE 32u
+static const uint32_t load_twice_program[] = {
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0x94000007u, /* bl 32 */
+	A64_SMC_0,   /* smc #0: the range is forbidden in here */
+	0x94000005u, /* bl 32 */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+	A64_NOP,
+	0xf9400041u, /* 32: ldr x1, [x2] */
+	0xd65f03c0u, /* ret */
+};
+
+/* Check fixture state: whether the fake secure world allows again. */
+static bool forbid_then_allow;
+
+/* A secure world that forbids RESULT_ADDR's page at the first SMC. */
+static enum smc_action forbidding_world(void *world,
+					const struct sw_caller *caller,
+					const struct smccc_regs *in,
+					uint64_t pc, uint64_t lr,
+					uint64_t insns,
+					struct smccc_regs *out)
+{
+	struct machine *m = world;
+
+	(void)caller;
+	(void)lr;
+	(void)insns;
+	*out = *in;
+	if ((uint32_t)in->x[0] == 0x84000008u) {
+		return SMC_ACTION_POWER_OFF;
+	}
+	ck_assert_uint_eq(pc, 8);
+	ck_assert(machine_forbid(m, 7, RESULT_ADDR, 4096,
+				 "ffa.mem.owner-access-after-lend",
+				 "lent with handle 0x7"));
+	if (forbid_then_allow) {
+		machine_allow(m, 7);
+	}
+	return SMC_ACTION_RETURN;
+}
+
+static void run_load_twice(bool cache_model_off, bool allow)
+{
+	struct machine *m = machine_with_options(
+		&session, load_twice_program, ARRAY_COUNT(load_twice_program),
+		0, false, WALL_TIMEOUT_MS, cache_model_off);
+
+	forbid_then_allow = allow;
+	machine_set_secure_port(m, forbidding_world, m);
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+}
+
 /* --- Tests --------------------------------------------------------------- */
+
+/*
+ * The second load is reported, although its block was translated before
+ * the range was forbidden inside the SMC: with the cache model's read hook
+ * from the start (_i = 0) and without any (_i = 1: the machine drops the
+ * translated blocks).  Once per range, with the PC of the load.
+ */
+START_TEST(load_from_a_forbidden_range_is_a_finding)
+{
+	const struct finding *fd;
+
+	run_load_twice(_i == 1, false);
+	fd = findings_find(&session.findings,
+			   "ffa.mem.owner-access-after-lend");
+	ck_assert_ptr_nonnull(fd);
+	ck_assert_int_eq(fd->kind, FINDING_FIRMWARE);
+	ck_assert_uint_eq(fd->pc, LOAD_SUBROUTINE);
+	ck_assert_uint_eq(fd->address, RESULT_ADDR);
+	ck_assert_ptr_nonnull(strstr(fd->message, "handle 0x7"));
+	ck_assert_uint_eq(session.findings.count, 1); /* once per range */
+}
+END_TEST
+
+START_TEST(allowed_range_is_no_finding)
+{
+	run_load_twice(_i == 1, true);
+	ck_assert_ptr_null(findings_find(&session.findings,
+					 "ffa.mem.owner-access-after-lend"));
+}
+END_TEST
 
 START_TEST(psci_system_off_through_smc_powers_off)
 {
@@ -573,6 +675,9 @@ Suite *machine_suite(void)
 		       store_then_doorbell_without_clean_is_a_cache_finding);
 	tcase_add_test(tc, store_cleaned_before_doorbell_is_no_cache_finding);
 	tcase_add_test(tc, bss_is_zero_over_whatever_was_written_before);
+	tcase_add_loop_test(tc, load_from_a_forbidden_range_is_a_finding, 0,
+			    2);
+	tcase_add_loop_test(tc, allowed_range_is_no_finding, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
