@@ -7,9 +7,9 @@
  * directions.  Boot-time code only.
  *
  * There is no hypervisor under the client, so it creates its own bitmap
- * with FFA_NOTIFICATION_BITMAP_CREATE for its own ID, as Linux does when
- * FFA_FEATURES lists that ABI (the SPMC then takes the kernel for the
- * hypervisor, DEN0077A v1.1 section 10.9).  Then:
+ * with FFA_NOTIFICATION_BITMAP_CREATE for its own ID, as Linux's
+ * ffa_notifications_setup() does when FFA_FEATURES lists that ABI: the
+ * hypervisor's call, made by the kernel when there is none.  Then:
  *   partition -> client: bind notification 1 (global) and 2 (per-vCPU),
  *   have the partition set each, read FFA_NOTIFICATION_INFO_GET_64 (the
  *   client's ID, and vCPU 0 for the per-vCPU one) and
