@@ -1315,6 +1315,14 @@ static void note_sri(struct spmc *s, struct smc_call *call,
 		return;
 	}
 	trace_event_field(call->event, "sri", intid);
+	if (call->event != NULL) {
+		const char *was = call->event->summary;
+
+		/* Formatted before the old summary is freed. */
+		trace_event_set_summary(call->event, "%s%sSRI %u pending",
+					was != NULL ? was : "",
+					was != NULL ? "; " : "", intid);
+	}
 }
 
 void spmc_handle(struct spmc *s, struct smc_call *call)

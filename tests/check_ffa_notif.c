@@ -247,6 +247,9 @@ static bool traced_sri(struct smccc_regs in, uint64_t intid)
 			found = true;
 		}
 	}
+	/* The summary says it too, for the text trace. */
+	ck_assert(found == (ev.summary != NULL &&
+			    strstr(ev.summary, "SRI 8 pending") != NULL));
 	trace_event_release(&ev);
 	return found;
 }
