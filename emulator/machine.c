@@ -1377,9 +1377,10 @@ enum machine_stop machine_run(struct machine *m,
 			}
 			continue;
 		}
+		/* machine_forbid() added the first read hook: drop blocks. */
 		if (m->retranslate && hit < 0 && rc == UC_ERR_OK &&
 		    m->stop == MACHINE_STOP_NONE && !m->pending_memory_fault) {
-			continue; /* machine_forbid() added the first read hook */
+			continue;
 		}
 		if (hit < 0 || rc != UC_ERR_OK || m->stop != MACHINE_STOP_NONE ||
 		    m->pending_memory_fault) {
