@@ -59,6 +59,7 @@ static void add_doorbell(void)
 	ev->in[0] = FFA_MSG_SEND_DIRECT_REQ_64;
 	ev->in[1] = 0x8003;
 	ev->out[0] = FFA_MSG_SEND_DIRECT_RESP_64;
+	trace_event_field(ev, "sri", 8); /* a partition set a notification */
 	mm = trace_event_mm(ev);
 	mm->function = MM_VAR_FN_GET_VARIABLE;
 	mm->has_variable = true;
@@ -248,6 +249,16 @@ static void want_calls(struct scenario_expect *e, bool met)
 	e->call_count = 1;
 }
 
+static void want_calls_sri(struct scenario_expect *e, bool met)
+{
+	match.function = text("FFA_MSG_SEND_DIRECT_REQ_64");
+	match.fid = FFA_MSG_SEND_DIRECT_REQ_64;
+	match.sri = u64(met ? 8 : 9);
+	match.mark = (struct source_mark){7, 9};
+	e->calls = &match;
+	e->call_count = 1;
+}
+
 static void want_no_calls(struct scenario_expect *e, bool met)
 {
 	match.function = text(met ? "FFA_RXTX_UNMAP" : "FFA_VERSION");
@@ -394,6 +405,10 @@ static const struct expect_case cases[] = {
 	 "300", NULL},
 	{want_calls, "calls[0]", "FFA_VERSION x1=0x10001",
 	 "FFA_VERSION x1=0x10000", "SMC #0",
+	 "not made (in this order); the step made: FFA_VERSION, "
+	 "FFA_MSG_SEND_DIRECT_REQ_64", NULL},
+	{want_calls_sri, "calls[0]", "FFA_MSG_SEND_DIRECT_REQ_64 raising SRI 8",
+	 "FFA_MSG_SEND_DIRECT_REQ_64 raising SRI 9", "SMC #1",
 	 "not made (in this order); the step made: FFA_VERSION, "
 	 "FFA_MSG_SEND_DIRECT_REQ_64", NULL},
 	{want_no_calls, "no_calls[0]", "no FFA_RXTX_UNMAP", "no FFA_VERSION",
