@@ -14,7 +14,8 @@
  * requests to the partition through ffa_msg_ops (its protocol:
  * models/test_sp.h), notifications through ffa_notifier_ops.  One region
  * is held at a time: share/lend, the partition's retrieve/check/write/
- * relinquish of it, then reclaim.
+ * relinquish of it, then reclaim; its pages stay allocated after the
+ * reclaim (for verify and "sp access") until the next share or lend.
  *
  * The pages are allocated one by one as order-1 blocks of which only the
  * first page is shared, so no two are adjacent and every page is its own
@@ -134,6 +135,7 @@ static int fht_send(struct fht *t, bool lend, unsigned int count, u8 pattern)
 			   what, -EINVAL, FHT_MAX_PAGES);
 		return -EINVAL;
 	}
+	fht_free_pages(r); /* the reclaimed region before */
 	sgl = kcalloc(count, sizeof(*sgl), GFP_KERNEL);
 	if (!sgl)
 		return -ENOMEM;
@@ -186,8 +188,8 @@ static int fht_reclaim(struct fht *t)
 			   r->handle);
 		return rc;
 	}
+	/* The pages stay for verify and sp access until the next send. */
 	fht_result(t, "ok reclaim handle=0x%llx\n", r->handle);
-	fht_free_pages(r);
 	r->live = false;
 	return 0;
 }
