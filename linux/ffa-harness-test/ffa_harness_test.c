@@ -233,6 +233,7 @@ static int fht_sp(struct fht *t, const char *op, unsigned long arg)
 		d.data2 = BIT_ULL(arg);
 	} else if (!strcmp(op, "get")) {
 		d.data0 = FHT_SP_NOTIF_GET;
+		d.data2 = 3; /* bitmaps from partitions and from VMs */
 	} else if (!strcmp(op, "access")) {
 		/* What the SPMC's model grants endpoint `arg` on page 0. */
 		if (!r->count) {
