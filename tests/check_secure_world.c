@@ -179,6 +179,27 @@ START_TEST(calls_are_routed_and_traced_with_their_caller)
 }
 END_TEST
 
+START_TEST(ffa_answers_preserve_x8_to_x17)
+{
+	struct smccc_regs in = {.x = {FFA_VERSION, FFA_VERSION_1_1}};
+	struct smccc_regs out;
+
+	for (unsigned i = 8; i < SMCCC_REG_COUNT; i++) {
+		in.x[i] = 0x1000 + i;
+	}
+	out = call_as(0, 2, in);
+	ck_assert_uint_eq(out.x[0], FFA_VERSION_1_2);
+	for (unsigned i = 8; i < SMCCC_REG_COUNT; i++) {
+		ck_assert_uint_eq(out.x[i], 0x1000 + i);
+	}
+	in.x[0] = FFA_ID_GET;
+	in.x[1] = 0;
+	out = call_as(0, 2, in);
+	ck_assert_uint_eq(out.x[0], FFA_SUCCESS_32);
+	ck_assert_uint_eq(out.x[9], 0x1009);
+}
+END_TEST
+
 START_TEST(doorbell_is_announced_before_and_after_the_partition)
 {
 	discover();
@@ -348,6 +369,7 @@ Suite *secure_world_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, calls_are_routed_and_traced_with_their_caller);
+	tcase_add_test(tc, ffa_answers_preserve_x8_to_x17);
 	tcase_add_test(tc, doorbell_is_announced_before_and_after_the_partition);
 	tcase_add_test(tc, mm_events_move_the_phase_and_are_traced);
 	tcase_add_test(tc, injector_reads_the_lifecycle);
