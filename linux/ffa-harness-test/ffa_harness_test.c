@@ -12,7 +12,8 @@
  * <what> <errno> ...") and fails the write with the errno when it fails.
  * Memory goes through the driver's ffa_mem_ops (share, lend, reclaim),
  * requests to the partition through ffa_msg_ops (its protocol:
- * models/test_sp.h), notifications through ffa_notifier_ops.  One region
+ * models/test_sp.h), notifications through ffa_notifier_ops; "raw FID"
+ * makes one FF-A call the driver has no operation for.  One region
  * is held at a time: share/lend, the partition's retrieve/check/write/
  * relinquish of it, then reclaim; its pages stay allocated after the
  * reclaim (for verify and "sp access") until the next share or lend.
@@ -25,6 +26,7 @@
  * Kernel style (// SPDX line, kernel types), as Linux builds it; the rest
  * of ffa-harness is host C.
  */
+#include <linux/arm-smccc.h>
 #include <linux/arm_ffa.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
@@ -83,7 +85,9 @@ static void fht_result(struct fht *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vscnprintf(t->result, sizeof(t->result), fmt, ap);
 	va_end(ap);
-	pr_info("ffa_harness_test: %s", t->result);
+	/* Debug level: kernel lines on the console would mix into the
+	 * output of the scenario's commands. */
+	pr_debug("ffa_harness_test: %s", t->result);
 }
 
 static void fht_free_pages(struct fht_region *r)
@@ -275,7 +279,7 @@ static void fht_notified(int id, void *data)
 		atomic_inc(&t->notified[id]);
 		wake_up_all(&t->notified_wq);
 	}
-	pr_info("ffa_harness_test: notification %d\n", id);
+	pr_debug("ffa_harness_test: notification %d\n", id);
 }
 
 /* Linux binds notification `id` from the partition, with a callback. */
@@ -337,6 +341,28 @@ static int fht_wait(struct fht *t, unsigned long id, unsigned long ms)
 	return 0;
 }
 
+/*
+ * One FF-A call outside the driver, x1..x17 zero: for the calls the
+ * driver has no operation for (FFA_MEM_DONATE, FFA_MEM_RETRIEVE_REQ,
+ * FFA_MEM_RELINQUISH, FFA_MEM_FRAG_RX), to see who answers them (the
+ * SPMC, or pKVM refusing them at EL2).  Only function IDs of the FF-A
+ * range are sent.
+ */
+static int fht_raw(struct fht *t, unsigned long fid)
+{
+	struct arm_smccc_1_2_regs in = { .a0 = fid }, out;
+
+	if ((fid & ~0x40000000ul) < 0x84000060ul ||
+	    (fid & ~0x40000000ul) > 0x840000fful) {
+		fht_result(t, "error raw %d not an FF-A function\n", -EINVAL);
+		return -EINVAL;
+	}
+	arm_smccc_1_2_smc(&in, &out);
+	fht_result(t, "ok raw fid=0x%lx x0=0x%lx x2=%ld\n", fid, out.a0,
+		   (long)(int)out.a2);
+	return 0;
+}
+
 static int fht_run(struct fht *t, char *line)
 {
 	char op[16] = "", sub[16] = "";
@@ -364,6 +390,11 @@ static int fht_run(struct fht *t, char *line)
 		fht_result(t, "ok verify pattern=0x%02lx pages=%u\n", b,
 			   t->region.count);
 		return 0;
+	}
+	if (!strcmp(op, "raw")) {
+		if (sscanf(line, "%15s %li", op, &a) != 2)
+			return -EINVAL;
+		return fht_raw(t, a);
 	}
 	if (!strcmp(op, "sp")) {
 		/* "sp OP [ARG]": ARG in C notation (hex patterns). */
