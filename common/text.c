@@ -341,22 +341,42 @@ bool text_parse_size(const char *s, uint64_t *out)
 void text_append_hexdump(struct strbuf *sb, const void *bytes, size_t len,
 			 uint64_t base)
 {
+	static const char digits[] = "0123456789abcdef";
 	const uint8_t *b = bytes;
+	/* "%08llx " then 16 x " %02x", "  |", 16 characters, "|\n". */
+	char row[16 + 1 + 16 * 3 + 3 + 16 + 2];
 
+	/*
+	 * One append per row, the digits from a table: a hex dump goes into
+	 * every finding about bad bytes, and a printf per byte made it the
+	 * largest cost of a malformed request.
+	 */
 	for (size_t line = 0; line < len; line += 16) {
-		strbuf_printf(sb, "%08llx ", (unsigned long long)(base + line));
+		size_t n = 0;
+		int w = snprintf(row, sizeof(row), "%08llx ",
+				 (unsigned long long)(base + line));
+
+		n = w > 0 && (size_t)w < sizeof(row) ? (size_t)w : 0;
 		for (size_t i = 0; i < 16; i++) {
+			row[n++] = ' ';
 			if (line + i < len) {
-				strbuf_printf(sb, " %02x", b[line + i]);
+				row[n++] = digits[b[line + i] >> 4];
+				row[n++] = digits[b[line + i] & 0xf];
 			} else {
-				strbuf_puts(sb, "   ");
+				row[n++] = ' ';
+				row[n++] = ' ';
 			}
 		}
-		strbuf_puts(sb, "  |");
+		row[n++] = ' ';
+		row[n++] = ' ';
+		row[n++] = '|';
 		for (size_t i = 0; i < 16 && line + i < len; i++) {
 			uint8_t c = b[line + i];
-			strbuf_putc(sb, c >= 0x20 && c < 0x7f ? (char)c : '.');
+
+			row[n++] = c >= 0x20 && c < 0x7f ? (char)c : '.';
 		}
-		strbuf_puts(sb, "|\n");
+		row[n++] = '|';
+		row[n++] = '\n';
+		strbuf_append(sb, row, n);
 	}
 }

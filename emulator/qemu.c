@@ -1045,6 +1045,7 @@ static void serve(struct qemu_machine *m, unsigned cpu)
 		}
 		s->wake = ans.target + 1; /* the caller's relay sends the SGI */
 	}
+	s->ns_sgi = ans.ns_sgi; /* the relay raises it before returning */
 	if (ans.action == QEMU_SMC_POWER_OFF || ans.action == QEMU_SMC_RESET) {
 		m->stop_requested = true;
 		m->requested = ans.action == QEMU_SMC_POWER_OFF

@@ -74,6 +74,9 @@ struct qemu_answer {
 	unsigned target;  /* CPU_ON: CPU index */
 	uint64_t entry;   /* CPU_ON: entry point */
 	uint64_t context; /* CPU_ON: x0 at the entry */
+	/* 1 + the INTID of a non-secure group 1 SGI for the calling CPU
+	 * (FF-A's schedule-receiver interrupt), or 0; with any action. */
+	unsigned ns_sgi;
 };
 
 /*

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "abi/ffa_mem.h"
 #include "common/fileio.h"
 #include "common/finding.h"
 #include "common/strbuf.h"
@@ -23,10 +24,12 @@
 #include "harness/cli.h"
 #include "harness/runner.h"
 #include "harness/text_report.h"
+#include "models/ffa_notif.h"
 #include "models/mm_sp.h"
 #include "models/psci.h"
 #include "models/secure_world.h"
 #include "models/smc_router.h"
+#include "models/spmc.h"
 
 /* ---- the secure world, driven by relayed SMCs ---- */
 
@@ -122,13 +125,26 @@ void qemu_world_answer(struct secure_world *world, unsigned cpu, unsigned el,
 		       struct qemu_answer *answer)
 {
 	const struct sw_caller caller = {.cpu = cpu, .el = (uint8_t)el};
+	const struct spmc *spmc = secure_world_spmc(world);
+	struct ffa_notif *notif = spmc != NULL ? spmc_notifications(spmc) : NULL;
+	uint64_t sris = notif != NULL ? ffa_notif_sri_count(notif) : 0;
 	struct smccc_regs out;
 	struct psci_effect effect;
 	enum smc_action action;
+	uint32_t intid;
 
 	action = secure_world_call(world, &caller, regs, pc, 0, 0, &out);
 	*regs = out;
 	effect = secure_world_psci_effect(world);
+	/*
+	 * A notification set during this SMC (by a partition in a direct
+	 * request) raised the schedule-receiver interrupt: the caller's CPU
+	 * gets the SGI FFA_FEATURES reported, once however many were raised.
+	 */
+	if (notif != NULL && ffa_notif_sri_count(notif) != sris &&
+	    ffa_notif_feature(notif, FFA_FEATURE_SRI, &intid)) {
+		answer->ns_sgi = intid + 1;
+	}
 	switch (action) {
 	case SMC_ACTION_RETURN:
 		break;

@@ -16,7 +16,8 @@ int qemu_boot_main(int argc, char **argv);
 /*
  * One relayed SMC of `cpu` at `el` through the secure world: regs in and
  * out, and what the CPUs must do (PSCI CPU_ON/OFF, power off, reset) in
- * *answer.  `qemu-boot` and the scenario runner (harness/runner_qemu.c)
+ * *answer, and the schedule-receiver SGI (answer->ns_sgi) when the SMC
+ * raised it.  `qemu-boot` and the scenario runner (harness/runner_qemu.c)
  * both answer through here.
  */
 void qemu_world_answer(struct secure_world *world, unsigned cpu, unsigned el,

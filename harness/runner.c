@@ -188,6 +188,46 @@ static bool parse_version(const struct scenario_text *t, uint32_t *out)
 	return false;
 }
 
+/* Documented in harness/runner_priv.h. */
+bool runner_partitions(const struct scenario *sc, struct scenario_run *run,
+		       struct spmc_config *spmc)
+{
+	const struct scenario_spmc *sp = &sc->spmc;
+
+	if (sp->partition_count == 0) {
+		return true;
+	}
+	spmc->partition_count = sp->partition_count;
+	for (size_t i = 0; i < sp->partition_count && i < SPMC_MAX_PARTITIONS;
+	     i++) {
+		const struct scenario_partition *sp_in = &sp->partitions[i];
+		struct spmc_partition_config *pc = &spmc->partitions[i];
+
+		memset(pc, 0, sizeof(*pc));
+		snprintf(pc->name, sizeof(pc->name), "%s",
+			 sp_in->name.value != NULL ? sp_in->name.value
+						   : "partition");
+		pc->id = (uint16_t)sp_in->id.value;
+		pc->uuid = sp_in->uuid;
+		pc->properties = sp_in->properties.present
+					 ? (uint32_t)sp_in->properties.value
+					 : 0x103u;
+		pc->exec_ctx_count = sp_in->exec_ctx_count.present
+					     ? (uint16_t)sp_in->exec_ctx_count.value
+					     : 1;
+		pc->model = SP_MODEL_MM_VARIABLE;
+		if (sp_in->model.value != NULL &&
+		    !sp_model_parse(sp_in->model.value, &pc->model)) {
+			set_message(&run->setup_error,
+				    "%s:%d:%d: unknown partition model '%s'",
+				    sc->file, sp_in->model.mark.line,
+				    sp_in->model.mark.column, sp_in->model.value);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool make_config(const struct scenario *sc,
 			const struct runner_options *o,
 			const struct firmware_choice *fw,
@@ -230,41 +270,8 @@ static bool make_config(const struct scenario *sc,
 		cfg->shared_buf_addr = o->shared_buf_addr;
 		cfg->shared_buf_size = o->shared_buf_size;
 	}
-	if (sp->partition_count != 0) {
-		cfg->spmc.partition_count = sp->partition_count;
-		for (size_t i = 0; i < sp->partition_count &&
-				   i < SPMC_MAX_PARTITIONS;
-		     i++) {
-			const struct scenario_partition *sp_in =
-				&sp->partitions[i];
-			struct spmc_partition_config *pc =
-				&cfg->spmc.partitions[i];
-
-			memset(pc, 0, sizeof(*pc));
-			snprintf(pc->name, sizeof(pc->name), "%s",
-				 sp_in->name.value != NULL ? sp_in->name.value
-							   : "partition");
-			pc->id = (uint16_t)sp_in->id.value;
-			pc->uuid = sp_in->uuid;
-			pc->properties = sp_in->properties.present
-						 ? (uint32_t)sp_in->properties.value
-						 : 0x103u;
-			pc->exec_ctx_count =
-				sp_in->exec_ctx_count.present
-					? (uint16_t)sp_in->exec_ctx_count.value
-					: 1;
-			pc->model = SP_MODEL_MM_VARIABLE;
-			if (sp_in->model.value != NULL &&
-			    !sp_model_parse(sp_in->model.value, &pc->model)) {
-				set_message(&run->setup_error,
-					    "%s:%d:%d: unknown partition model "
-					    "'%s'",
-					    sc->file, sp_in->model.mark.line,
-					    sp_in->model.mark.column,
-					    sp_in->model.value);
-				return false;
-			}
-		}
+	if (!runner_partitions(sc, run, &cfg->spmc)) {
+		return false;
 	}
 	if (sp->store_capacity.present) {
 		cfg->store.nv_capacity = sp->store_capacity.value;

@@ -14,6 +14,8 @@
 #include "harness/session.h"
 #include "models/inject.h"
 
+struct spmc_config;
+
 /* Adds an inject step's rule; NULL, or what is wrong (in buf or static). */
 const char *runner_add_inject(struct injector *inj,
 			      const struct scenario_inject *in, char *buf,
@@ -21,6 +23,12 @@ const char *runner_add_inject(struct injector *inj,
 /* The scenario's `spmc.variables` into the session's store. */
 bool runner_preload(const struct scenario *sc, struct session *s,
 		    struct scenario_run *run);
+/*
+ * The scenario's `spmc.partitions`, if any, replace spmc's default set;
+ * false (run->setup_error set) for an unknown model.
+ */
+bool runner_partitions(const struct scenario *sc, struct scenario_run *run,
+		       struct spmc_config *spmc);
 /* A scenario path relative to the scenario file (malloc'd). */
 char *runner_relative_path(const struct scenario *sc, const char *path);
 /* Unfired inject rules, findings and checks into step and scenario

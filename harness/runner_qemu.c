@@ -465,11 +465,7 @@ static bool make_world(struct scenario_run *run, struct qemu_run *qr,
 	wc.spmc.audit_rxtx_unmap_at_exit =
 		sc->checks.rxtx_unmapped_at_ebs.present &&
 		sc->checks.rxtx_unmapped_at_ebs.value != 0;
-	if (sp->partition_count != 0) {
-		setup_error(run, "%s: spmc.partitions are not supported on "
-				 "machine: qemu yet (the default MM partition "
-				 "answers)",
-			    sc->file);
+	if (!runner_partitions(sc, run, &wc.spmc)) {
 		return false;
 	}
 	if (sp->store_capacity.present) {

@@ -78,12 +78,19 @@ void schema_suggest(const char *got, const char *const *candidates,
 {
 	const char *best = NULL;
 	size_t best_distance = SIZE_MAX;
+	size_t got_len = strlen(got);
 
 	for (size_t i = 0; i < count; i++) {
 		size_t len = strlen(candidates[i]);
 		/* One slip in a short word, two in a longer one. */
 		size_t limit = len <= 4 ? 1 : 2;
-		size_t d = edit_distance(got, candidates[i]);
+		size_t d;
+
+		/* The distance is at least the difference in length. */
+		if ((got_len > len ? got_len - len : len - got_len) > limit) {
+			continue;
+		}
+		d = edit_distance(got, candidates[i]);
 
 		if (d != 0 && d <= limit && d < best_distance) {
 			best = candidates[i];

@@ -444,8 +444,10 @@ static void step_kind_list(struct strbuf *sb, const char *got,
 	const char *names[STEP_KIND_COUNT + 1];
 
 	for (int k = 0; k < STEP_KIND_COUNT; k++) {
-		strbuf_printf(sb, "%s%s", k != 0 ? ", " : "",
-			      step_descs[k].name);
+		if (k != 0) {
+			strbuf_puts(sb, ", ");
+		}
+		strbuf_puts(sb, step_descs[k].name);
 		names[k] = step_descs[k].name;
 	}
 	names[STEP_KIND_COUNT] = "expect";

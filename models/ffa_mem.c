@@ -69,6 +69,12 @@ struct ffa_mem {
 	struct ffa_mem_observer obs;
 	struct mem_txn txns[FFA_MEM_MAX_TRANSACTIONS];
 	struct mem_resp resps[FFA_MEM_MAX_TRANSACTIONS];
+	/*
+	 * Slots at and past these were never used: searches stop there, so
+	 * a model with a few handles does not scan 256 slots per page asked
+	 * about (ffa_mem_page_access() runs per page and endpoint).
+	 */
+	size_t txns_used, resps_used;
 	struct mem_donated *donated;
 	size_t donated_count, donated_cap;
 	uint64_t next_handle;
@@ -147,8 +153,10 @@ void ffa_mem_free(struct ffa_mem *m)
 	if (m == NULL) {
 		return;
 	}
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < m->txns_used; i++) {
 		txn_free(&m->txns[i]);
+	}
+	for (size_t i = 0; i < m->resps_used; i++) {
 		resp_free(&m->resps[i]);
 	}
 	free(m->donated);
@@ -170,7 +178,7 @@ const char *ffa_mem_kind_name(enum ffa_mem_kind k)
 
 static struct mem_txn *txn_find(struct ffa_mem *m, uint64_t handle)
 {
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < m->txns_used; i++) {
 		if (m->txns[i].live && m->txns[i].handle == handle) {
 			return &m->txns[i];
 		}
@@ -186,10 +194,26 @@ static const struct mem_txn *txn_find_const(const struct ffa_mem *m,
 
 static struct mem_txn *txn_alloc(struct ffa_mem *m)
 {
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < m->txns_used; i++) {
 		if (!m->txns[i].live) {
 			return &m->txns[i];
 		}
+	}
+	if (m->txns_used < FFA_MEM_MAX_TRANSACTIONS) {
+		return &m->txns[m->txns_used++];
+	}
+	return NULL;
+}
+
+static struct mem_resp *resp_alloc(struct ffa_mem *m)
+{
+	for (size_t i = 0; i < m->resps_used; i++) {
+		if (!m->resps[i].live) {
+			return &m->resps[i];
+		}
+	}
+	if (m->resps_used < FFA_MEM_MAX_TRANSACTIONS) {
+		return &m->resps[m->resps_used++];
 	}
 	return NULL;
 }
@@ -308,7 +332,7 @@ static int32_t check_ownership(struct mem_call *x, const struct ffa_mem_desc *d)
 		const struct ffa_mem_range *r = &d->ranges[i];
 		uint32_t off = first + i * FFA_MEM_CONSTITUENT_SIZE;
 
-		for (size_t t = 0; t < FFA_MEM_MAX_TRANSACTIONS; t++) {
+		for (size_t t = 0; t < m->txns_used; t++) {
 			const struct mem_txn *o = &m->txns[t];
 
 			if (!o->live || o->state != FFA_MEM_STATE_COMPLETE) {
@@ -589,21 +613,18 @@ static struct smccc_regs deliver(struct mem_call *x, uint64_t handle,
 	}
 	mb->rx_filled = true;
 	if (first < len) {
-		for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
-			struct mem_resp *r = &x->m->resps[i];
+		struct mem_resp *r = resp_alloc(x->m);
 
-			if (!r->live) {
-				*r = (struct mem_resp){
-				    .live = true,
-				    .handle = handle,
-				    .to = x->ctx.c->id,
-				    .bytes = b,
-				    .len = len,
-				    .sent = first,
-				};
-				b = NULL;
-				break;
-			}
+		if (r != NULL) {
+			*r = (struct mem_resp){
+			    .live = true,
+			    .handle = handle,
+			    .to = x->ctx.c->id,
+			    .bytes = b,
+			    .len = len,
+			    .sent = first,
+			};
+			b = NULL;
 		}
 	}
 	free(b);
@@ -829,7 +850,7 @@ static struct smccc_regs mem_frag_rx(struct mem_call *x,
 	uint32_t len;
 	int32_t rc;
 
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < x->m->resps_used; i++) {
 		if (x->m->resps[i].live && x->m->resps[i].handle == handle &&
 		    x->m->resps[i].to == x->ctx.c->id) {
 			r = &x->m->resps[i];
@@ -1030,7 +1051,7 @@ static struct smccc_regs mem_reclaim(struct mem_call *x,
 	    (flags & FFA_MEM_RECLAIM_ZERO) != 0) {
 		zero_ranges(x->m, &t->d);
 	}
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < x->m->resps_used; i++) {
 		if (x->m->resps[i].live && x->m->resps[i].handle == handle) {
 			resp_free(&x->m->resps[i]);
 		}
@@ -1120,7 +1141,7 @@ size_t ffa_mem_transaction_count(const struct ffa_mem *m)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < m->txns_used; i++) {
 		n += m->txns[i].live;
 	}
 	return n;
@@ -1186,7 +1207,7 @@ enum ffa_mem_access ffa_mem_page_access(const struct ffa_mem *m, uint64_t pa,
 	uint16_t owner = ffa_mem_page_owner(m, pa);
 
 	pa &= ~PAGE_MASK;
-	for (size_t i = 0; i < FFA_MEM_MAX_TRANSACTIONS; i++) {
+	for (size_t i = 0; i < m->txns_used; i++) {
 		const struct mem_txn *t = &m->txns[i];
 
 		if (!t->live || t->state != FFA_MEM_STATE_COMPLETE) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "abi/ffa.h"
 #include "common/text.h"
 #include "models/mm_sp.h"
 #include "models/optee.h"
@@ -173,17 +174,55 @@ void secure_world_free(struct secure_world *w)
 	free(w);
 }
 
+/*
+ * True for an FF-A call whose answer may use x8..x17: the v1.2 ABIs with
+ * results beyond x7 (DIRECT_REQ2 answered by DIRECT_RESP2,
+ * PARTITION_INFO_GET_REGS).
+ */
+static bool ffa_results_beyond_x7(uint32_t fid)
+{
+	return fid == FFA_MSG_SEND_DIRECT_REQ2 ||
+	       fid == FFA_PARTITION_INFO_GET_REGS;
+}
+
+static bool is_ffa_fid(uint32_t fid)
+{
+	uint32_t func = fid & 0xffffu;
+
+	return (fid & 0xbfff0000u) == 0x84000000u && func >= FFA_FUNC_FIRST &&
+	       func <= FFA_FUNC_LAST;
+}
+
+/* Documented in models/secure_world.h. */
 enum smc_action secure_world_call(void *world, const struct sw_caller *caller,
 				  const struct smccc_regs *in, uint64_t pc,
 				  uint64_t lr, uint64_t insns,
 				  struct smccc_regs *out)
 {
 	struct secure_world *w = world;
+	uint32_t fid = (uint32_t)in->x[0];
+	enum smc_action action;
 
 	if (caller != NULL) {
 		psci_set_caller(&w->psci, caller->cpu);
 	}
-	return smc_router_dispatch(&w->router, caller, in, pc, lr, insns, out);
+	action = smc_router_dispatch(&w->router, caller, in, pc, lr, insns, out);
+	/*
+	 * SMCCC v1.2: registers that hold no result are preserved.  The models
+	 * build answers as compound literals (x8..x17 zero), and a caller may
+	 * keep live values there across the SMC: pKVM 6.12 issues its FF-A
+	 * calls with arm_smccc_1_1_smc(), which tells the compiler that
+	 * x4..x17 survive, and faults on a zeroed x9 after its hypervisor
+	 * retrieve request (fixed upstream by "KVM: arm64: Use SMCCC 1.2 for
+	 * FF-A initialization and in host handler").  FF-A results end at x7
+	 * except for the v1.2 ABIs above; x4..x7 are results or MBZ per ABI.
+	 */
+	if (is_ffa_fid(fid) && !ffa_results_beyond_x7(fid)) {
+		for (unsigned i = 8; i < SMCCC_REG_COUNT; i++) {
+			out->x[i] = in->x[i];
+		}
+	}
+	return action;
 }
 
 struct psci_effect secure_world_psci_effect(struct secure_world *w)

@@ -356,6 +356,10 @@ void test_sp_direct_req(struct test_sp *sp, uint64_t *args, size_t count)
 	case TEST_SP_NOTIF_GET:
 		status = do_notif(sp, a, FFA_NOTIFICATION_GET);
 		break;
+	case TEST_SP_ACCESS:
+		a[1] = ffa_mem_page_access(sp->mem, a[1], (uint16_t)a[2]);
+		status = 0;
+		break;
 	default:
 		status = FFA_RET_NOT_SUPPORTED;
 		break;

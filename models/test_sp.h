@@ -20,6 +20,9 @@
  *   NOTIF_BIND  x4 sender, x5 bitmap, x6 flags
  *   NOTIF_SET   x4 receiver, x5 bitmap, x6 flags (vCPU, per-vCPU, delay)
  *   NOTIF_GET   x4 vCPU, x5 flags -> x4 from partitions, x5 from VMs
+ *   ACCESS      x4 address, x5 endpoint -> x4 the access the SPMC's model
+ *               gives that endpoint to that page (0 none, 1 RO, 2 RW):
+ *               how a client sees that a lender lost access
  * The partition uses the v1.2 layout with the "bypass multiple borrower
  * check" flag, so one EMAD names it whatever the sender's receiver list.
  */
@@ -42,11 +45,12 @@ enum test_sp_command {
 	TEST_SP_NOTIF_BIND = 5,
 	TEST_SP_NOTIF_SET = 6,
 	TEST_SP_NOTIF_GET = 7,
+	TEST_SP_ACCESS = 8,
 };
 
 #define TEST_SP_MISMATCH 1 /* CHECK found another byte */
 #define TEST_SP_MAX_HANDLES 8
-#define TEST_SP_MAX_RANGES 64
+#define TEST_SP_MAX_RANGES 512 /* Linux sends one range per page */
 #define TEST_SP_BUFFER_SIZE 4096
 
 struct test_sp;

@@ -3,7 +3,8 @@
 # Debian's arm64 packages: the kernel Image, the arm_ffa driver built out of
 # tree from Debian's linux-source-6.12 (Debian's kernels leave
 # CONFIG_ARM_FFA_TRANSPORT off), Linux's tee_stmm_efi built the same way
-# (CONFIG_TEE_STMM_EFI off too), and an initramfs with busybox, efivarfs,
+# (CONFIG_TEE_STMM_EFI off too), the project's FF-A test client
+# (linux/ffa-harness-test), and an initramfs with busybox, efivarfs,
 # Debian's tee and optee modules and a line protocol on the console
 # (scripts/linux-init.sh).
 #
@@ -168,6 +169,24 @@ if [ ! -f "$stmm_dir/tee_stmm_efi.ko" ]; then
 	aarch64-linux-gnu-strip --strip-debug "$stmm_dir"/*.ko
 fi
 
+# ffa_harness_test (linux/ffa-harness-test): the project's own FF-A client
+# of the test partition, built the same way against ffa-core's exports.
+# Its directory name carries a hash of its source, so an edit rebuilds it.
+fht_src=$here/../linux/ffa-harness-test
+fht_key=$(cat "$fht_src/Kbuild" "$fht_src/ffa_harness_test.c" | sha256sum | cut -c1-12)
+fht_dir=$kdir/ffa_harness_test-$fht_key
+if [ ! -f "$fht_dir/ffa_harness_test.ko" ]; then
+	prepare_tree
+	rm -rf "$fht_dir"
+	mkdir -p "$fht_dir"
+	cp "$fht_src/Kbuild" "$fht_src/ffa_harness_test.c" "$fht_dir/"
+	nice -n 10 $kmake -j2 M="$fht_dir" \
+		KBUILD_EXTRA_SYMBOLS="$mod_dir/Module.symvers" modules
+	[ -f "$fht_dir/ffa_harness_test.ko" ] ||
+		{ echo "linux-bundle: ffa_harness_test did not build"; exit 1; }
+	aarch64-linux-gnu-strip --strip-debug "$fht_dir"/*.ko
+fi
+
 # A module of Debian's image, uncompressed into DIR/NAME.ko.
 image_module() { # NAME DIR
 	m=$(find "$kdir/root/lib/modules/$release" -name "$1.ko*" | head -1)
@@ -179,10 +198,10 @@ image_module() { # NAME DIR
 }
 
 # The initramfs: busybox, the modules, efivarfs, and the init script.  Its
-# name carries a hash of /init, chattr's source and the module set's
-# revision (r2: the OP-TEE modules), so that trees with another /init share
-# the cache.
-ir_key=$( (cat "$here/linux-init.sh" "$here/linux-chattr.c"; echo r2) |
+# name carries a hash of /init, chattr's source, ffa_harness_test's key and
+# the module set's revision (r3: ffa_harness_test), so that trees with
+# another /init share the cache.
+ir_key=$( (cat "$here/linux-init.sh" "$here/linux-chattr.c"; echo "r3 $fht_key") |
 	sha256sum | cut -c1-12)
 initrd=$kdir/initrd-$ir_key.cpio.gz
 if [ ! -s "$initrd" ] || [ "$(wc -c <"$initrd")" -lt 100000 ] ||
@@ -204,6 +223,8 @@ if [ ! -s "$initrd" ] || [ "$(wc -c <"$initrd")" -lt 100000 ] ||
 		image_module $m "$ir/lib/modules"
 	done
 	cp "$stmm_dir/tee_stmm_efi.ko" "$ir/lib/modules/"
+	# Loaded by scenarios only (load_module), never by /init.
+	cp "$fht_dir/ffa_harness_test.ko" "$ir/lib/modules/"
 	(cd "$ir" && find . | cpio -o -H newc --quiet >"$initrd.$$.cpio")
 	gzip -9 <"$initrd.$$.cpio" >"$initrd.$$.tmp"
 	rm -f "$initrd.$$.cpio"
@@ -221,7 +242,7 @@ else
 fi
 cp "$initrd" "$out/initrd.cpio.gz"
 cp "$mod_dir"/ffa-core.ko "$mod_dir"/ffa-module.ko "$stmm_dir/tee_stmm_efi.ko" \
-	"$out/"
+	"$fht_dir/ffa_harness_test.ko" "$out/"
 echo "$release" >"$out/release"
 # Where the source package is: scripts/linux-ffa-builtin.sh builds from it.
 ls "$kdir"/debs/linux-source-6.12_*.deb >"$out/linux-source"

@@ -43,7 +43,8 @@ static void cache_setup(void)
 {
 	findings_init(&findings);
 	fake_guest_mem_init(&ram, RAM_BASE, RAM_SIZE);
-	memset(ram.bytes, ORIGINAL, (size_t)RAM_SIZE);
+	memset(fake_guest_mem_at(&ram, RAM_BASE, RAM_SIZE), ORIGINAL,
+	       (size_t)RAM_SIZE);
 	cache_init(&cache, CACHE_CORE_CORTEX_A57, &ram.mem, &findings);
 	cache.enabled = true;
 	ck_assert(cache_watch(&cache, "MM buffer", BUF, BUF_SIZE));

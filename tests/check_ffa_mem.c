@@ -640,6 +640,7 @@ END_TEST
 START_TEST(lend_takes_the_owners_access_and_zeroes_on_retrieve)
 {
 	struct spec sp = basic(V11, FFA_MEM_KIND_LEND, 1);
+	uint64_t out[5];
 	uint64_t h;
 
 	start(V11);
@@ -650,7 +651,13 @@ START_TEST(lend_takes_the_owners_access_and_zeroes_on_retrieve)
 			 FFA_MEM_ACCESS_NONE);
 	ck_assert_uint_eq(ffa_mem_page_owner(mm(), PAGES), 0);
 	ck_assert_uint_eq(fake_guest_mem_at(&ram, PAGES, 1)[0], 0x77);
+	/* The partition's ACCESS command reports what the model says. */
+	sp_cmd(TEST_SP_ACCESS, PAGES, 0, 0, out);
+	ck_assert_uint_eq(out[0], 0);
+	ck_assert_uint_eq(out[1], FFA_MEM_ACCESS_NONE);
 	ck_assert_int_eq(sp_retrieve(h, FFA_MEM_KIND_LEND), 0);
+	sp_cmd(TEST_SP_ACCESS, PAGES, SP_ID, 0, out);
+	ck_assert_uint_eq(out[1], FFA_MEM_ACCESS_RW);
 	ck_assert_int_eq(sp_simple(TEST_SP_CHECK, h, 0), 0); /* zeroed */
 	ck_assert_int_eq(sp_simple(TEST_SP_RELINQUISH, h, 0), 0);
 	ck_assert_int_eq(ffa_mem_page_access(mm(), PAGES, 0),

@@ -19,7 +19,10 @@
 #include "abi/psci.h"
 #include "common/finding.h"
 #include "common/trace.h"
+#include "emulator/qemu.h"
+#include "harness/qemu_run.h"
 #include "models/secure_world.h"
+#include "models/spmc.h"
 #include "tests/fake_guest_mem.h"
 
 #define RAM_BASE UINT64_C(0x40000000)
@@ -176,6 +179,74 @@ START_TEST(calls_are_routed_and_traced_with_their_caller)
 	out = CALL(PSCI_VERSION);
 	ck_assert(!last_of(TRACE_SMC)->has_endpoint); /* not an FF-A call */
 	ck_assert_str_eq(last_of(TRACE_SMC)->service, "psci");
+}
+END_TEST
+
+START_TEST(ffa_answers_preserve_x8_to_x17)
+{
+	struct smccc_regs in = {.x = {FFA_VERSION, FFA_VERSION_1_1}};
+	struct smccc_regs out;
+
+	for (unsigned i = 8; i < SMCCC_REG_COUNT; i++) {
+		in.x[i] = 0x1000 + i;
+	}
+	out = call_as(0, 2, in);
+	ck_assert_uint_eq(out.x[0], FFA_VERSION_1_2);
+	for (unsigned i = 8; i < SMCCC_REG_COUNT; i++) {
+		ck_assert_uint_eq(out.x[i], 0x1000 + i);
+	}
+	in.x[0] = FFA_ID_GET;
+	in.x[1] = 0;
+	out = call_as(0, 2, in);
+	ck_assert_uint_eq(out.x[0], FFA_SUCCESS_32);
+	ck_assert_uint_eq(out.x[9], 0x1009);
+}
+END_TEST
+
+/* The QEMU backend's answer asks for the SRI only after an SMC raised it. */
+START_TEST(qemu_answer_carries_the_sri_of_a_notification)
+{
+	/* 7e571e57-0000-4000-8000-000000000001 as four little-endian words. */
+	static const struct ffa_uuid test_uuid = {
+	    {0x571e577e, 0x00400000, 0x00000080, 0x01000000}};
+	struct secure_world_config cfg;
+	struct secure_world_ports ports = {&ram.mem, &ram.mem};
+	struct error err = {0};
+	struct smccc_regs r;
+	struct qemu_answer ans = {.action = QEMU_SMC_RETURN};
+
+	secure_world_free(world);
+	secure_world_config_default(&cfg);
+	cfg.mm_buf_addr = BUF;
+	cfg.mm_buf_size = BUF_SIZE;
+	cfg.spmc.partition_count = 1;
+	cfg.spmc.partitions[0] = (struct spmc_partition_config){
+	    .name = "test", .id = 0x8010, .uuid = test_uuid,
+	    .properties = 0x10b, .exec_ctx_count = 1, .model = SP_MODEL_TEST};
+	world = secure_world_new(&cfg, &ports, &trace, &findings, &err);
+	ck_assert_ptr_nonnull(world);
+	discover();
+	ck_assert_uint_eq(CALL(FFA_NOTIFICATION_BITMAP_CREATE, 0, 1).x[0],
+			  FFA_SUCCESS_32);
+	ck_assert_uint_eq(
+	    CALL(FFA_NOTIFICATION_BIND, ffa_endpoints(0x8010, 0), 0, 1u << 3)
+		.x[0],
+	    FFA_SUCCESS_32);
+	r = (struct smccc_regs){.x = {FFA_ID_GET}};
+	qemu_world_answer(world, 0, 1, 0x40001000, &r, &ans);
+	ck_assert_uint_eq(ans.ns_sgi, 0);
+	/* The partition sets notification 3 for the normal world. */
+	r = (struct smccc_regs){.x = {FFA_MSG_SEND_DIRECT_REQ_64,
+				       ffa_endpoints(0, 0x8010), 0, 6, 0,
+				       1u << 3, 0}};
+	qemu_world_answer(world, 0, 1, 0x40001000, &r, &ans);
+	ck_assert_uint_eq(r.x[0], FFA_MSG_SEND_DIRECT_RESP_64);
+	ck_assert_uint_eq(r.x[3], 0);
+	ck_assert_uint_eq(ans.ns_sgi, 8 + 1);
+	ans.ns_sgi = 0;
+	r = (struct smccc_regs){.x = {FFA_ID_GET}};
+	qemu_world_answer(world, 0, 1, 0x40001000, &r, &ans);
+	ck_assert_uint_eq(ans.ns_sgi, 0);
 }
 END_TEST
 
@@ -348,6 +419,8 @@ Suite *secure_world_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, calls_are_routed_and_traced_with_their_caller);
+	tcase_add_test(tc, ffa_answers_preserve_x8_to_x17);
+	tcase_add_test(tc, qemu_answer_carries_the_sri_of_a_notification);
 	tcase_add_test(tc, doorbell_is_announced_before_and_after_the_partition);
 	tcase_add_test(tc, mm_events_move_the_phase_and_are_traced);
 	tcase_add_test(tc, injector_reads_the_lifecycle);

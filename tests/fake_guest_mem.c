@@ -28,15 +28,37 @@ static bool fake_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return true;
 }
 
+/* Widens the span [*lo, *hi) (empty when lo == hi) to hold [off, off+len). */
+static void widen(uint64_t *lo, uint64_t *hi, uint64_t off, uint64_t len)
+{
+	if (len == 0) {
+		return;
+	}
+	if (*lo == *hi) {
+		*lo = off;
+		*hi = off + len;
+		return;
+	}
+	if (off < *lo) {
+		*lo = off;
+	}
+	if (off + len > *hi) {
+		*hi = off + len;
+	}
+}
+
 static bool fake_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	struct fake_guest_mem *f = ctx;
+	uint64_t off = addr - f->base;
 
 	if (!inside(f, addr, len)) {
 		return false;
 	}
 	if (len != 0) {
-		memcpy(f->bytes + (addr - f->base), buf, len);
+		memcpy(f->bytes + off, buf, len);
+		widen(&f->dirty_lo, &f->dirty_hi, off, len);
+		widen(&f->written_lo, &f->written_hi, off, len);
 	}
 	return true;
 }
@@ -60,16 +82,19 @@ static const struct guest_mem_ops fake_ops = {
  */
 static uint8_t *spare;
 static uint64_t spare_size;
+static uint64_t spare_dirty_lo, spare_dirty_hi; /* what init must clear */
 
 void fake_guest_mem_init(struct fake_guest_mem *f, uint64_t base,
 			 uint64_t size)
 {
+	memset(f, 0, sizeof(*f));
 	f->base = base;
 	f->size = size;
 	if (spare != NULL && spare_size == size) {
 		f->bytes = spare;
 		spare = NULL;
-		memset(f->bytes, 0, (size_t)size);
+		memset(f->bytes + spare_dirty_lo, 0,
+		       (size_t)(spare_dirty_hi - spare_dirty_lo));
 	} else {
 		f->bytes = xcalloc(1, (size_t)size);
 	}
@@ -81,6 +106,8 @@ void fake_guest_mem_free(struct fake_guest_mem *f)
 	if (spare == NULL) {
 		spare = f->bytes;
 		spare_size = f->size;
+		spare_dirty_lo = f->dirty_lo;
+		spare_dirty_hi = f->dirty_hi;
 	} else {
 		free(f->bytes);
 	}
@@ -91,5 +118,19 @@ uint8_t *fake_guest_mem_at(struct fake_guest_mem *f, uint64_t addr,
 			   uint64_t len)
 {
 	assert(inside(f, addr, len));
+	widen(&f->dirty_lo, &f->dirty_hi, addr - f->base, len);
 	return f->bytes + (addr - f->base);
+}
+
+bool fake_guest_mem_written(const struct fake_guest_mem *f, uint64_t *lo,
+			    uint64_t *hi)
+{
+	*lo = f->base + f->written_lo;
+	*hi = f->base + f->written_hi;
+	return f->written_lo != f->written_hi;
+}
+
+void fake_guest_mem_mark_written(struct fake_guest_mem *f)
+{
+	f->written_lo = f->written_hi = 0;
 }

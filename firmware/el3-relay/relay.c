@@ -7,7 +7,8 @@
  * answers nothing itself: PSCI, FF-A and the rest are the host's models.
  *
  * Facts: Arm ARM (DDI 0487) D13.2 for SCR_EL3, CPTR_EL3, ZCR_EL3 and
- * SMCR_EL3; GICv3 architecture (IHI 0069) 12.9 for GICD_CTLR and GICR_WAKER;
+ * SMCR_EL3; GICv3 architecture (IHI 0069) 12.9 for GICD_CTLR and GICR_WAKER,
+ * and its ICC_ASGI1R_EL1 for the schedule-receiver SGI;
  * QEMU hw/arm/virt.c for the memory map and the secure PL061 whose line 0
  * powers the machine off and line 1 resets it; PSCI (DEN0022) 5.6 for the
  * state a CPU_ON entry starts in, and TF-A lib/psci/psci_common.c
@@ -204,6 +205,21 @@ static void wake_cpu(uint64_t cpu)
 	isb();
 }
 
+/*
+ * Raises SGI `intid` in non-secure group 1 on this CPU: at EL3 the PE is
+ * in Secure state, and ICC_ASGI1R_EL1 generates a group 1 SGI for the
+ * other Security state (IHI 0069, ICC_ASGI1R_EL1; QEMU
+ * hw/intc/arm_gicv3_cpuif.c `icc_asgi1r_write()`).  The target list is
+ * this CPU's Aff0 bit; the SGI is pending when the caller resumes.
+ */
+static void raise_ns_sgi(uint64_t cpu, uint32_t intid)
+{
+	dsb();
+	SYSREG_WRITE("S3_0_C12_C11_6", ((uint64_t)(intid & 0xf) << 24) |
+					       (UINT64_C(1) << cpu));
+	isb();
+}
+
 /* The distributor: affinity routing, every SPI non-secure group 1. */
 static void gic_dist_setup(void)
 {
@@ -353,6 +369,12 @@ static uint32_t relay_to_host(uint64_t *frame, uint64_t x0)
 
 		s->wake = 0;
 		wake_cpu(target);
+	}
+	if (s->ns_sgi != 0) {
+		uint32_t intid = s->ns_sgi - 1;
+
+		s->ns_sgi = 0;
+		raise_ns_sgi(cpu, intid);
 	}
 	s->state = RELAY_STATE_IDLE;
 	dsb();

@@ -23,7 +23,7 @@ _start:
 	.global relay_params
 relay_params:
 	.quad	0x59414c4552334c45	/* magic "EL3RELAY" */
-	.word	1			/* abi_version */
+	.word	2			/* abi_version (RELAY_ABI_VERSION) */
 	.word	0			/* cpu_count (host) */
 	.quad	0			/* mailbox (host) */
 	.quad	0			/* entry (host) */

@@ -16,6 +16,13 @@
  * SGI RELAY_WAKE_SGI) and enters the normal world at `entry` with x0 =
  * `context` (PSCI 1.1 section 5.6 CPU_ON).
  *
+ * When the host's answer sets `ns_sgi`, the relay also raises that SGI in
+ * non-secure group 1 on its own CPU before it returns (FF-A's
+ * schedule-receiver interrupt): a write of ICC_ASGI1R_EL1 at EL3, which
+ * generates a group 1 SGI for the Security state the PE is not in (GICv3
+ * architecture, IHI 0069, ICC_ASGI1R_EL1; TF-A's `gicv3_raise_sgi()` uses
+ * it for GICV3_G1NS from EL3).
+ *
  * Freestanding: shared by the host program and the relay firmware.  The
  * layout is pinned below; both sides access each field with its natural
  * alignment, so a 32-bit write of `state` is single-copy atomic (Arm ARM
@@ -66,7 +73,7 @@
 /* Parameter block: at RELAY_PARAMS_OFFSET in the relay image. */
 #define RELAY_PARAMS_OFFSET 0x40u
 #define RELAY_PARAMS_MAGIC UINT64_C(0x59414c4552334c45) /* "EL3RELAY" */
-#define RELAY_ABI_VERSION 1u
+#define RELAY_ABI_VERSION 2u /* 2: ns_sgi */
 
 struct relay_params {
 	uint64_t magic;        /* RELAY_PARAMS_MAGIC, checked by the host */
@@ -125,7 +132,9 @@ struct relay_slot {
 	uint64_t esr;    /* ESR_EL3 of the trap (EC 0x17: SMC64) */
 	uint64_t far;    /* FAR_EL3, for a fault */
 	uint64_t wake;   /* ANSWER: 1 + a CPU the relay must wake, or 0 */
-	uint8_t pad[RELAY_SLOT_SIZE - 240];
+	uint32_t ns_sgi; /* ANSWER: 1 + the INTID of an NS group 1 SGI to
+			    raise on this CPU, or 0 */
+	uint8_t pad[RELAY_SLOT_SIZE - 244];
 };
 
 _Static_assert(sizeof(struct relay_params) == 64, "relay_params layout");
@@ -142,6 +151,7 @@ _Static_assert(offsetof(struct relay_slot, entry) == 192, "entry");
 _Static_assert(offsetof(struct relay_slot, start_el) == 208, "start_el");
 _Static_assert(offsetof(struct relay_slot, far) == 224, "far");
 _Static_assert(offsetof(struct relay_slot, wake) == 232, "wake");
+_Static_assert(offsetof(struct relay_slot, ns_sgi) == 240, "ns_sgi");
 _Static_assert(RELAY_MAX_CPUS * RELAY_SLOT_SIZE <= RELAY_DTB_OFFSET,
 	       "mailbox fits its reserve");
 

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "abi/efi.h"
+#include "common/strbuf.h"
 #include "common/text.h"
+#include "common/trace.h"
 #include "models/varstore.h"
 
 /* A broken property: what and where, then abort() (libFuzzer's crash). */
@@ -32,6 +34,24 @@ static inline bool fuzz_verbose(void)
 		verbose = getenv("FUZZ_VERBOSE") != NULL;
 	}
 	return verbose != 0;
+}
+
+/*
+ * Formats the input's last trace event as report JSON and as text, so
+ * that the formatters meet what the models recorded.  Once per input:
+ * formatting every event was over half of each input's time
+ * (docs/fuzzing.md).
+ */
+static inline void fuzz_format_last_event(const struct trace *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (t->count == 0) {
+		return;
+	}
+	trace_event_to_json(&t->events[t->count - 1], &sb, true);
+	trace_event_to_text(&t->events[t->count - 1], &sb);
+	strbuf_free(&sb);
 }
 
 /*

@@ -63,11 +63,17 @@ $(FUZZ_DIR)/tests/fuzz/%.o: tests/fuzz/%.c
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
 
 # Kept, so that a second make does not rebuild them.
-.SECONDARY: $(FUZZ_ALL_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/%.o)
+.SECONDARY: $(FUZZ_ALL_TARGETS:%=$(FUZZ_DIR)/tests/fuzz/%.o) \
+	$(FUZZ_DIR)/tests/fuzz/asan_options.o
 
-$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+# Every target links the sanitizer defaults of tests/fuzz/asan_options.c.
+FUZZ_ASAN_OPTIONS_OBJ := $(FUZZ_DIR)/tests/fuzz/asan_options.o
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_ASAN_OPTIONS_OBJ) \
+		$(FUZZ_LIB)
 	@echo "  LD      $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_ASAN_OPTIONS_OBJ) \
+		$(FUZZ_LIB) $(LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -64,7 +64,6 @@ struct mm_fuzz {
 	struct varstore *store;
 	struct mm_sp *mm;
 	struct mm_sp_config cfg;
-	uint8_t before[RAM_SIZE];
 };
 
 static const uint64_t functions[] = {
@@ -163,6 +162,7 @@ static void setup(struct mm_fuzz *f, struct fuzz_input *in)
 
 static void teardown(struct mm_fuzz *f)
 {
+	fuzz_format_last_event(&f->trace);
 	mm_sp_free(f->mm);
 	varstore_free(f->store);
 	trace_free(&f->trace);
@@ -204,7 +204,7 @@ static void poke_u64(struct mm_fuzz *f, uint64_t addr, uint64_t v)
 	uint64_t off, len;
 
 	if (clip(f, addr, 8, &off, &len) && len == 8) {
-		memcpy(f->ram.bytes + off, &v, 8);
+		memcpy(fake_guest_mem_at(&f->ram, RAM_BASE + off, 8), &v, 8);
 	}
 }
 
@@ -214,7 +214,8 @@ static void fix_guid(struct mm_fuzz *f, uint64_t addr)
 	uint64_t off, len;
 
 	if (clip(f, addr, sizeof(guid), &off, &len) && len == sizeof(guid)) {
-		memcpy(f->ram.bytes + off, &guid, sizeof(guid));
+		memcpy(fake_guest_mem_at(&f->ram, RAM_BASE + off, sizeof(guid)),
+		       &guid, sizeof(guid));
 	}
 }
 
@@ -250,17 +251,19 @@ static void allowed_range(const struct mm_fuzz *f, const uint8_t *ram,
 	*request_len = hdr.message_length;
 }
 
-static void check_after(struct mm_fuzz *f, uint64_t offset, int64_t ret,
-			int32_t ffa_error)
+/*
+ * The partition's writes during the doorbell, from the fake RAM's record
+ * of them (lo, hi: the request it was given, as RAM offsets, from
+ * allowed_range() before the call), then its answer.
+ */
+static void check_after(struct mm_fuzz *f, uint64_t lo, uint64_t hi,
+			uint64_t request_len, int64_t ret, int32_t ffa_error)
 {
-	uint64_t lo, hi, request_len;
 	struct mm_communicate_header hdr;
+	uint64_t w_lo, w_hi;
 
-	/* From the snapshot: what the request was before the doorbell. */
-	allowed_range(f, f->before, offset, &lo, &hi, &request_len);
-	if (memcmp(f->ram.bytes, f->before, (size_t)lo) != 0 ||
-	    memcmp(f->ram.bytes + hi, f->before + hi,
-		   (size_t)(RAM_SIZE - hi)) != 0) {
+	if (fake_guest_mem_written(&f->ram, &w_lo, &w_hi) &&
+	    (w_lo < RAM_BASE + lo || w_hi > RAM_BASE + hi)) {
 		fuzz_check_failed(TARGET, "the partition wrote outside the "
 					  "request");
 	}
@@ -392,8 +395,8 @@ static void build_request(struct mm_fuzz *f, uint64_t addr,
 	memcpy(msg + 16, &message_length, 8);
 	memcpy(msg + MM_COMM_HEADER_SIZE, &function, 8);
 	if (clip(f, addr, MM_COMM_HEADER_SIZE + message_length, &off, &len)) {
-		memcpy(f->ram.bytes + off, msg + (off + RAM_BASE - addr),
-		       (size_t)len);
+		memcpy(fake_guest_mem_at(&f->ram, RAM_BASE + off, len),
+		       msg + (off + RAM_BASE - addr), (size_t)len);
 	}
 }
 
@@ -410,13 +413,13 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 	uint64_t addr = f->cfg.buf_addr + offset;
 	bool is_64 = (flags & 16) == 0;
 	struct trace_event *ev = NULL;
-	uint64_t off, len;
+	uint64_t off, len, lo, hi, request_len;
 	int32_t ffa_error = -1;
 	int64_t ret;
 
 	if (clip(f, addr, got, &off, &len)) {
-		memcpy(f->ram.bytes + off, bytes + (off + RAM_BASE - addr),
-		       (size_t)len);
+		memcpy(fake_guest_mem_at(&f->ram, RAM_BASE + off, len),
+		       bytes + (off + RAM_BASE - addr), (size_t)len);
 	}
 	if ((flags & 2) != 0) {
 		fix_guid(f, addr);
@@ -437,7 +440,9 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 	if (!is_64) {
 		offset &= UINT32_MAX; /* the partition sees w3 */
 	}
-	memcpy(f->before, f->ram.bytes, RAM_SIZE);
+	/* The request as it is before the doorbell: what may be written. */
+	allowed_range(f, f->ram.bytes, offset, &lo, &hi, &request_len);
+	fake_guest_mem_mark_written(&f->ram);
 	if (f->tracing) {
 		ev = trace_append(&f->trace, TRACE_SMC);
 	}
@@ -457,15 +462,8 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 			(long long)ret, ffa_error, (unsigned long long)vh[0],
 			(unsigned long long)vh[1]);
 	}
-	check_after(f, offset, ret, ffa_error);
+	check_after(f, lo, hi, request_len, ret, ffa_error);
 	fuzz_check_store(TARGET, f->store);
-	if (ev != NULL) {
-		struct strbuf sb = STRBUF_INIT;
-
-		trace_event_to_json(ev, &sb, true);
-		trace_event_to_text(ev, &sb);
-		strbuf_free(&sb);
-	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

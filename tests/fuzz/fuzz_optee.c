@@ -126,9 +126,10 @@ static uint64_t pick(struct fuzz_input *in)
 	return values[sel % (sizeof(values) / sizeof(values[0]))];
 }
 
+/* Records are written from here up to at most the end of RAM. */
 static uint8_t *ram_at(struct optee_fuzz *f, uint64_t pa)
 {
-	return f->ram.bytes + (pa - RAM_BASE);
+	return fake_guest_mem_at(&f->ram, pa, RAM_BASE + RAM_SIZE - pa);
 }
 
 static void add_rule(struct optee_fuzz *f, struct fuzz_input *in)
@@ -199,6 +200,7 @@ static void setup(struct optee_fuzz *f, struct fuzz_input *in)
 
 static void teardown(struct optee_fuzz *f)
 {
+	fuzz_format_last_event(&f->trace);
 	optee_free(f->op);
 	mm_sp_free(f->mm);
 	varstore_free(f->store);
@@ -259,13 +261,6 @@ static struct smc_call smc(struct optee_fuzz *f, uint32_t fid, uint64_t a1,
 		fuzz_check_failed(TARGET, "a table overflowed");
 	}
 	fuzz_check_store(TARGET, f->store);
-	if (c.event != NULL) {
-		struct strbuf sb = STRBUF_INIT;
-
-		trace_event_to_json(c.event, &sb, true);
-		trace_event_to_text(c.event, &sb);
-		strbuf_free(&sb);
-	}
 	if (fuzz_verbose()) {
 		fprintf(stderr, "smc 0x%08x -> 0x%llx ret 0x%08x\n", fid,
 			(unsigned long long)c.out.x[0],
@@ -479,7 +474,7 @@ static void record(struct optee_fuzz *f, struct fuzz_input *in)
 		if (got > RAM_SIZE - off) {
 			got = (size_t)(RAM_SIZE - off);
 		}
-		memcpy(f->ram.bytes + off, bytes, got);
+		memcpy(fake_guest_mem_at(&f->ram, RAM_BASE + off, got), bytes, got);
 		break;
 	}
 	case 2:
