@@ -446,6 +446,42 @@ static void check_mm(const struct scenario_expect_mm *m, struct step_run *sr,
 	}
 }
 
+/*
+ * The offset in text of the first match of the POSIX extended pattern, or
+ * -1.  The pattern runs over a copy without the CR of each CRLF, so that
+ * $ matches at the end of a line printed with CRLF (U-Boot's console, the
+ * reference client), as docs/scenarios.md promises; the offset is mapped
+ * back to text.
+ */
+static long regex_find(const char *pattern, const char *text, size_t len)
+{
+	char *lf = xmalloc(len + 1);
+	size_t *from = xmalloc((len + 1) * sizeof(*from));
+	size_t n = 0;
+	long at = -1;
+	regmatch_t m[1];
+	regex_t re;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') {
+			continue;
+		}
+		from[n] = i;
+		lf[n++] = text[i];
+	}
+	lf[n] = '\0';
+	from[n] = len;
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE) == 0) {
+		if (regexec(&re, lf, 1, m, 0) == 0) {
+			at = (long)from[m[0].rm_so];
+		}
+		regfree(&re);
+	}
+	free(lf);
+	free(from);
+	return at;
+}
+
 static void check_console(const struct scenario_expect *e,
 			  struct step_run *sr, const char *out, size_t len)
 {
@@ -480,17 +516,9 @@ static void check_console(const struct scenario_expect *e,
 		strbuf_reset(&seen);
 	}
 	if (e->console_regex.value != NULL) {
-		regex_t re;
-		regmatch_t m[1];
-		const char *hit = NULL;
+		long at = regex_find(e->console_regex.value, slice, slice_len);
+		const char *hit = at >= 0 ? slice + at : NULL;
 
-		if (regcomp(&re, e->console_regex.value,
-			    REG_EXTENDED | REG_NEWLINE) == 0) {
-			if (regexec(&re, slice, 1, m, 0) == 0) {
-				hit = slice + m[0].rm_so;
-			}
-			regfree(&re);
-		}
 		console_seen_text(&seen, slice, slice_len, hit,
 			     "no match in the step's output");
 		expect_add_check(sr, "console_regex", e->console_regex.mark,
@@ -593,17 +621,9 @@ static void check_output(const struct scenario_expect *e, struct step_run *sr)
 		strbuf_reset(&seen);
 	}
 	if (e->output_regex.value != NULL) {
-		regex_t re;
-		regmatch_t m[1];
-		const char *hit = NULL;
+		long at = regex_find(e->output_regex.value, out, len);
+		const char *hit = at >= 0 ? out + at : NULL;
 
-		if (regcomp(&re, e->output_regex.value,
-			    REG_EXTENDED | REG_NEWLINE) == 0) {
-			if (regexec(&re, out, 1, m, 0) == 0) {
-				hit = out + m[0].rm_so;
-			}
-			regfree(&re);
-		}
 		console_seen_text(&seen, out, len, hit,
 				  "no match in the command's output");
 		expect_add_check(sr, "output_regex", e->output_regex.mark,
