@@ -522,7 +522,17 @@ START_TEST(console_regex_dollar_matches_before_crlf)
 	ck_assert_uint_eq(sr.check_count, 1);
 	ck_assert(sr.checks[0].ok);
 	ck_assert_ptr_nonnull(strstr(sr.checks[0].seen, "\"done\""));
-	sr.check_count = 0;
+}
+END_TEST
+
+START_TEST(console_regex_dollar_needs_the_line_end)
+{
+	struct pl011 *uart = machine_uart(session.machine);
+
+	for (const char *c = "done\r\nnext\r\n"; *c != '\0'; c++) {
+		pl011_write(uart, PL011_DR, 1, (uint8_t)*c);
+	}
+	sr.console_end = pl011_output_len(uart);
 	step.expect.console_regex = text("^don$");
 	expect_step(&step, &sr, &session, MACHINE_STOP_POWER_OFF, STEP);
 	ck_assert_uint_eq(sr.check_count, 1);
@@ -599,6 +609,7 @@ Suite *expect_suite(void)
 	tcase_add_test(tc, finding_of_another_step_does_not_count);
 	tcase_add_test(tc, console_outside_the_step_does_not_count);
 	tcase_add_test(tc, console_regex_dollar_matches_before_crlf);
+	tcase_add_test(tc, console_regex_dollar_needs_the_line_end);
 	tcase_add_test(tc, bad_console_regex_fails_the_check);
 	tcase_add_test(tc, step_without_expect_records_nothing);
 	tcase_add_test(tc, several_expectations_record_one_check_each_in_order);
