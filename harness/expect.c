@@ -8,6 +8,7 @@
 #include "abi/mm.h"
 #include "common/abi_names.h"
 #include "common/console_text.h"
+#include "common/regex_guard.h"
 #include "common/strbuf.h"
 #include "common/text.h"
 #include "models/smc_router.h"
@@ -461,6 +462,7 @@ static long regex_find(const char *pattern, const char *text, size_t len)
 	long at = -1;
 	regmatch_t m[1];
 	regex_t re;
+	char why[192];
 
 	for (size_t i = 0; i < len; i++) {
 		if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n') {
@@ -471,7 +473,9 @@ static long regex_find(const char *pattern, const char *text, size_t len)
 	}
 	lf[n] = '\0';
 	from[n] = len;
-	if (regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE) == 0) {
+	/* The loader rejected costly patterns; this guards other callers. */
+	if (regex_guard_check(pattern, why, sizeof(why)) &&
+	    regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE) == 0) {
 		if (regexec(&re, lf, 1, m, 0) == 0) {
 			at = (long)from[m[0].rm_so];
 		}

@@ -1330,6 +1330,16 @@ static const struct bad_case bad_cases[] = {
 	 "agent-panic or console-idle, got 'poweroff'"},
 	{"expect-bad-regex.yaml", 5, 22, "steps[0].expect.console_regex",
 	 "expected a POSIX extended regular expression, got 'a{2' ("},
+	/* Costly for glibc's regcomp (found by fuzz_scenario: gigabytes). */
+	{"expect-regex-stacked.yaml", 5, 22, "steps[0].expect.console_regex",
+	 "expected a POSIX extended regular expression, got "
+	 "'^U-Bo++++++++ot 20[0-9]{2}' (repetition operators stacked at "
+	 "offset 5 (\"++\"), undefined in an extended regular expression; "
+	 "write one operator)"},
+	{"expect-regex-nested.yaml", 5, 21, "steps[0].expect.output_regex",
+	 "expected a POSIX extended regular expression, got "
+	 "'((((a{9}){9}){9}){9})' (its repetitions copy atoms more than 4096 "
+	 "times (nested or large intervals); simplify the pattern)"},
 	{"expect-empty-finding.yaml", 5, 39, "steps[0].expect.findings[1]",
 	 "expected a finding code, got ''"},
 	{"calls-not-sequence.yaml", 4, 21, "steps[0].expect.calls",
