@@ -5,6 +5,10 @@
 # --show-snapshots names the groups.
 . "$(dirname "$0")/lib.sh"
 suites="scenarios/refclient scenarios/checks scenarios/uboot"
+# Result directories (/tmp/ffa-harness-XXXXXX, with the in-process
+# results' logs) are removed at the end of every run, a killed leader's too.
+result_dirs() { find /tmp -maxdepth 1 -name 'ffa-harness-??????' | sort; }
+result_dirs >"$WORK/dirs-before"
 run_expect_rc 0 "$FFAH" run --quiet --firmware-dir "$FFAH_FW_DIR" \
 	--json "$WORK/snap.json" $suites
 run_expect_rc 0 "$FFAH" run --quiet -j 2 --firmware-dir "$FFAH_FW_DIR" \
@@ -112,3 +116,7 @@ wait "$run_pid" || rc=$?
 	"before:pass slow:pass after:pass" ] ||
 	fail "after the leader died: $(jq -c '[.scenarios[] | [.name, .verdict, .message]]' "$WORK/dies.json")"
 echo "snapshots: a dead batch leader's scenarios ran again, one worker each"
+result_dirs >"$WORK/dirs-after"
+cmp -s "$WORK/dirs-before" "$WORK/dirs-after" ||
+	fail "result directories left behind: $(comm -13 "$WORK/dirs-before" "$WORK/dirs-after")"
+echo "snapshots: every run removed its result directory"
