@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 
@@ -219,8 +220,12 @@ static bool mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	if (len == 0) {
 		return true;
 	}
-	return range_is_ram(m, addr, len) &&
-	       uc_mem_read(m->uc, addr, buf, len) == UC_ERR_OK;
+	if (!range_is_ram(m, addr, len) ||
+	    uc_mem_read(m->uc, addr, buf, len) != UC_ERR_OK) {
+		return false;
+	}
+	machine_pool_overlay(m, addr, buf, len);
+	return true;
 }
 
 /* Notes a host write into RAM (machine_load_image() reads the list). */
@@ -242,7 +247,7 @@ static bool mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 	}
 	note_written(m, addr, len);
 	return range_is_ram(m, addr, len) &&
-	       uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+	       machine_ram_store(m, addr, buf, len);
 }
 
 static bool mem_is_ram(void *ctx, uint64_t addr, uint64_t len)
@@ -483,9 +488,12 @@ static bool hook_gap(void *ctx, uint64_t first, uint64_t last)
 	struct machine *m = ctx;
 	uc_hook h;
 
-	return uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
-			   (void *)hook_guard_access, m, first, last) ==
-	       UC_ERR_OK;
+	if (uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+			(void *)hook_guard_access, m, first, last) != UC_ERR_OK) {
+		return false;
+	}
+	machine_note_hook(m, h);
+	return true;
 }
 
 bool machine_guard_runtime(struct machine *m, const struct guard_range *allowed,
@@ -758,6 +766,12 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 	struct machine *m = user_data;
 
 	(void)uc;
+	/* Before any stop: the block is translated whether it runs or not. */
+	if (address >> 12 != m->last_code_page ||
+	    (address + size - 1) >> 12 != m->last_code_page) {
+		machine_note_code(m, address, size);
+		m->last_code_page = address >> 12;
+	}
 	if (m->watch_count != 0 && watch_stops_here(m, address)) {
 		return;
 	}
@@ -820,6 +834,32 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 
 /* --- Set-up --------------------------------------------------------------- */
 
+/*
+ * RAM and flash from host memory of our own (zeroed, faulted in as used,
+ * as Unicorn's own would be), so that the engine pool can compare and
+ * scrub it without going through Unicorn for every page.
+ */
+static uc_err map_ram(struct machine *m, const struct platform_region *r)
+{
+	struct ram_block *b = &m->ram[m->ram_count];
+	void *host = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uc_err rc;
+
+	if (host == MAP_FAILED) {
+		return UC_ERR_NOMEM;
+	}
+	rc = uc_mem_map_ptr(m->uc, r->base, r->size, UC_PROT_ALL, host);
+	if (rc != UC_ERR_OK) {
+		munmap(host, r->size);
+		return rc;
+	}
+	*b = (struct ram_block){r->base, r->size, host,
+				xcalloc(r->size / 4096 / 8 + 1, 1)};
+	m->ram_count++;
+	return UC_ERR_OK;
+}
+
 static bool map_regions(struct machine *m, struct error *err)
 {
 	if (m->platform->region_count > MAX_MMIO_REGIONS) {
@@ -836,7 +876,7 @@ static bool map_regions(struct machine *m, struct error *err)
 		switch (r->kind) {
 		case REGION_ROM:
 		case REGION_RAM:
-			rc = uc_mem_map(m->uc, r->base, r->size, UC_PROT_ALL);
+			rc = map_ram(m, r);
 			break;
 		case REGION_UART:
 			rc = uc_mmio_map(m->uc, r->base, r->size, uart_read, m,
@@ -913,8 +953,7 @@ static bool place_devtree(struct machine *m, struct error *err)
 	if (ok) {
 		note_written(m, m->platform->dtb_addr, size);
 	}
-	if (ok && uc_mem_write(m->uc, m->platform->dtb_addr, blob, size) !=
-			  UC_ERR_OK) {
+	if (ok && !machine_ram_store(m, m->platform->dtb_addr, blob, size)) {
 		ok = error_setf(err, "placing the device tree at 0x%" PRIx64,
 				m->platform->dtb_addr);
 	}
@@ -922,13 +961,11 @@ static bool place_devtree(struct machine *m, struct error *err)
 	return ok && reg_write(m, UC_ARM64_REG_X0, m->platform->dtb_addr);
 }
 
-struct machine *machine_new(const struct machine_config *cfg,
-			    struct trace *trace, struct findings *findings,
-			    struct error *err)
+/* What every new machine starts from, fresh or reused. */
+static void init_scenario_state(struct machine *m,
+				const struct machine_config *cfg,
+				struct trace *trace, struct findings *findings)
 {
-	struct machine *m = xcalloc(1, sizeof(*m));
-	uc_err rc;
-
 	m->cfg = *cfg;
 	m->platform = cfg->platform != NULL ? cfg->platform : platform_default();
 	m->trace = trace;
@@ -938,46 +975,115 @@ struct machine *machine_new(const struct machine_config *cfg,
 	pl011_init(&m->uart);
 	pl031_init(&m->rtc);
 	m->uart.echo = cfg->console_echo;
+	cache_init(&m->cache, cfg->cache_core, &m->cpu_mem, findings);
+	m->cache.wide_fails = cfg->wide_maintenance_fails;
+	m->last_code_page = UINT64_MAX; /* none marked yet */
+}
+
+/* A fresh engine: opened, mapped, hooked. */
+static bool open_engine(struct machine *m, struct error *err)
+{
+	uc_err rc;
+
 	if (!disasm_init(&m->disasm, err)) {
-		goto free_machine;
+		return false;
 	}
+	m->disasm_open = true;
 	rc = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &m->uc);
 	if (rc != UC_ERR_OK) {
-		error_setf(err, "uc_open: %s", uc_strerror(rc));
-		goto free_disasm;
+		m->uc = NULL;
+		return error_setf(err, "uc_open: %s", uc_strerror(rc));
 	}
 	rc = uc_ctl_set_cpu_model(m->uc, UC_CPU_ARM64_A57);
 	if (rc != UC_ERR_OK) {
-		error_setf(err, "selecting the Cortex-A57 model: %s",
-			   uc_strerror(rc));
-		goto close_uc;
+		return error_setf(err, "selecting the Cortex-A57 model: %s",
+				  uc_strerror(rc));
 	}
-	cache_init(&m->cache, cfg->cache_core, &m->cpu_mem, findings);
-	m->cache.wide_fails = cfg->wide_maintenance_fails;
-	if (!map_regions(m, err) || !add_hooks(m, err) ||
-	    !place_devtree(m, err)) {
-		goto close_uc;
+	if (!machine_pool_save_pristine(m)) {
+		return error_setf(err, "saving the engine's CPU state");
 	}
-	if (cfg->shared_buf_size != 0 && !cfg->cache_model_off &&
-	    !machine_watch(m, "MM shared buffer", cfg->shared_buf_addr,
-			   cfg->shared_buf_size, err)) {
-		goto close_uc;
+	return map_regions(m, err) && add_hooks(m, err);
+}
+
+/*
+ * A parked machine (machine_pool.c) made new again: its engine, RAM,
+ * capstone handle and device callbacks kept, everything else as
+ * xcalloc() left it.
+ */
+static bool reuse_engine(struct machine *m, struct error *err)
+{
+	struct machine *old = xmalloc(sizeof(*old));
+	bool ok;
+
+	memcpy(old, m, sizeof(*old));
+	memset(m, 0, sizeof(*m));
+	m->uc = old->uc;
+	m->disasm = old->disasm;
+	m->disasm_open = old->disasm_open;
+	m->pristine = old->pristine;
+	memcpy(m->ram, old->ram, sizeof(m->ram));
+	m->ram_count = old->ram_count;
+	memcpy(m->mmio, old->mmio, sizeof(m->mmio));
+	m->reused = true;
+	ok = machine_pool_prepare(m, old->written, old->written_count, err);
+	free(old);
+	return ok;
+}
+
+bool machine_is_reused(const struct machine *m)
+{
+	return m->reused;
+}
+
+struct machine *machine_new(const struct machine_config *cfg,
+			    struct trace *trace, struct findings *findings,
+			    struct error *err)
+{
+	struct machine *m = machine_pool_take(cfg);
+	bool ok;
+
+	if (m != NULL) {
+		ok = reuse_engine(m, err);
+		init_scenario_state(m, cfg, trace, findings);
+	} else {
+		m = xcalloc(1, sizeof(*m));
+		init_scenario_state(m, cfg, trace, findings);
+		ok = open_engine(m, err);
+	}
+	ok = ok && place_devtree(m, err);
+	if (ok && cfg->shared_buf_size != 0 && !cfg->cache_model_off) {
+		ok = machine_watch(m, "MM shared buffer", cfg->shared_buf_addr,
+				   cfg->shared_buf_size, err);
+	}
+	if (!ok) {
+		cache_free(&m->cache);
+		pl011_free(&m->uart);
+		machine_destroy(m); /* never parked half made */
+		return NULL;
 	}
 	m->pc = m->platform->default_load_addr;
 	m->resume_past = UINT64_MAX;
 	m->pace_origin_ns = monotonic_ns();
 	runtime_guard_init(&m->guard);
 	return m;
+}
 
-close_uc:
-	cache_free(&m->cache);
-	uc_close(m->uc);
-free_disasm:
-	disasm_free(&m->disasm);
-free_machine:
-	pl011_free(&m->uart);
+void machine_destroy(struct machine *m)
+{
+	if (m->uc != NULL) {
+		uc_close(m->uc);
+	}
+	if (m->pristine != NULL) {
+		uc_context_free(m->pristine);
+	}
+	for (size_t i = 0; i < m->ram_count; i++) {
+		munmap(m->ram[i].host, m->ram[i].size);
+		free(m->ram[i].code);
+	}
+	if (m->disasm_open) {
+		disasm_free(&m->disasm);
+	}
 	free(m);
-	return NULL;
 }
 
 void machine_free(struct machine *m)
@@ -985,13 +1091,13 @@ void machine_free(struct machine *m)
 	if (m == NULL) {
 		return;
 	}
-	uc_close(m->uc);
 	cache_free(&m->cache);
-	disasm_free(&m->disasm);
 	pl011_free(&m->uart);
 	fault_clear(&m->fault);
 	runtime_guard_free(&m->guard);
-	free(m);
+	if (!machine_pool_park(m)) {
+		machine_destroy(m);
+	}
 }
 
 void machine_set_secure_port(struct machine *m, secure_call_fn *call,
@@ -1059,6 +1165,7 @@ bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
 			addr + len - 1) != UC_ERR_OK) {
 		return false;
 	}
+	machine_note_hook(m, h);
 	m->write_watch_count++;
 	return true;
 }
@@ -1170,7 +1277,7 @@ static bool write_zeros(struct machine *m, uint64_t addr, uint64_t len)
 	while (len > 0) {
 		uint64_t n = len < sizeof(zeros) ? len : sizeof(zeros);
 
-		if (uc_mem_write(m->uc, addr, zeros, n) != UC_ERR_OK) {
+		if (!machine_ram_store(m, addr, zeros, n)) {
 			return false;
 		}
 		addr += n;
@@ -1216,8 +1323,7 @@ bool machine_load_image(struct machine *m, const struct image *img,
 					  img->path, s->addr, s->mem_size,
 					  m->platform->name);
 		}
-		if (uc_mem_write(m->uc, s->addr, s->data, s->file_size) !=
-		    UC_ERR_OK) {
+		if (!machine_ram_store(m, s->addr, s->data, s->file_size)) {
 			return error_setf(err, "%s: writing segment at 0x%" PRIx64,
 					  img->path, s->addr);
 		}
@@ -1328,6 +1434,11 @@ enum machine_stop machine_run(struct machine *m,
 			 "no secure world attached");
 		return m->stop = MACHINE_STOP_HOST_ERROR;
 	}
+	if (!machine_pool_first_run(m)) {
+		snprintf(m->fault.what, sizeof(m->fault.what),
+			 "clearing a reused engine's RAM failed");
+		return m->stop = MACHINE_STOP_HOST_ERROR;
+	}
 	m->opts = opts != NULL ? opts : &none;
 	m->ram_unknown = true; /* the guest writes where it likes */
 	m->stop = MACHINE_STOP_NONE;
@@ -1358,6 +1469,9 @@ enum machine_stop machine_run(struct machine *m,
 			uc_ctl_flush_tlb(m->uc);
 			m->translated_count = m->step_count;
 			m->retranslate = false;
+		}
+		if (!m->read_hooked) {
+			m->unhooked_reads_cached = true; /* never parked */
 		}
 		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, m->step_count);
 		m->pc = reg_read(m, UC_ARM64_REG_PC);

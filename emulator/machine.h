@@ -117,6 +117,16 @@ struct machine *machine_new(const struct machine_config *cfg,
 			    struct trace *trace, struct findings *findings,
 			    struct error *err);
 void machine_free(struct machine *m);
+/*
+ * Engine reuse, off by default: machine_free() then parks the machine and
+ * the next machine_new() for the same platform takes it back, as fresh
+ * (emulator/machine_pool.c says how and when).  For processes that run
+ * scenarios one after another; drain before exit to free the parked one.
+ */
+void machine_pool_enable(bool on);
+void machine_pool_drain(void);
+/* Whether m was taken from the pool (tests, diagnostics). */
+bool machine_is_reused(const struct machine *m);
 /* The secure world that answers SMCs: set before the first run. */
 void machine_set_secure_port(struct machine *m, secure_call_fn *call,
 			     void *world);

@@ -249,9 +249,13 @@ static bool hook_range(struct machine *m, uint64_t base, uint64_t size,
 			 (void *)hook_watched_write,
 			 m, base, base + size - 1);
 	if (rc == UC_ERR_OK) {
+		machine_note_hook(m, h);
 		rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ,
 				 (void *)hook_watched_read, m, base,
 				 base + size - 1);
+	}
+	if (rc == UC_ERR_OK) {
+		machine_note_hook(m, h);
 	}
 	if (rc != UC_ERR_OK) {
 		return error_setf(err, "watching 0x%" PRIx64 ": %s", base,

@@ -53,6 +53,24 @@ struct mmio_ctx {
 };
 
 #define MACHINE_MAX_WRITTEN_RANGES 16
+#define MACHINE_MAX_PENDING 64
+#define MACHINE_MAX_SCENARIO_HOOKS 64
+
+/*
+ * Host memory behind a RAM or flash region (uc_mem_map_ptr()), and a bit
+ * per 4 KiB page set once a block ran from it (it may hold translated
+ * code: machine_pool.c).
+ */
+struct ram_block {
+	uint64_t base, size;
+	uint8_t *host;
+	uint8_t *code;
+};
+
+/* A guest address range [lo, hi). */
+struct span {
+	uint64_t lo, hi;
+};
 
 struct machine {
 	struct machine_config cfg;
@@ -60,6 +78,7 @@ struct machine {
 	const struct platform *platform;
 	uc_engine *uc;
 	struct disasm disasm;
+	bool disasm_open;
 	struct pl011 uart;
 	struct pl031 rtc;
 	struct trace *trace;
@@ -175,6 +194,30 @@ struct machine {
 	} written[MACHINE_MAX_WRITTEN_RANGES];
 	size_t written_count;
 	bool ram_unknown;
+	/* RAM and flash, mapped from host memory we own: the engine pool
+	 * (machine_pool.c) compares and scrubs it. */
+	struct ram_block ram[MAX_MMIO_REGIONS];
+	size_t ram_count;
+	uint64_t last_code_page; /* hook_block(): the page it last marked */
+	/*
+	 * Engine reuse (machine_pool.c).  pristine: the CPU right after
+	 * uc_open(), restored when the machine is reused.  pre_first_run: a
+	 * reused machine whose guest has not run yet; until then the pending
+	 * ranges (what the last scenario loaded) must read as zero, and
+	 * writes store only the bytes that differ.  scenario_hooks: hooks
+	 * added after machine_new()'s own, deleted when the machine is parked
+	 * (machine_forbid()'s are in forbidden[]).
+	 */
+	uc_context *pristine;
+	bool reused;
+	bool pre_first_run;
+	struct span pending[MACHINE_MAX_PENDING];
+	size_t pending_count;
+	uc_hook scenario_hooks[MACHINE_MAX_SCENARIO_HOOKS];
+	size_t scenario_hook_count;
+	bool scenario_hooks_lost; /* more than the list holds: never park */
+	/* Some cached block was translated while no read hook existed. */
+	bool unhooked_reads_cached;
 	uint64_t bp_resume_past; /* the run starts on a breakpoint: let it go */
 	bool break_on_finding;
 	size_t findings_seen; /* findings already looked at for it */
@@ -221,5 +264,33 @@ void counter_pace(struct machine *m);
 /* machine.c: ends the run with a stop and its fault report. */
 void raise_stop(struct machine *m, enum machine_stop stop, const char *kind,
 		uint64_t pc, const char *what);
+
+/* --- Engine reuse (machine_pool.c) ---------------------------------------- */
+
+/* A parked machine for this configuration's platform, or NULL. */
+struct machine *machine_pool_take(const struct machine_config *cfg);
+/* Parks m for the next machine_new(); false when it cannot be reused. */
+bool machine_pool_park(struct machine *m);
+/* Saves the CPU state a fresh engine has (pooling on only). */
+bool machine_pool_save_pristine(struct machine *m);
+/* A taken machine, engine state as fresh: CPU restored, RAM scrubbed but
+ * for what the last scenario loaded (pending until the first run). */
+bool machine_pool_prepare(struct machine *m, const struct written_range
+			  *loaded, size_t loaded_count, struct error *err);
+/* Before the first run of a reused machine: zeroes what is still pending. */
+bool machine_pool_first_run(struct machine *m);
+/* Writes guest RAM; before a reused machine's first run, only the bytes
+ * that differ (an unchanged image keeps its translated blocks). */
+bool machine_ram_store(struct machine *m, uint64_t addr, const void *buf,
+		       size_t len);
+/* Zeroes in buf what a reused machine's pending ranges hide. */
+void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
+			  size_t len);
+/* Marks the pages of a block that ran (hook_block()). */
+void machine_note_code(struct machine *m, uint64_t address, uint32_t size);
+/* Records a hook machine_pool_park() must delete. */
+void machine_note_hook(struct machine *m, uc_hook h);
+/* Unicorn engine, RAM and capstone: what machine_free() tears down. */
+void machine_destroy(struct machine *m);
 
 #endif /* EMULATOR_MACHINE_PRIV_H */

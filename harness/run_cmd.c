@@ -33,6 +33,7 @@
 #include "common/fileio.h"
 #include "common/jsonw.h"
 #include "common/strbuf.h"
+#include "emulator/machine.h"
 #include "harness/cli.h"
 #include "harness/run_json.h"
 #include "harness/runner.h"
@@ -86,6 +87,9 @@ static const char run_usage[] =
 	"                        when its shared part took less than a fork\n"
 	"                        costs (by default such a group's scenarios\n"
 	"                        run from reset in one process)\n"
+	"  --fresh-engines       a new Unicorn engine for every scenario (by\n"
+	"                        default a process reuses its engine, reset\n"
+	"                        to as new; docs/cli.md)\n"
 	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT, then run the\n"
 	"                        one scenario --filter selects in this process\n"
 	"  --break-at-step N     with --gdb: stop for gdb as step N begins\n"
@@ -113,6 +117,7 @@ enum {
 	OPT_NO_SNAPSHOTS,
 	OPT_SHOW_SNAPSHOTS,
 	OPT_SNAPSHOTS_ALWAYS,
+	OPT_FRESH_ENGINES,
 	OPT_GDB,
 	OPT_BREAK_AT_STEP,
 	OPT_BREAK_ON_FINDING,
@@ -141,6 +146,7 @@ static const struct option run_options[] = {
 	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"no-snapshots", no_argument, NULL, OPT_NO_SNAPSHOTS},
+	{"fresh-engines", no_argument, NULL, OPT_FRESH_ENGINES},
 	{"show-snapshots", no_argument, NULL, OPT_SHOW_SNAPSHOTS},
 	{"snapshots-always", no_argument, NULL, OPT_SNAPSHOTS_ALWAYS},
 	{"gdb", required_argument, NULL, OPT_GDB},
@@ -166,6 +172,7 @@ struct run_args {
 	bool no_snapshots;
 	bool show_snapshots;
 	bool snapshots_always;
+	bool fresh_engines;
 	bool html_all_traces;
 	int progress; /* -1 auto, 0 quiet, 1 progress */
 };
@@ -394,6 +401,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_NO_SNAPSHOTS:
 			a->no_snapshots = true;
+			break;
+		case OPT_FRESH_ENGINES:
+			a->fresh_engines = true;
 			break;
 		case OPT_SHOW_SNAPSHOTS:
 			a->show_snapshots = true;
@@ -1708,7 +1718,11 @@ int run_main(int argc, char **argv)
 	if (a.runner.gdb_port != 0) {
 		a.no_fork = true; /* gdb talks to this process's machine */
 	}
+	/* Processes that run scenarios one after another reuse one engine
+	 * (emulator/machine_pool.c); forks inherit the setting. */
+	machine_pool_enable(!a.fresh_engines && a.runner.gdb_port == 0);
 	run_jobs(jobs, count, &a);
+	machine_pool_drain();
 	for (size_t i = 0; i < count; i++) {
 		add_reproduce(&jobs[i], &a);
 	}

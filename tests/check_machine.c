@@ -651,6 +651,181 @@ START_TEST(bss_is_zero_over_whatever_was_written_before)
 }
 END_TEST
 
+/* --- Engine reuse (emulator/machine_pool.c) ------------------------------ */
+
+/*
+ * The first program leaves marks in a register, RAM and SCTLR_EL1, and the
+ * host writes RAM before it runs (a range the next machine keeps pending);
+ * the second reports what it finds.  On a reused engine it must find what
+ * a fresh engine holds.
+ */
+#define HOST_MARK_ADDR (RESULT_ADDR + 0x200)
+static const uint32_t leave_marks_program[] = {
+	0xd2800aa5u, /* movz x5, #0x55 */
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9008045u, /* str x5, [x2, #0x100] */
+	0xd28200a0u, /* movz x0, #0x1005 (SCTLR_EL1 M, C, I) */
+	0xd5181000u, /* msr sctlr_el1, x0 */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+static const uint32_t report_program[] = {
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9000045u, /* str x5, [x2]: 0 in a fresh CPU */
+	0xf9408046u, /* ldr x6, [x2, #0x100]: 0 in fresh RAM */
+	0xf9000446u, /* str x6, [x2, #8] */
+	0xd5381001u, /* mrs x1, sctlr_el1 */
+	0xf9000841u, /* str x1, [x2, #16] */
+	0xf9410047u, /* ldr x7, [x2, #0x200] (HOST_MARK_ADDR) */
+	0xf9000c47u, /* str x7, [x2, #24] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+/* Any program that powers off: stores 1 at RESULT_ADDR. */
+static const uint32_t store_program_for_reuse[] = {
+	0xd2800021u, /* movz x1, #1 */
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9000041u, /* str x1, [x2] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI,
+	A64_SMC_0,
+};
+
+static void reuse_teardown(void)
+{
+	session_free(&session);
+	machine_pool_enable(false);
+}
+
+/* Runs program on the session's machine to its power-off. */
+static struct machine *run_program(const uint32_t *program, size_t count,
+				   bool cache_model_off)
+{
+	struct machine *m = machine_with_options(&session, program, count, 0,
+						 false, WALL_TIMEOUT_MS,
+						 cache_model_off);
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	return m;
+}
+
+/* What report_program finds: words 0..3 of RESULT_ADDR. */
+static void report_words(uint64_t w[4], bool after_marks, bool pool)
+{
+	struct machine *m;
+
+	static const uint8_t marks[8] = {0xee, 0xee, 0xee, 0xee,
+					 0xee, 0xee, 0xee, 0xee};
+	uint8_t seen[8];
+
+	machine_pool_enable(pool);
+	if (after_marks) {
+		m = machine_with_options(&session, leave_marks_program,
+					 ARRAY_COUNT(leave_marks_program), 0,
+					 false, WALL_TIMEOUT_MS, false);
+		ck_assert(guest_mem_write(machine_cpu_mem(m), HOST_MARK_ADDR,
+					  marks, sizeof(marks)));
+		ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+		session_free(&session);
+	}
+	m = machine_with_options(&session, report_program,
+				 ARRAY_COUNT(report_program), 0, false,
+				 WALL_TIMEOUT_MS, false);
+	ck_assert(machine_is_reused(m) == (after_marks && pool));
+	/* Before the run too, the host reads what a fresh engine holds. */
+	ck_assert(guest_mem_read(machine_cpu_mem(m), HOST_MARK_ADDR, seen,
+				 sizeof(seen)));
+	ck_assert_mem_eq(seen, (uint8_t[8]){0}, sizeof(seen));
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	for (unsigned i = 0; i < 4; i++) {
+		w[i] = result_word(m, i);
+	}
+	session_free(&session);
+	machine_pool_enable(false);
+}
+
+START_TEST(reused_engine_holds_what_a_fresh_one_holds)
+{
+	uint64_t fresh[4], reused[4];
+
+	report_words(fresh, false, false);
+	ck_assert_uint_eq(fresh[0], 0);
+	ck_assert_uint_eq(fresh[1], 0);
+	ck_assert_uint_eq(fresh[3], 0);
+	report_words(reused, true, true);
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_msg(reused[i] == fresh[i],
+			      "word %u: 0x%llx on a reused engine, 0x%llx on a "
+			      "fresh one",
+			      i, (unsigned long long)reused[i],
+			      (unsigned long long)fresh[i]);
+	}
+}
+END_TEST
+
+/*
+ * The second program is written over the first one's code, which ran (its
+ * blocks are translated): the reused engine must run the new code.
+ */
+START_TEST(reused_engine_runs_the_new_code_written_over_the_old)
+{
+	static const uint32_t store_1[] = {
+		0xd2800021u, /* movz x1, #1 */
+		0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+		0xf9000041u, /* str x1, [x2] */
+		A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI,
+		A64_SMC_0,
+	};
+	static const uint32_t store_2[] = {
+		0xd2800041u, /* movz x1, #2 */
+		0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+		0xf9000041u, /* str x1, [x2] */
+		A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI,
+		A64_SMC_0,
+	};
+	struct machine *m;
+
+	machine_pool_enable(true);
+	m = run_program(store_1, ARRAY_COUNT(store_1), false);
+	ck_assert_uint_eq(result_word(m, 0), 1);
+	session_free(&session);
+	m = run_program(store_2, ARRAY_COUNT(store_2), false);
+	ck_assert(machine_is_reused(m));
+	ck_assert_uint_eq(result_word(m, 0), 2);
+	session_free(&session);
+	/* The same image again runs as well (its blocks may be kept). */
+	m = run_program(store_2, ARRAY_COUNT(store_2), false);
+	ck_assert(machine_is_reused(m));
+	ck_assert_uint_eq(result_word(m, 0), 2);
+}
+END_TEST
+
+/*
+ * Loads decide at translation whether they call read hooks (Unicorn
+ * 2.0.1): an engine that ran with none is never reused, and a machine
+ * without a read hook from the start never takes a parked one.
+ */
+START_TEST(engines_without_read_hooks_are_not_reused)
+{
+	struct machine *m;
+
+	machine_pool_enable(true);
+	run_program(store_program_for_reuse, ARRAY_COUNT(store_program_for_reuse),
+		    true);
+	session_free(&session);
+	m = run_program(store_program_for_reuse,
+			ARRAY_COUNT(store_program_for_reuse), false);
+	ck_assert(!machine_is_reused(m)); /* the first ran unhooked */
+	session_free(&session);
+	m = run_program(store_program_for_reuse,
+			ARRAY_COUNT(store_program_for_reuse), true);
+	ck_assert(!machine_is_reused(m)); /* it has no read hook itself */
+}
+END_TEST
+
 Suite *machine_suite(void);
 
 Suite *machine_suite(void)
@@ -678,6 +853,14 @@ Suite *machine_suite(void)
 	tcase_add_loop_test(tc, load_from_a_forbidden_range_is_a_finding, 0,
 			    2);
 	tcase_add_loop_test(tc, allowed_range_is_no_finding, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reuse");
+	tcase_add_checked_fixture(tc, NULL, reuse_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, reused_engine_holds_what_a_fresh_one_holds);
+	tcase_add_test(tc, reused_engine_runs_the_new_code_written_over_the_old);
+	tcase_add_test(tc, engines_without_read_hooks_are_not_reused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,409 @@
+/*
+ * Reusing one Unicorn engine for the scenarios a process runs one after
+ * another (the batches of harness/run_cmd.c).  uc_open(), uc_close() and
+ * translating the same firmware again were about two fifths of a
+ * reference-client scenario (perf, 2026-12-07).
+ *
+ * A machine freed while reuse is on is parked whole: the hooks registered
+ * in machine_new() carry the machine as user_data, so it keeps its
+ * address.  The next machine_new() for the same platform takes it and
+ * brings the engine back to what a fresh one would be:
+ *   - the CPU: the state saved right after uc_open() (uc_context_save()
+ *     copies CPUARMState up to its watchpoints: registers, system
+ *     registers, PSTATE).  The softmmu TLB is not reset; the guest's MMU
+ *     is never on in this machine (machine_hooks.c keeps SCTLR_EL1.M
+ *     clear), so every entry maps an address to itself, as before;
+ *   - hooks: those the scenario added are deleted, machine_new()'s stay;
+ *   - RAM: every byte a fresh engine holds as zero reads as zero.
+ *     Resident pages (mincore()) outside what the last scenario loaded
+ *     before it ran are zeroed at once; what it loaded (image, device
+ *     tree) stays pending: until the first run, reads see zeros there and
+ *     writes store only the bytes that differ, so an unchanged image keeps
+ *     its translated blocks; at the first run what is still pending is
+ *     zeroed.  Every change is written with uc_mem_write() and the
+ *     translated blocks of the changed range are removed
+ *     (uc_ctl_remove_cache(): uc_mem_write() alone keeps them), so no
+ *     stale block survives a change of code;
+ *   - translated blocks: Unicorn 2.0.1 decides when it translates a block
+ *     whether its loads call read hooks at all.  A fresh machine with the
+ *     cache model on has a read hook before its first block, so only such
+ *     machines are pooled and reused, and a machine that ever ran with no
+ *     read hook is not parked: every cached block calls the read hooks.
+ * tests/integration/test-engine-reuse.sh checks that every suite gives the
+ * same bytes with reuse on and off.
+ */
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "common/strbuf.h"
+#include "emulator/machine_priv.h"
+
+static struct {
+	bool on;
+	struct machine *parked;
+} pool;
+
+void machine_pool_enable(bool on)
+{
+	pool.on = on;
+	if (!on) {
+		machine_pool_drain();
+	}
+}
+
+void machine_pool_drain(void)
+{
+	struct machine *m = pool.parked;
+
+	pool.parked = NULL;
+	if (m != NULL) {
+		machine_destroy(m);
+	}
+}
+
+bool machine_pool_save_pristine(struct machine *m)
+{
+	if (!pool.on) {
+		return true;
+	}
+	return uc_context_alloc(m->uc, &m->pristine) == UC_ERR_OK &&
+	       uc_context_save(m->uc, m->pristine) == UC_ERR_OK;
+}
+
+/* Whether a machine made for cfg has a read hook before its first block. */
+static bool reads_hooked_from_start(const struct machine_config *cfg)
+{
+	return !cfg->cache_model_off && cfg->shared_buf_size != 0;
+}
+
+struct machine *machine_pool_take(const struct machine_config *cfg)
+{
+	struct machine *m = pool.parked;
+	const struct platform *p =
+		cfg->platform != NULL ? cfg->platform : platform_default();
+
+	if (m == NULL) {
+		return NULL;
+	}
+	pool.parked = NULL;
+	if (m->platform != p || !reads_hooked_from_start(cfg)) {
+		machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+void machine_note_hook(struct machine *m, uc_hook h)
+{
+	if (m->scenario_hook_count == MACHINE_MAX_SCENARIO_HOOKS) {
+		m->scenario_hooks_lost = true;
+		return;
+	}
+	m->scenario_hooks[m->scenario_hook_count++] = h;
+}
+
+bool machine_pool_park(struct machine *m)
+{
+	if (!pool.on || m->pristine == NULL || m->scenario_hooks_lost ||
+	    m->unhooked_reads_cached || m->translated_count != 0 ||
+	    m->breakpoint_count != 0 || m->stop == MACHINE_STOP_HOST_ERROR) {
+		return false;
+	}
+	for (size_t i = 0; i < m->scenario_hook_count; i++) {
+		(void)uc_hook_del(m->uc, m->scenario_hooks[i]);
+	}
+	m->scenario_hook_count = 0;
+	for (size_t i = 0; i < MACHINE_MAX_FORBIDDEN; i++) {
+		if (m->forbidden[i].used) {
+			(void)uc_hook_del(m->uc, m->forbidden[i].hook);
+			m->forbidden[i].used = false;
+		}
+	}
+	machine_pool_drain(); /* one parked machine at most */
+	pool.parked = m;
+	return true;
+}
+
+/* --- Pending ranges ------------------------------------------------------- */
+
+static void pending_add(struct machine *m, uint64_t lo, uint64_t hi)
+{
+	if (lo < hi && m->pending_count < MACHINE_MAX_PENDING) {
+		m->pending[m->pending_count++] = (struct span){lo, hi};
+	}
+}
+
+/*
+ * Takes [lo, hi) out of the pending ranges.  False when a split does not
+ * fit the list; the caller then settles everything pending at once.
+ */
+static bool pending_remove(struct machine *m, uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < m->pending_count; i++) {
+		struct span *p = &m->pending[i];
+
+		if (hi <= p->lo || lo >= p->hi) {
+			continue;
+		}
+		if (lo > p->lo && hi < p->hi) {
+			if (m->pending_count == MACHINE_MAX_PENDING) {
+				return false;
+			}
+			m->pending[m->pending_count++] =
+				(struct span){hi, p->hi};
+			p->hi = lo;
+		} else if (lo > p->lo) {
+			p->hi = lo;
+		} else if (hi < p->hi) {
+			p->lo = hi;
+		} else {
+			*p = m->pending[--m->pending_count];
+			i--; /* look at the one moved here */
+		}
+	}
+	return true;
+}
+
+void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
+			  size_t len)
+{
+	for (size_t i = 0; i < m->pending_count; i++) {
+		const struct span *p = &m->pending[i];
+		uint64_t lo = addr > p->lo ? addr : p->lo;
+		uint64_t hi = addr + len < p->hi ? addr + len : p->hi;
+
+		if (lo < hi) {
+			memset((uint8_t *)buf + (lo - addr), 0, hi - lo);
+		}
+	}
+}
+
+/* --- RAM ------------------------------------------------------------------ */
+
+static const struct ram_block *ram_block_of(const struct machine *m,
+					    uint64_t addr, uint64_t len)
+{
+	for (size_t i = 0; i < m->ram_count; i++) {
+		const struct ram_block *b = &m->ram[i];
+
+		if (addr >= b->base && len <= b->size &&
+		    addr - b->base <= b->size - len) {
+			return b;
+		}
+	}
+	return NULL;
+}
+
+void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
+{
+	uint64_t last = address + (size != 0 ? size - 1 : 0);
+
+	for (size_t i = 0; i < m->ram_count; i++) {
+		struct ram_block *b = &m->ram[i];
+
+		for (uint64_t a = address; a - b->base < b->size && a <= last;
+		     a = (a | 4095) + 1) {
+			uint64_t pg = (a - b->base) / 4096;
+
+			b->code[pg / 8] |= (uint8_t)(1u << (pg % 8));
+		}
+	}
+}
+
+static bool page_has_code(const struct ram_block *b, uint64_t addr)
+{
+	uint64_t pg = (addr - b->base) / 4096;
+
+	return (b->code[pg / 8] >> (pg % 8)) & 1u;
+}
+
+/*
+ * Stores the bytes of buf that differ from RAM, one run per page.  A page
+ * no block ever ran from holds no translated code: it is written in host
+ * memory directly, which costs nothing in Unicorn.  A page with code goes
+ * through uc_mem_write(), and the changed range's blocks are removed:
+ * uc_mem_write() does not drop them in Unicorn 2.0.1 (seen: a reused
+ * engine ran the last image's code after the next one was written over
+ * it).
+ */
+static bool store_changes(struct machine *m, const struct ram_block *b,
+			  uint64_t addr, const uint8_t *buf, size_t len)
+{
+	uint8_t *host = b->host + (addr - b->base);
+	size_t off = 0;
+
+	while (off < len) {
+		size_t page_left = 4096 - ((addr + off) & 4095);
+		size_t n = len - off < page_left ? len - off : page_left;
+		size_t first = 0, last = n;
+		uint64_t at;
+
+		off += n;
+		if (memcmp(host + off - n, buf + off - n, n) == 0) {
+			continue;
+		}
+		while (host[off - n + first] == buf[off - n + first]) {
+			first++;
+		}
+		while (host[off - n + last - 1] == buf[off - n + last - 1]) {
+			last--;
+		}
+		at = addr + off - n + first;
+		if (!page_has_code(b, at)) {
+			memcpy(host + off - n + first, buf + off - n + first,
+			       last - first);
+		} else if (uc_mem_write(m->uc, at, buf + off - n + first,
+					last - first) != UC_ERR_OK ||
+			   uc_ctl_remove_cache(m->uc, at, at + (last - first)) !=
+				   UC_ERR_OK) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static const uint8_t zero_page[4096];
+
+/* Zeroes the non-zero bytes of [addr, addr + len) inside block b. */
+static bool zero_changes(struct machine *m, const struct ram_block *b,
+			 uint64_t addr, uint64_t len)
+{
+	while (len > 0) {
+		size_t n = len < sizeof(zero_page) ? len : sizeof(zero_page);
+
+		if (!store_changes(m, b, addr, zero_page, n)) {
+			return false;
+		}
+		addr += n;
+		len -= n;
+	}
+	return true;
+}
+
+/* Zeroes everything still pending: the reused machine is now as fresh. */
+static bool settle_pending(struct machine *m)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < m->pending_count; i++) {
+		const struct span *p = &m->pending[i];
+		const struct ram_block *b = ram_block_of(m, p->lo, p->hi - p->lo);
+
+		ok = ok && b != NULL && zero_changes(m, b, p->lo, p->hi - p->lo);
+	}
+	m->pending_count = 0;
+	m->pre_first_run = false;
+	return ok;
+}
+
+bool machine_ram_store(struct machine *m, uint64_t addr, const void *buf,
+		       size_t len)
+{
+	const struct ram_block *b;
+
+	if (!m->pre_first_run) {
+		return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+	}
+	b = ram_block_of(m, addr, len);
+	if (b == NULL || !pending_remove(m, addr, addr + len)) {
+		if (!settle_pending(m)) {
+			return false;
+		}
+		return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+	}
+	return store_changes(m, b, addr, buf, len);
+}
+
+/* Whether [lo, hi) lies in one of the loaded ranges. */
+static bool loaded_covers(const struct written_range *loaded, size_t count,
+			  uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (lo >= loaded[i].addr &&
+		    hi <= loaded[i].addr + loaded[i].len) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether [lo, hi) meets one of the loaded ranges. */
+static bool loaded_meets(const struct written_range *loaded, size_t count,
+			 uint64_t lo, uint64_t hi)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (lo < loaded[i].addr + loaded[i].len &&
+		    loaded[i].addr < hi) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Zeroes the resident pages of block b, but for the bytes in the loaded
+ * ranges (which become pending).  A page the host never touched is zero.
+ */
+static bool scrub_block(struct machine *m, const struct ram_block *b,
+			const struct written_range *loaded, size_t count)
+{
+	size_t pages = b->size / 4096;
+	unsigned char *resident = xmalloc(pages != 0 ? pages : 1);
+	bool ok = mincore(b->host, b->size, resident) == 0;
+
+	for (size_t pg = 0; ok && pg < pages; pg++) {
+		uint64_t lo = b->base + pg * 4096, hi = lo + 4096;
+
+		if (!(resident[pg] & 1) || loaded_covers(loaded, count, lo, hi)) {
+			continue;
+		}
+		if (!loaded_meets(loaded, count, lo, hi)) {
+			ok = zero_changes(m, b, lo, 4096);
+			continue;
+		}
+		/* Where a loaded range starts or ends: byte by byte. */
+		for (uint64_t at = lo; ok && at < hi;) {
+			uint64_t end = at + 1;
+
+			if (loaded_covers(loaded, count, at, at + 1)) {
+				at++;
+				continue;
+			}
+			while (end < hi &&
+			       !loaded_covers(loaded, count, end, end + 1)) {
+				end++;
+			}
+			ok = zero_changes(m, b, at, end - at);
+			at = end;
+		}
+	}
+	free(resident);
+	return ok;
+}
+
+bool machine_pool_prepare(struct machine *m,
+			  const struct written_range *loaded,
+			  size_t loaded_count, struct error *err)
+{
+	if (uc_context_restore(m->uc, m->pristine) != UC_ERR_OK) {
+		return error_setf(err, "restoring a reused engine's CPU");
+	}
+	for (size_t i = 0; i < m->ram_count; i++) {
+		if (!scrub_block(m, &m->ram[i], loaded, loaded_count)) {
+			return error_setf(err, "clearing a reused engine's RAM");
+		}
+	}
+	m->pending_count = 0;
+	for (size_t i = 0; i < loaded_count; i++) {
+		pending_add(m, loaded[i].addr, loaded[i].addr + loaded[i].len);
+	}
+	m->pre_first_run = true;
+	return true;
+}
+
+bool machine_pool_first_run(struct machine *m)
+{
+	return !m->pre_first_run || settle_pending(m);
+}
