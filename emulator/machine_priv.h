@@ -182,9 +182,10 @@ struct machine {
 				      translated for */
 	/*
 	 * RAM written since the machine was made, while it has not run:
-	 * Unicorn's RAM starts zeroed (an anonymous mapping,
-	 * qemu_anon_ram_alloc() in its qemu/util/oslib-posix.c), so
+	 * RAM starts zeroed (an anonymous mapping, map_ram(); a reused
+	 * engine's reads as zero too, machine_pool.c), so
 	 * machine_load_image() clears .bss only where something was written.
+	 * It is also what the next scenario keeps pending on a reused engine.
 	 * Clearing all of it faulted in every page of it for each scenario
 	 * (the reference client's .bss is 300 KiB).  ram_unknown: the guest
 	 * ran, or more writes came than the list holds.
