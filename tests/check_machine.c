@@ -685,14 +685,17 @@ static const uint32_t report_program[] = {
 	A64_SMC_0,                 /* smc #0 */
 };
 
-/* Any program that powers off: stores 1 at RESULT_ADDR. */
-static const uint32_t store_program_for_reuse[] = {
-	0xd2800021u, /* movz x1, #1 */
-	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
-	0xf9000041u, /* str x1, [x2] */
-	A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI,
-	A64_SMC_0,
-};
+/* Store 1 (or 2) at RESULT_ADDR and power off. */
+#define STORE_PROGRAM(movz_x1)                                       \
+	{                                                            \
+		(movz_x1),   /* movz x1, #1 or #2 */                 \
+		0xd2a80202u, /* movz x2, #0x4010, lsl #16 */          \
+		0xf9000041u, /* str x1, [x2] */                       \
+		A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI, \
+		A64_SMC_0,                                            \
+	}
+static const uint32_t store_1[] = STORE_PROGRAM(0xd2800021u);
+static const uint32_t store_2[] = STORE_PROGRAM(0xd2800041u);
 
 static void reuse_teardown(void)
 {
@@ -772,20 +775,6 @@ END_TEST
  */
 START_TEST(reused_engine_runs_the_new_code_written_over_the_old)
 {
-	static const uint32_t store_1[] = {
-		0xd2800021u, /* movz x1, #1 */
-		0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
-		0xf9000041u, /* str x1, [x2] */
-		A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI,
-		A64_SMC_0,
-	};
-	static const uint32_t store_2[] = {
-		0xd2800041u, /* movz x1, #2 */
-		0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
-		0xf9000041u, /* str x1, [x2] */
-		A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI,
-		A64_SMC_0,
-	};
 	struct machine *m;
 
 	machine_pool_enable(true);
@@ -813,15 +802,12 @@ START_TEST(engines_without_read_hooks_are_not_reused)
 	struct machine *m;
 
 	machine_pool_enable(true);
-	run_program(store_program_for_reuse, ARRAY_COUNT(store_program_for_reuse),
-		    true);
+	run_program(store_1, ARRAY_COUNT(store_1), true);
 	session_free(&session);
-	m = run_program(store_program_for_reuse,
-			ARRAY_COUNT(store_program_for_reuse), false);
+	m = run_program(store_1, ARRAY_COUNT(store_1), false);
 	ck_assert(!machine_is_reused(m)); /* the first ran unhooked */
 	session_free(&session);
-	m = run_program(store_program_for_reuse,
-			ARRAY_COUNT(store_program_for_reuse), true);
+	m = run_program(store_1, ARRAY_COUNT(store_1), true);
 	ck_assert(!machine_is_reused(m)); /* it has no read hook itself */
 }
 END_TEST
