@@ -43,6 +43,20 @@ require_qemu() {
 	fi
 }
 
+# require_linux_bundle FILE...: $bundle is the Linux bundle
+# (FFAH_LINUX_BUNDLE, default build/linux, exported); a test whose files
+# are not all there says which and exits 77 (skipped, never passed).
+require_linux_bundle() {
+	bundle=${FFAH_LINUX_BUNDLE:-build/linux}
+	for f in "$@"; do
+		if [ ! -r "$bundle/$f" ]; then
+			echo "SKIP: no $f in the Linux bundle $bundle (make linux-bundle builds it)"
+			exit 77
+		fi
+	done
+	export FFAH_LINUX_BUNDLE="$bundle"
+}
+
 # The QEMU pid a `qemu-boot` run printed in $WORK/out.
 qemu_pid_of_run() {
 	sed -n 's/^qemu: pid \([0-9]*\)$/\1/p' "$WORK/out" | head -1

@@ -11,12 +11,7 @@
 # sanitizer rerun runs the direct and pKVM share scenarios only.
 . "$(dirname "$0")/lib.sh"
 require_qemu
-bundle=${FFAH_LINUX_BUNDLE:-build/linux}
-if [ ! -r "$bundle/Image" ] || [ ! -r "$bundle/ffa_harness_test.ko" ]; then
-	echo "SKIP: no Linux bundle with ffa_harness_test in $bundle (make linux-bundle builds it)"
-	exit 77
-fi
-export FFAH_LINUX_BUNDLE="$bundle"
+require_linux_bundle Image initrd.cpio.gz ffa_harness_test.ko
 dir=scenarios/linux/ffa-mem
 
 if [ "${FFAH_SANITIZER_RERUN:-0}" = 1 ]; then

@@ -9,14 +9,7 @@
 # one the test is skipped.  The sanitizer rerun runs the persistence part.
 . "$(dirname "$0")/lib.sh"
 require_qemu
-bundle=${FFAH_LINUX_BUNDLE:-build/linux}
-for f in Image initrd.cpio.gz tee_stmm_efi.ko; do
-	if [ ! -r "$bundle/$f" ]; then
-		echo "SKIP: no $f in the Linux bundle $bundle (make linux-bundle builds it)"
-		exit 77
-	fi
-done
-export FFAH_LINUX_BUNDLE="$bundle"
+require_linux_bundle Image initrd.cpio.gz tee_stmm_efi.ko
 guid=3a1e5c77-6d2b-4f0e-9a41-8c0d2b7e6f10
 
 if [ "${FFAH_SANITIZER_RERUN:-0}" != 1 ]; then

@@ -10,12 +10,7 @@
 # only, which covers the QEMU runner's code under ASan at little cost.
 . "$(dirname "$0")/lib.sh"
 require_qemu
-bundle=${FFAH_LINUX_BUNDLE:-build/linux}
-if [ ! -r "$bundle/Image" ] || [ ! -r "$bundle/initrd.cpio.gz" ]; then
-	echo "SKIP: no Linux bundle in $bundle (make linux-bundle builds it)"
-	exit 77
-fi
-export FFAH_LINUX_BUNDLE="$bundle"
+require_linux_bundle Image initrd.cpio.gz
 mm_uuid=ed32d533-99e6-4209-9cc0-2d72cdd998a7
 
 if [ "${FFAH_SANITIZER_RERUN:-0}" = 1 ]; then

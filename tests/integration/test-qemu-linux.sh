@@ -7,11 +7,7 @@
 # says so and is skipped, never passed.
 . "$(dirname "$0")/lib.sh"
 require_qemu
-bundle=${LINUX_BUNDLE:-build/linux}
-if [ ! -r "$bundle/Image" ] || [ ! -r "$bundle/initrd.cpio.gz" ]; then
-	echo "SKIP: no Linux bundle in $bundle (make linux-bundle builds it)"
-	exit 77
-fi
+require_linux_bundle Image initrd.cpio.gz
 # The MM partition's UUID (models/spmc.c default partition, OP-TEE's
 # StandaloneMM UUID ed32d533-99e6-4209-9cc0-2d72cdd998a7).
 mm_uuid=ed32d533-99e6-4209-9cc0-2d72cdd998a7

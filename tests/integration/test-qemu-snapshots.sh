@@ -8,11 +8,7 @@
 # shell commands' output and exit status.  No QEMU is left running.
 . "$(dirname "$0")/lib.sh"
 require_qemu
-bundle=${FFAH_LINUX_BUNDLE:-build/linux}
-if [ ! -r "$bundle/Image" ] || [ ! -r "$bundle/initrd.cpio.gz" ]; then
-	echo "SKIP: no Linux bundle in $bundle (make linux-bundle builds it)"
-	exit 77
-fi
+require_linux_bundle Image initrd.cpio.gz
 # A private path, so that any QEMU of this test can be found by it.
 mkdir -p "$WORK/bundle"
 for f in Image initrd.cpio.gz; do
