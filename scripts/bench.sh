@@ -103,7 +103,8 @@ done
 IMAGES="empty loop smc mm-base mm mm-nomaint-base mm-nomaint compute
 compute-shared"
 CONFIGS="uboot uboot-process uboot-process-off qemu qemu-interrupted suite-j1
-suite-j2 suite-j1-from-reset uboot-suite-from-reset uboot-suite qemu-uboot-suite"
+suite-j2 suite-j1-from-reset suite-j1-fresh-engines uboot-suite-from-reset
+uboot-suite qemu-uboot-suite"
 
 # The U-Boot suites (issue 17): scenarios/uboot on Debian's U-Boot, and the
 # FF-A U-Boot's suites as scripts/uboot-ffa.sh runs them.
@@ -182,6 +183,10 @@ command_of() {
 	suite-j1-from-reset)
 		ok="0 1"
 		set -- "$BIN" run --quiet --no-snapshots --firmware-dir "$FW" "$SUITE"
+		;;
+	suite-j1-fresh-engines)
+		ok="0 1"
+		set -- "$BIN" run --quiet --fresh-engines --firmware-dir "$FW" "$SUITE"
 		;;
 	uboot-suite-from-reset)
 		# shellcheck disable=SC2086
@@ -464,6 +469,7 @@ ours_countdown=$(median_of "$tmp/x")
 ratio_equal=$(calc "$qemu_equal / $ours")
 
 j1_reset=$(median suite-j1-from-reset)
+j1_fresh=$(median suite-j1-fresh-engines)
 uboot_cold=$(median uboot-suite-from-reset)
 uboot_snap=$(median uboot-suite)
 qemu_uboot_suite=$(median qemu-uboot-suite)
@@ -603,10 +609,10 @@ mkdir -p "$(dirname "$OUT")"
 		"$uboot_count" "$uboot_cold" "$uboot_snap" "$uboot_ratio_cold" \
 		"$qemu_uboot_suite" "$uboot_ratio_qemu"
 	printf '    "uboot_ffa": %s\n  },\n' "$ffa_json"
-	printf '  "suite": {"path": "%s", "scenarios": %s, "summary": %s, "j1_s": %s, "j1_scenarios_per_s": %s, "scenarios_per_s_per_core": %s, "j1_from_reset_s": %s, "j1_from_reset_scenarios_per_s": %s, "j2_s": %s, "j2_scenarios_per_s": %s},\n' \
+	printf '  "suite": {"path": "%s", "scenarios": %s, "summary": %s, "j1_s": %s, "j1_scenarios_per_s": %s, "scenarios_per_s_per_core": %s, "j1_from_reset_s": %s, "j1_from_reset_scenarios_per_s": %s, "j1_fresh_engines_s": %s, "j1_fresh_engines_scenarios_per_s": %s, "j2_s": %s, "j2_scenarios_per_s": %s},\n' \
 		"$SUITE" "$scenarios" "$(json_string "$suite_summary")" "$j1" \
 		"$j1_rate" "$j1_rate" "$j1_reset" "$(calc "$scenarios / $j1_reset")" \
-		"$j2" "$j2_rate"
+		"$j1_fresh" "$(calc "$scenarios / $j1_fresh")" "$j2" "$j2_rate"
 	printf '  "smc_round_trip_us": {"iterations": %s, "cortex-a57": %s, "off": %s},\n' \
 		"$smc_n" "$smc_cortex_a57" "$smc_off"
 	printf '  "mm_doorbell_us": {"iterations": %s,\n' "$mm_n"
@@ -662,6 +668,7 @@ U-Boot suites (snapshots / from reset / plain QEMU, one boot per scenario)
 Scenario suite ($SUITE, $scenarios scenarios)
   -j1                             $(printf '%8.3f' "$j1") s   $(printf '%6.1f' "$j1_rate") scenarios/s
   -j1 from reset (--no-snapshots) $(printf '%8.3f' "$j1_reset") s
+  -j1 a new engine each (--fresh-engines) $(printf '%8.3f' "$j1_fresh") s
   -j2                             $(printf '%8.3f' "$j2") s   $(printf '%6.1f' "$j2_rate") scenarios/s
 
 Secure-world calls (per call, baseline loop subtracted)   cache model: cortex-a57 / off
