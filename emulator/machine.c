@@ -1473,6 +1473,8 @@ enum machine_stop machine_run(struct machine *m,
 		if (!m->read_hooked) {
 			m->unhooked_reads_cached = true; /* never parked */
 		}
+		/* The first block is translated even if a stop comes first. */
+		machine_note_code(m, m->pc, 4);
 		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, m->step_count);
 		m->pc = reg_read(m, UC_ARM64_REG_PC);
 		hit = m->watch_hit;
