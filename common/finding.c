@@ -13,16 +13,33 @@ void findings_init(struct findings *f)
 	f->current_step = -1;
 }
 
-void findings_free(struct findings *f)
+/* Frees what each finding and the spare own. */
+static void release_items(struct findings *f)
 {
 	for (size_t i = 0; i < f->count; i++) {
 		free(f->items[i].code);
 		free(f->items[i].message);
 		free(f->items[i].detail);
 	}
-	free(f->items);
 	free(f->spare.detail);
+}
+
+void findings_free(struct findings *f)
+{
+	release_items(f);
+	free(f->items);
 	findings_init(f);
+}
+
+void findings_reset(struct findings *f)
+{
+	struct finding *items = f->items;
+	size_t cap = f->cap;
+
+	release_items(f);
+	findings_init(f);
+	f->items = items;
+	f->cap = cap;
 }
 
 void findings_set_context(struct findings *f, uint32_t seq, uint64_t pc)

@@ -68,6 +68,11 @@ struct findings {
 
 void findings_init(struct findings *f);
 void findings_free(struct findings *f);
+/*
+ * Empties f into the state findings_init() leaves, but keeps the item
+ * array for the next findings (a fuzz target resets once per input).
+ */
+void findings_reset(struct findings *f);
 /* Sets the trace sequence number and PC that new findings refer to. */
 void findings_set_context(struct findings *f, uint32_t seq, uint64_t pc);
 struct finding *findings_add(struct findings *f, enum finding_kind kind,
