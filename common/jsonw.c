@@ -221,43 +221,29 @@ void jsonw_raw(struct jsonw *j, const char *text, size_t len)
 	strbuf_append(j->out, text, len);
 }
 
-/*
- * Appends v in base 10 or 16 (lower case), the digits PRIu64 and PRIx64
- * give, in one append: a trace event's JSON holds dozens of numbers, and a
- * vsnprintf per number was most of the cost of formatting it
- * (docs/fuzzing.md).
- */
-static void put_u64(struct strbuf *out, uint64_t v, unsigned int base)
-{
-	static const char digits[] = "0123456789abcdef";
-	char buf[20]; /* UINT64_MAX has 20 decimal digits */
-	size_t start = sizeof(buf);
-
-	do {
-		buf[--start] = digits[v % base];
-		v /= base;
-	} while (v != 0);
-	strbuf_append(out, buf + start, sizeof(buf) - start);
-}
-
 /* "0x" and the hex digits of v, quoted. */
 static void put_hex_string(struct strbuf *out, uint64_t v)
 {
 	strbuf_puts(out, "\"0x");
-	put_u64(out, v, 16);
+	strbuf_put_hex(out, v);
 	strbuf_putc(out, '"');
 }
 
+/*
+ * Numbers are built by strbuf_put_dec() and strbuf_put_hex(): a trace
+ * event's JSON holds dozens, and a vsnprintf per number was most of the
+ * cost of formatting it (docs/fuzzing.md).
+ */
 void jsonw_int(struct jsonw *j, int64_t v)
 {
 	before_value(j);
 	if (v < 0) {
 		strbuf_putc(j->out, '-');
 		/* Negated as unsigned, so that INT64_MIN does not overflow. */
-		put_u64(j->out, UINT64_C(0) - (uint64_t)v, 10);
+		strbuf_put_dec(j->out, UINT64_C(0) - (uint64_t)v);
 		return;
 	}
-	put_u64(j->out, (uint64_t)v, 10);
+	strbuf_put_dec(j->out, (uint64_t)v);
 }
 
 void jsonw_uint(struct jsonw *j, uint64_t v)
@@ -271,7 +257,7 @@ void jsonw_uint(struct jsonw *j, uint64_t v)
 		put_hex_string(j->out, v);
 		return;
 	}
-	put_u64(j->out, v, 10);
+	strbuf_put_dec(j->out, v);
 }
 
 void jsonw_bool(struct jsonw *j, bool v)

@@ -106,6 +106,30 @@ char *strbuf_extend(struct strbuf *sb, size_t n)
 	return at;
 }
 
+/* Appends the digits of v in base 10 or 16, most significant first. */
+static void put_digits(struct strbuf *sb, uint64_t v, unsigned int base)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[20]; /* UINT64_MAX has 20 decimal digits */
+	size_t start = sizeof(buf);
+
+	do {
+		buf[--start] = digits[v % base];
+		v /= base;
+	} while (v != 0);
+	strbuf_append(sb, buf + start, sizeof(buf) - start);
+}
+
+void strbuf_put_dec(struct strbuf *sb, uint64_t v)
+{
+	put_digits(sb, v, 10);
+}
+
+void strbuf_put_hex(struct strbuf *sb, uint64_t v)
+{
+	put_digits(sb, v, 16);
+}
+
 /*
  * Room reserved before formatting: most messages, summaries and numbers
  * fit, so that vsnprintf runs once.  Measuring first cost a second

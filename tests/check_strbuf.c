@@ -2,8 +2,11 @@
  * Unit tests of common/strbuf.c: strbuf_printf() formats into reserved
  * room first and formats again only when the text did not fit, so the
  * texts around that room's edge, long texts and texts appended after
- * existing bytes must all come out whole and NUL-terminated.
+ * existing bytes must all come out whole and NUL-terminated.  The number
+ * writers must give printf's digits.
  */
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +98,33 @@ START_TEST(many_printfs_build_the_same_text_as_one_snprintf)
 }
 END_TEST
 
+/* Values at every digit count and the edges of the type. */
+static const uint64_t number_values[] = {
+	0, 1, 9, 10, 15, 16, 99, 100, 255, 256, 4095, 4096, 65535,
+	UINT64_C(0xdeadbeef), UINT64_C(9999999999), UINT64_C(10000000000),
+	UINT64_C(0x7fffffffffffffff), UINT64_C(0x8000000000000000),
+	UINT64_C(9999999999999999999), UINT64_C(10000000000000000000),
+	UINT64_MAX,
+};
+
+START_TEST(dec_and_hex_are_printfs_digits)
+{
+	uint64_t v = number_values[_i];
+	struct strbuf sb = STRBUF_INIT;
+	char want[64];
+
+	strbuf_puts(&sb, "<");
+	strbuf_put_dec(&sb, v);
+	strbuf_putc(&sb, '|');
+	strbuf_put_hex(&sb, v);
+	strbuf_putc(&sb, '>');
+	snprintf(want, sizeof(want), "<%" PRIu64 "|%" PRIx64 ">", v, v);
+	ck_assert_str_eq(strbuf_str(&sb), want);
+	ck_assert_uint_eq(sb.len, strlen(want));
+	strbuf_free(&sb);
+}
+END_TEST
+
 Suite *strbuf_suite(void);
 
 Suite *strbuf_suite(void)
@@ -110,6 +140,12 @@ Suite *strbuf_suite(void)
 				  sizeof(printf_lengths[0])));
 	tcase_add_test(tc, printf_of_nothing_leaves_an_empty_string);
 	tcase_add_test(tc, many_printfs_build_the_same_text_as_one_snprintf);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("numbers");
+	tcase_add_loop_test(tc, dec_and_hex_are_printfs_digits, 0,
+			    (int)(sizeof(number_values) /
+				  sizeof(number_values[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
