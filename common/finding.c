@@ -112,6 +112,12 @@ void finding_set_detail(struct finding *fd, const char *detail)
 	fd->detail = detail != NULL ? xstrdup(detail) : NULL;
 }
 
+void finding_take_detail(struct finding *fd, struct strbuf *detail)
+{
+	free(fd->detail);
+	fd->detail = strbuf_steal(detail);
+}
+
 size_t findings_count_kind(const struct findings *f, enum finding_kind kind)
 {
 	size_t n = 0;

@@ -11,6 +11,7 @@
 #include <check.h>
 
 #include "common/finding.h"
+#include "common/strbuf.h"
 
 /* Check fixture state: the only file-scope mutable state (STYLE C1). */
 static struct findings findings;
@@ -81,6 +82,28 @@ START_TEST(detail_is_set_replaced_and_cleared)
 	ck_assert_str_eq(fd->detail, "x0 0x2");
 	finding_set_detail(fd, NULL);
 	ck_assert_ptr_null(fd->detail);
+}
+END_TEST
+
+START_TEST(take_detail_moves_the_text_and_empties_the_buffer)
+{
+	struct finding *fd = findings_add(&findings, FINDING_FIRMWARE,
+					  "mm.x", "m");
+	struct strbuf dump = STRBUF_INIT;
+	const char *moved;
+
+	finding_set_detail(fd, "old");
+	strbuf_puts(&dump, "00000000  01 02");
+	moved = dump.data;
+	finding_take_detail(fd, &dump);
+	ck_assert_str_eq(fd->detail, "00000000  01 02");
+	ck_assert_ptr_eq(fd->detail, moved); /* no copy */
+	ck_assert_ptr_null(dump.data);
+	ck_assert_uint_eq(dump.len, 0);
+	strbuf_free(&dump); /* still allowed, frees nothing */
+	/* An empty buffer gives an empty detail, as set_detail("") does. */
+	finding_take_detail(fd, &dump);
+	ck_assert_str_eq(fd->detail, "");
 }
 END_TEST
 
@@ -233,6 +256,12 @@ START_TEST(past_the_bound_repeats_are_counted_with_one_warning)
 	/* What comes back may be used as a finding, but is not listed. */
 	ck_assert_ptr_nonnull(spare);
 	finding_set_detail(spare, "ignored detail");
+	{
+		struct strbuf dump = STRBUF_INIT;
+
+		strbuf_puts(&dump, "ignored dump");
+		finding_take_detail(spare, &dump); /* LeakSanitizer: freed */
+	}
 	for (size_t i = 0; i < findings.count; i++) {
 		ck_assert_ptr_ne(&findings.items[i], spare);
 	}
@@ -274,6 +303,7 @@ Suite *finding_suite(void)
 	tcase_add_test(tc, add_records_message_and_context);
 	tcase_add_test(tc, context_applies_to_later_findings_only);
 	tcase_add_test(tc, detail_is_set_replaced_and_cleared);
+	tcase_add_test(tc, take_detail_moves_the_text_and_empties_the_buffer);
 	tcase_add_test(tc, find_returns_the_first_with_the_code);
 	tcase_add_test(tc, count_kind_counts_each_kind);
 	tcase_add_test(tc, kind_names_are_stable);
