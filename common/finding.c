@@ -13,16 +13,33 @@ void findings_init(struct findings *f)
 	f->current_step = -1;
 }
 
-void findings_free(struct findings *f)
+/* Frees what each finding and the spare own. */
+static void release_items(struct findings *f)
 {
 	for (size_t i = 0; i < f->count; i++) {
 		free(f->items[i].code);
 		free(f->items[i].message);
 		free(f->items[i].detail);
 	}
-	free(f->items);
 	free(f->spare.detail);
+}
+
+void findings_free(struct findings *f)
+{
+	release_items(f);
+	free(f->items);
 	findings_init(f);
+}
+
+void findings_reset(struct findings *f)
+{
+	struct finding *items = f->items;
+	size_t cap = f->cap;
+
+	release_items(f);
+	findings_init(f);
+	f->items = items;
+	f->cap = cap;
 }
 
 void findings_set_context(struct findings *f, uint32_t seq, uint64_t pc)
@@ -93,6 +110,12 @@ void finding_set_detail(struct finding *fd, const char *detail)
 {
 	free(fd->detail);
 	fd->detail = detail != NULL ? xstrdup(detail) : NULL;
+}
+
+void finding_take_detail(struct finding *fd, struct strbuf *detail)
+{
+	free(fd->detail);
+	fd->detail = strbuf_steal(detail);
 }
 
 size_t findings_count_kind(const struct findings *f, enum finding_kind kind)

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct strbuf;
+
 enum finding_kind {
 	FINDING_FIRMWARE,
 	FINDING_EXPECTATION,
@@ -68,12 +70,22 @@ struct findings {
 
 void findings_init(struct findings *f);
 void findings_free(struct findings *f);
+/*
+ * Empties f into the state findings_init() leaves, but keeps the item
+ * array for the next findings (a fuzz target resets once per input).
+ */
+void findings_reset(struct findings *f);
 /* Sets the trace sequence number and PC that new findings refer to. */
 void findings_set_context(struct findings *f, uint32_t seq, uint64_t pc);
 struct finding *findings_add(struct findings *f, enum finding_kind kind,
 			     const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void finding_set_detail(struct finding *fd, const char *detail);
+/*
+ * Gives the text in detail to fd as its detail, without a copy (hex dumps
+ * go into many findings); detail is left empty, still to be freed.
+ */
+void finding_take_detail(struct finding *fd, struct strbuf *detail);
 size_t findings_count_kind(const struct findings *f, enum finding_kind kind);
 /* First finding with this code, or NULL. */
 const struct finding *findings_find(const struct findings *f,

@@ -221,10 +221,29 @@ void jsonw_raw(struct jsonw *j, const char *text, size_t len)
 	strbuf_append(j->out, text, len);
 }
 
+/* "0x" and the hex digits of v, quoted. */
+static void put_hex_string(struct strbuf *out, uint64_t v)
+{
+	strbuf_puts(out, "\"0x");
+	strbuf_put_hex(out, v);
+	strbuf_putc(out, '"');
+}
+
+/*
+ * Numbers are built by strbuf_put_dec() and strbuf_put_hex(): a trace
+ * event's JSON holds dozens, and a vsnprintf per number was most of the
+ * cost of formatting it (docs/fuzzing.md).
+ */
 void jsonw_int(struct jsonw *j, int64_t v)
 {
 	before_value(j);
-	strbuf_printf(j->out, "%" PRId64, v);
+	if (v < 0) {
+		strbuf_putc(j->out, '-');
+		/* Negated as unsigned, so that INT64_MIN does not overflow. */
+		strbuf_put_dec(j->out, UINT64_C(0) - (uint64_t)v);
+		return;
+	}
+	strbuf_put_dec(j->out, (uint64_t)v);
 }
 
 void jsonw_uint(struct jsonw *j, uint64_t v)
@@ -235,10 +254,10 @@ void jsonw_uint(struct jsonw *j, uint64_t v)
 	 * 8259 section 6 leaves the range to them): such values are hex text.
 	 */
 	if (v > (uint64_t)INT64_MAX) {
-		strbuf_printf(j->out, "\"0x%" PRIx64 "\"", v);
+		put_hex_string(j->out, v);
 		return;
 	}
-	strbuf_printf(j->out, "%" PRIu64, v);
+	strbuf_put_dec(j->out, v);
 }
 
 void jsonw_bool(struct jsonw *j, bool v)
@@ -256,7 +275,7 @@ void jsonw_null(struct jsonw *j)
 void jsonw_hex(struct jsonw *j, uint64_t v)
 {
 	before_value(j);
-	strbuf_printf(j->out, "\"0x%" PRIx64 "\"", v);
+	put_hex_string(j->out, v);
 }
 
 void jsonw_hex_bytes(struct jsonw *j, const void *bytes, size_t len)

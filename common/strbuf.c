@@ -106,19 +106,56 @@ char *strbuf_extend(struct strbuf *sb, size_t n)
 	return at;
 }
 
+/* Appends the digits of v in base 10 or 16, most significant first. */
+static void put_digits(struct strbuf *sb, uint64_t v, unsigned int base)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[20]; /* UINT64_MAX has 20 decimal digits */
+	size_t start = sizeof(buf);
+
+	do {
+		buf[--start] = digits[v % base];
+		v /= base;
+	} while (v != 0);
+	strbuf_append(sb, buf + start, sizeof(buf) - start);
+}
+
+void strbuf_put_dec(struct strbuf *sb, uint64_t v)
+{
+	put_digits(sb, v, 10);
+}
+
+void strbuf_put_hex(struct strbuf *sb, uint64_t v)
+{
+	put_digits(sb, v, 16);
+}
+
+/*
+ * Room reserved before formatting: most messages, summaries and numbers
+ * fit, so that vsnprintf runs once.  Measuring first cost a second
+ * vsnprintf per finding and per trace summary (docs/fuzzing.md).
+ */
+#define STRBUF_PRINTF_GUESS 120
+
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list again;
+	size_t room;
 	int n;
 
+	strbuf_reserve(sb, STRBUF_PRINTF_GUESS);
+	room = sb->cap - sb->len; /* includes the NUL's byte */
 	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(sb->data + sb->len, room, fmt, ap);
 	if (n < 0) {
+		sb->data[sb->len] = '\0'; /* drop whatever was written */
 		va_end(again);
 		return;
 	}
-	strbuf_reserve(sb, (size_t)n);
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, again);
+	if ((size_t)n >= room) { /* cut short: grow and format again */
+		strbuf_reserve(sb, (size_t)n);
+		vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, again);
+	}
 	va_end(again);
 	sb->len += (size_t)n;
 }

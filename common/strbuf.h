@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strbuf {
 	char *data; /* always NUL-terminated when not NULL */
@@ -26,6 +27,13 @@ void strbuf_putc(struct strbuf *sb, char c);
 /* Grows sb by n bytes and returns them for the caller to fill (sb stays
  * NUL-terminated after them): one reservation for a long formatted run. */
 char *strbuf_extend(struct strbuf *sb, size_t n);
+/*
+ * v in decimal (PRIu64's digits) or lower-case hex without "0x" (PRIx64's),
+ * without printf: formatters that write many numbers (JSON traces, the
+ * scenario fingerprint) spent most of their time in vsnprintf.
+ */
+void strbuf_put_dec(struct strbuf *sb, uint64_t v);
+void strbuf_put_hex(struct strbuf *sb, uint64_t v);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);

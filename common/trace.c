@@ -27,14 +27,31 @@ static void trace_mm_free(struct trace_mm *mm)
 	free(mm);
 }
 
-void trace_free(struct trace *t)
+/* Frees what each recorded event owns. */
+static void release_events(struct trace *t)
 {
 	for (size_t i = 0; i < t->count; i++) {
 		free(t->events[i].summary);
 		trace_mm_free(t->events[i].mm);
 	}
+}
+
+void trace_free(struct trace *t)
+{
+	release_events(t);
 	free(t->events);
 	trace_init(t);
+}
+
+void trace_reset(struct trace *t)
+{
+	struct trace_event *events = t->events;
+	size_t cap = t->cap;
+
+	release_events(t);
+	trace_init(t);
+	t->events = events;
+	t->cap = cap;
 }
 
 struct trace_event *trace_append(struct trace *t, enum trace_kind kind)

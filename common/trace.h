@@ -103,6 +103,12 @@ struct trace {
 
 void trace_init(struct trace *t);
 void trace_free(struct trace *t);
+/*
+ * Empties t into the state trace_init() leaves, but keeps the event array
+ * for the next events: a caller that records many short traces (a fuzz
+ * target, once per input) then does not allocate and free it each time.
+ */
+void trace_reset(struct trace *t);
 struct trace_event *trace_append(struct trace *t, enum trace_kind kind);
 /* No-op when ev is NULL (calls made without a trace, as in unit tests). */
 void trace_event_set_summary(struct trace_event *ev, const char *fmt, ...)

@@ -438,7 +438,7 @@ static void guard_violation(struct machine *m, const char *code,
 	fd->pc = pc;
 	fd->address = addr;
 	format_disasm(m, pc, &detail);
-	finding_set_detail(fd, strbuf_str(&detail));
+	finding_take_detail(fd, &detail);
 	strbuf_free(&detail);
 }
 
@@ -1199,7 +1199,7 @@ static void hook_forbidden(uc_engine *uc, uc_mem_type type, uint64_t address,
 	fd->pc = pc;
 	fd->address = address;
 	format_disasm(m, pc, &detail);
-	finding_set_detail(fd, strbuf_str(&detail));
+	finding_take_detail(fd, &detail);
 	strbuf_free(&detail);
 }
 

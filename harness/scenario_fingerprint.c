@@ -53,9 +53,11 @@ static void walk_node(struct walk *w, const struct node *n, int depth)
 	switch (n->type) {
 	case NODE_SCALAR:
 	case NODE_ALIAS:
-		strbuf_printf(w->print, "%c%c%zu:",
-			      n->type == NODE_ALIAS ? 'A' : 'S',
-			      n->plain ? 'p' : 'q', n->len);
+		/* By hand, not printf: one per scalar was most of the walk. */
+		strbuf_putc(w->print, n->type == NODE_ALIAS ? 'A' : 'S');
+		strbuf_putc(w->print, n->plain ? 'p' : 'q');
+		strbuf_put_dec(w->print, n->len);
+		strbuf_putc(w->print, ':');
 		strbuf_append(w->print, n->text, n->len);
 		break;
 	case NODE_SEQUENCE:

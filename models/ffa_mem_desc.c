@@ -89,7 +89,7 @@ int32_t ffa_mem_reject(struct ffa_mem_ctx *x, int32_t code, const char *finding,
 		}
 		text_append_hexdump(&dump, x->bytes + from,
 				    (size_t)(end - from), from);
-		finding_set_detail(fd, strbuf_str(&dump));
+		finding_take_detail(fd, &dump);
 		fd->address = x->base + off;
 		strbuf_free(&dump);
 	}

@@ -111,7 +111,7 @@ static void malformed(struct mm_request *rq, const char *code,
 	struct strbuf dump = STRBUF_INIT;
 
 	text_append_hexdump(&dump, bytes, len > 128 ? 128 : len, addr);
-	finding_set_detail(fd, strbuf_str(&dump));
+	finding_take_detail(fd, &dump);
 	fd->address = addr;
 	strbuf_free(&dump);
 }
@@ -518,7 +518,7 @@ static void warn_message_too_long(struct mm_request *rq, uint64_t needed)
 			  (unsigned long long)(rq->message_length - needed),
 			  (unsigned long long)needed);
 	text_append_hexdump(&dump, rq->msg, MM_VAR_PAYLOAD_OFFSET, rq->addr);
-	finding_set_detail(fd, strbuf_str(&dump));
+	finding_take_detail(fd, &dump);
 	fd->address = rq->addr;
 	strbuf_free(&dump);
 }

@@ -37,7 +37,7 @@ struct finding *optee_msg_finding(struct msg_call *mc,
 	memcpy(bytes + sizeof(mc->hdr), mc->params,
 	       sizeof(mc->params[0]) * mc->num_params);
 	text_append_hexdump(&dump, bytes, n, mc->addr);
-	finding_set_detail(fd, strbuf_str(&dump));
+	finding_take_detail(fd, &dump);
 	fd->address = mc->addr;
 	strbuf_free(&dump);
 	return fd;

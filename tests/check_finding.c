@@ -11,6 +11,7 @@
 #include <check.h>
 
 #include "common/finding.h"
+#include "common/strbuf.h"
 
 /* Check fixture state: the only file-scope mutable state (STYLE C1). */
 static struct findings findings;
@@ -84,6 +85,28 @@ START_TEST(detail_is_set_replaced_and_cleared)
 }
 END_TEST
 
+START_TEST(take_detail_moves_the_text_and_empties_the_buffer)
+{
+	struct finding *fd = findings_add(&findings, FINDING_FIRMWARE,
+					  "mm.x", "m");
+	struct strbuf dump = STRBUF_INIT;
+	const char *moved;
+
+	finding_set_detail(fd, "old");
+	strbuf_puts(&dump, "00000000  01 02");
+	moved = dump.data;
+	finding_take_detail(fd, &dump);
+	ck_assert_str_eq(fd->detail, "00000000  01 02");
+	ck_assert_ptr_eq(fd->detail, moved); /* no copy */
+	ck_assert_ptr_null(dump.data);
+	ck_assert_uint_eq(dump.len, 0);
+	strbuf_free(&dump); /* still allowed, frees nothing */
+	/* An empty buffer gives an empty detail, as set_detail("") does. */
+	finding_take_detail(fd, &dump);
+	ck_assert_str_eq(fd->detail, "");
+}
+END_TEST
+
 START_TEST(find_returns_the_first_with_the_code)
 {
 	findings_add(&findings, FINDING_FIRMWARE, "mm.a", "one");
@@ -140,6 +163,61 @@ START_TEST(free_leaves_an_empty_reusable_list)
 }
 END_TEST
 
+/*
+ * A reset list is a fresh one: same context, nothing listed, nothing
+ * dropped, and the next findings (up to and past the bound) come out as
+ * they do from a fresh list.  Only the item array is kept.
+ */
+START_TEST(reset_is_a_fresh_list_that_keeps_its_array)
+{
+	struct findings fresh;
+	struct finding *items;
+
+	findings_set_context(&findings, 9, 0x8000);
+	findings.current_step = 3;
+	for (size_t i = 0; i < FINDINGS_MAX + 5; i++) {
+		finding_set_detail(findings_add(&findings, FINDING_FIRMWARE,
+						"loop.same", "#%zu", i),
+				   "detail");
+	}
+	ck_assert_uint_gt(findings.dropped, 0);
+	items = findings.items;
+	findings_reset(&findings);
+	findings_init(&fresh);
+	ck_assert_ptr_eq(findings.items, items);
+	ck_assert_uint_ge(findings.cap, FINDINGS_MAX);
+	ck_assert_uint_eq(findings.count, fresh.count);
+	ck_assert_uint_eq(findings.current_seq, fresh.current_seq);
+	ck_assert_uint_eq(findings.current_pc, fresh.current_pc);
+	ck_assert_int_eq(findings.current_step, fresh.current_step);
+	ck_assert_uint_eq(findings.dropped, fresh.dropped);
+	ck_assert_ptr_null(findings.spare.detail);
+	ck_assert_ptr_null(findings_find(&findings, "loop.same"));
+
+	/* The same sequence again gives the same list as on a fresh one. */
+	for (size_t i = 0; i < FINDINGS_MAX + 2; i++) {
+		findings_add(&findings, FINDING_FIRMWARE, "loop.same", "#%zu",
+			     i);
+		findings_add(&fresh, FINDING_FIRMWARE, "loop.same", "#%zu", i);
+	}
+	ck_assert_uint_eq(findings.count, fresh.count);
+	ck_assert_uint_eq(findings.dropped, fresh.dropped);
+	for (size_t i = 0; i < fresh.count; i++) {
+		const struct finding *a = &findings.items[i];
+		const struct finding *b = &fresh.items[i];
+
+		ck_assert_int_eq(a->kind, b->kind);
+		ck_assert_str_eq(a->code, b->code);
+		ck_assert_str_eq(a->message, b->message);
+		ck_assert_ptr_null(a->detail);
+		ck_assert_uint_eq(a->trace_seq, b->trace_seq);
+		ck_assert_uint_eq(a->pc, b->pc);
+		ck_assert_int_eq(a->step, b->step);
+	}
+	findings_free(&fresh);
+}
+END_TEST
+
 /* Fills the list to FINDINGS_MAX: "loop.same" and one "loop.other". */
 static void fill_to_max(void)
 {
@@ -178,6 +256,12 @@ START_TEST(past_the_bound_repeats_are_counted_with_one_warning)
 	/* What comes back may be used as a finding, but is not listed. */
 	ck_assert_ptr_nonnull(spare);
 	finding_set_detail(spare, "ignored detail");
+	{
+		struct strbuf dump = STRBUF_INIT;
+
+		strbuf_puts(&dump, "ignored dump");
+		finding_take_detail(spare, &dump); /* LeakSanitizer: freed */
+	}
 	for (size_t i = 0; i < findings.count; i++) {
 		ck_assert_ptr_ne(&findings.items[i], spare);
 	}
@@ -219,10 +303,12 @@ Suite *finding_suite(void)
 	tcase_add_test(tc, add_records_message_and_context);
 	tcase_add_test(tc, context_applies_to_later_findings_only);
 	tcase_add_test(tc, detail_is_set_replaced_and_cleared);
+	tcase_add_test(tc, take_detail_moves_the_text_and_empties_the_buffer);
 	tcase_add_test(tc, find_returns_the_first_with_the_code);
 	tcase_add_test(tc, count_kind_counts_each_kind);
 	tcase_add_test(tc, kind_names_are_stable);
 	tcase_add_test(tc, free_leaves_an_empty_reusable_list);
+	tcase_add_test(tc, reset_is_a_fresh_list_that_keeps_its_array);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bound");

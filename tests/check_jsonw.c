@@ -3,8 +3,10 @@
  * keys, escaping, numbers, the hex forms, pretty output, and what happens
  * beyond the nesting limit.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <check.h>
@@ -150,6 +152,53 @@ START_TEST(hex_forms_are_strings)
 }
 END_TEST
 
+/* The digits are built by hand; they must be printf's, at every width. */
+static const uint64_t number_samples[] = {
+	0,
+	1,
+	9,
+	10,
+	15,
+	16,
+	99,
+	100,
+	0xabcdef,
+	UINT64_C(0xc4000061),
+	UINT64_C(999999999999999999),
+	UINT64_C(1000000000000000000),
+	(uint64_t)INT64_MAX,
+	(uint64_t)INT64_MAX + 1,
+	UINT64_C(0xfedcba9876543210),
+	UINT64_MAX - 1,
+	UINT64_MAX,
+};
+
+START_TEST(numbers_match_printf)
+{
+	uint64_t v = number_samples[_i];
+	char want[128];
+	int n;
+
+	jsonw_begin_array(&j);
+	jsonw_int(&j, (int64_t)v);
+	jsonw_uint(&j, v);
+	jsonw_hex(&j, v);
+	jsonw_end_array(&j);
+	if (v > (uint64_t)INT64_MAX) {
+		n = snprintf(want, sizeof(want),
+			     "[%" PRId64 ",\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]",
+			     (int64_t)v, v, v);
+	} else {
+		n = snprintf(want, sizeof(want),
+			     "[%" PRId64 ",%" PRIu64 ",\"0x%" PRIx64 "\"]",
+			     (int64_t)v, v, v);
+	}
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_lt(n, (int)sizeof(want));
+	ASSERT_JSON(want);
+}
+END_TEST
+
 START_TEST(pretty_output_indents_two_spaces_per_level)
 {
 	jsonw_init(&j, &out, true);
@@ -227,6 +276,9 @@ Suite *jsonw_suite(void)
 	tcase_add_test(tc, null_string_is_json_null);
 	tcase_add_test(tc, numbers_keep_all_64_bits);
 	tcase_add_test(tc, hex_forms_are_strings);
+	tcase_add_loop_test(tc, numbers_match_printf, 0,
+			    (int)(sizeof(number_samples) /
+				  sizeof(number_samples[0])));
 	tcase_add_test(tc, pretty_output_indents_two_spaces_per_level);
 	tcase_add_test(tc,
 		       nesting_beyond_the_limit_stays_in_bounds_and_balanced);

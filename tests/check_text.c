@@ -233,6 +233,61 @@ START_TEST(hexdump_shows_offsets_bytes_and_text)
 }
 END_TEST
 
+/*
+ * The dump as the printf-per-byte version wrote it, kept here as the
+ * reference for the table-driven one in common/text.c.
+ */
+static void reference_hexdump(struct strbuf *sb, const uint8_t *b, size_t len,
+			      uint64_t base)
+{
+	for (size_t line = 0; line < len; line += 16) {
+		strbuf_printf(sb, "%08llx ", (unsigned long long)(base + line));
+		for (size_t i = 0; i < 16; i++) {
+			if (line + i < len) {
+				strbuf_printf(sb, " %02x", b[line + i]);
+			} else {
+				strbuf_puts(sb, "   ");
+			}
+		}
+		strbuf_puts(sb, "  |");
+		for (size_t i = 0; i < 16 && line + i < len; i++) {
+			strbuf_putc(sb, b[line + i] >= 0x20 && b[line + i] < 0x7f
+						? (char)b[line + i]
+						: '.');
+		}
+		strbuf_puts(sb, "|\n");
+	}
+}
+
+/* Bases: small, crossing from 8 to 9 address digits, wrapping around. */
+static const uint64_t hexdump_bases[] = {
+	0, 0x1000, UINT64_C(0xffffffe8), UINT64_C(0x40000000000),
+	UINT64_MAX - 0x17,
+};
+
+START_TEST(hexdump_matches_the_printf_reference)
+{
+	uint64_t base = hexdump_bases[_i];
+	uint8_t bytes[300];
+	struct strbuf got = STRBUF_INIT;
+	struct strbuf want = STRBUF_INIT;
+
+	for (size_t i = 0; i < sizeof(bytes); i++) {
+		bytes[i] = (uint8_t)(i * 7 + 0x1b); /* every value, shuffled */
+	}
+	for (size_t len = 0; len <= sizeof(bytes); len++) {
+		strbuf_reset(&got);
+		strbuf_reset(&want);
+		text_append_hexdump(&got, bytes, len, base);
+		reference_hexdump(&want, bytes, len, base);
+		ck_assert_str_eq(strbuf_str(&got), strbuf_str(&want));
+		ck_assert_uint_eq(got.len, want.len);
+	}
+	strbuf_free(&got);
+	strbuf_free(&want);
+}
+END_TEST
+
 /* --- UCS-2 ---------------------------------------------------------------- */
 
 START_TEST(ascii_name_becomes_ucs2_with_terminator)
@@ -433,6 +488,9 @@ Suite *text_suite(void)
 			    0, (int)ARRAY_COUNT(bad_hex));
 	tcase_add_test(tc, hex_append_writes_lowercase_pairs);
 	tcase_add_test(tc, hexdump_shows_offsets_bytes_and_text);
+	tcase_add_loop_test(tc, hexdump_matches_the_printf_reference, 0,
+			    (int)(sizeof(hexdump_bases) /
+				  sizeof(hexdump_bases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ucs2");

@@ -56,11 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct mm_fuzz {
 	struct fake_guest_mem ram;
-	struct findings findings;
+	struct findings *findings; /* kept across inputs, reset by setup() */
 	struct injector inj;
 	bool injecting;
 	bool tracing;
-	struct trace trace;
+	struct trace *trace;       /* kept across inputs, reset by setup() */
 	struct varstore *store;
 	struct mm_sp *mm;
 	struct mm_sp_config cfg;
@@ -142,8 +142,8 @@ static void setup(struct mm_fuzz *f, struct fuzz_input *in)
 	struct varstore_config vc;
 
 	fake_guest_mem_init(&f->ram, RAM_BASE, RAM_SIZE);
-	findings_init(&f->findings);
-	trace_init(&f->trace);
+	findings_reset(f->findings);
+	trace_reset(f->trace);
 	place_buffer(f, s, in);
 	varstore_config_default(&vc);
 	if ((s & 4) != 0) {
@@ -156,17 +156,15 @@ static void setup(struct mm_fuzz *f, struct fuzz_input *in)
 		add_rule(f, in);
 	}
 	f->tracing = (s & 16) != 0;
-	f->mm = mm_sp_new(&f->cfg, f->store, &f->ram.mem, &f->findings,
+	f->mm = mm_sp_new(&f->cfg, f->store, &f->ram.mem, f->findings,
 			  f->injecting ? &f->inj : NULL);
 }
 
 static void teardown(struct mm_fuzz *f)
 {
-	fuzz_format_last_event(&f->trace);
+	fuzz_format_last_event(f->trace);
 	mm_sp_free(f->mm);
 	varstore_free(f->store);
-	trace_free(&f->trace);
-	findings_free(&f->findings);
 	fake_guest_mem_free(&f->ram);
 }
 
@@ -444,7 +442,7 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 	allowed_range(f, f->ram.bytes, offset, &lo, &hi, &request_len);
 	fake_guest_mem_mark_written(&f->ram);
 	if (f->tracing) {
-		ev = trace_append(&f->trace, TRACE_SMC);
+		ev = trace_append(f->trace, TRACE_SMC);
 	}
 	ret = mm_sp_doorbell(f->mm, offset, is_64, ev, &ffa_error);
 	if (fuzz_verbose()) {
@@ -469,9 +467,25 @@ static void doorbell(struct mm_fuzz *f, struct fuzz_input *in)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mm_fuzz f;
+	/*
+	 * The findings and the trace outlive the input so that their arrays
+	 * are reused: growing and freeing them was up to a fifth of
+	 * fuzz_mm's own time (docs/fuzzing.md).  Reset, they are fresh ones
+	 * (tests/check_trace.c, check_finding.c).
+	 */
+	static struct findings findings;
+	static struct trace trace;
+	static bool started;
 	struct fuzz_input in = fuzz_input_init(data, size);
 
+	if (!started) {
+		findings_init(&findings);
+		trace_init(&trace);
+		started = true;
+	}
 	memset(&f, 0, sizeof(f));
+	f.findings = &findings;
+	f.trace = &trace;
 	setup(&f, &in);
 	for (int i = 0; i < MAX_DOORBELLS && !fuzz_input_empty(&in); i++) {
 		doorbell(&f, &in);
