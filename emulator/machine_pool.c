@@ -372,20 +372,26 @@ static bool scrub_block(struct machine *m, const struct ram_block *b,
 			ok = zero_changes(m, b, lo, 4096);
 			continue;
 		}
-		/* Where a loaded range starts or ends: byte by byte. */
+		/* Where a loaded range starts or ends: the gaps between. */
 		for (uint64_t at = lo; ok && at < hi;) {
-			uint64_t end = at + 1;
+			uint64_t covered_to = at, next_start = hi;
 
-			if (loaded_covers(loaded, count, at, at + 1)) {
-				at++;
+			for (size_t i = 0; i < count; i++) {
+				uint64_t a = loaded[i].addr;
+				uint64_t e = a + loaded[i].len;
+
+				if (a <= at && at < e && e > covered_to) {
+					covered_to = e;
+				} else if (a > at && a < next_start) {
+					next_start = a;
+				}
+			}
+			if (covered_to > at) {
+				at = covered_to < hi ? covered_to : hi;
 				continue;
 			}
-			while (end < hi &&
-			       !loaded_covers(loaded, count, end, end + 1)) {
-				end++;
-			}
-			ok = zero_changes(m, b, at, end - at);
-			at = end;
+			ok = zero_changes(m, b, at, next_start - at);
+			at = next_start;
 		}
 	}
 	free(resident);
