@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/strbuf.h"
 
@@ -268,25 +269,25 @@ static bool parse_elf(struct image *img, struct error *err)
 	return true;
 }
 
-bool image_parse(struct image *img, const uint8_t *buf, size_t size,
-		 const char *path, enum image_format format,
-		 uint64_t load_addr, struct error *err)
+/* image_parse() on a buffer the image takes (freed with it or on error). */
+static bool parse_owned(struct image *img, uint8_t *file, size_t size,
+			const char *path, enum image_format format,
+			uint64_t load_addr, struct error *err)
 {
 	bool ok;
 
 	memset(img, 0, sizeof(*img));
 	img->path = xstrdup(path);
+	img->file = file;
+	img->file_size = size;
 	if (size > IMAGE_MAX_FILE_SIZE) {
 		error_setf(err, "%s: %zu bytes is larger than the %u MiB limit",
 			   path, size, IMAGE_MAX_FILE_SIZE >> 20);
 		image_free(img);
 		return false;
 	}
-	img->file = xmalloc(size);
-	memcpy(img->file, buf, size);
-	img->file_size = size;
 	if (format == IMAGE_FORMAT_AUTO) {
-		format = size >= SELFMAG && memcmp(buf, ELFMAG, SELFMAG) == 0
+		format = size >= SELFMAG && memcmp(file, ELFMAG, SELFMAG) == 0
 				 ? IMAGE_FORMAT_ELF
 				 : IMAGE_FORMAT_RAW;
 	}
@@ -299,25 +300,51 @@ bool image_parse(struct image *img, const uint8_t *buf, size_t size,
 	return ok;
 }
 
+bool image_parse(struct image *img, const uint8_t *buf, size_t size,
+		 const char *path, enum image_format format,
+		 uint64_t load_addr, struct error *err)
+{
+	uint8_t *copy = xmalloc(size != 0 ? size : 1);
+
+	memcpy(copy, buf, size);
+	return parse_owned(img, copy, size, path, format, load_addr, err);
+}
+
+/* Appends up to want bytes of f to data; how many came. */
+static size_t read_more(FILE *f, struct strbuf *data, size_t want)
+{
+	char *room = strbuf_extend(data, want);
+	size_t got = fread(room, 1, want, f);
+
+	data->len -= want - got;
+	data->data[data->len] = '\0';
+	return got;
+}
+
 bool image_load_file(struct image *img, const char *path,
 		     enum image_format format, uint64_t load_addr,
 		     struct error *err)
 {
 	FILE *f = fopen(path, "rb");
 	struct strbuf data = STRBUF_INIT;
-	char chunk[65536];
-	size_t n;
-	bool ok;
+	struct stat st;
+	size_t size;
+	int c;
 
 	memset(img, 0, sizeof(*img));
 	if (f == NULL) {
 		return error_setf(err, "%s: %s", path, strerror(errno));
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		strbuf_append(&data, chunk, n);
-		if (data.len > IMAGE_MAX_FILE_SIZE) {
-			break;
-		}
+	/* A regular file in one read, into the buffer the image keeps;
+	 * whatever else comes (a pipe, a file that grew) in chunks. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0 && (uint64_t)st.st_size <= IMAGE_MAX_FILE_SIZE) {
+		read_more(f, &data, (size_t)st.st_size);
+	}
+	while (!ferror(f) && data.len <= IMAGE_MAX_FILE_SIZE &&
+	       (c = fgetc(f)) != EOF) {
+		ungetc(c, f);
+		read_more(f, &data, 65536);
 	}
 	if (ferror(f)) {
 		error_setf(err, "%s: read error: %s", path, strerror(errno));
@@ -326,10 +353,9 @@ bool image_load_file(struct image *img, const char *path,
 		return false;
 	}
 	fclose(f);
-	ok = image_parse(img, (const uint8_t *)strbuf_str(&data), data.len,
-			 path, format, load_addr, err);
-	strbuf_free(&data);
-	return ok;
+	size = data.len;
+	return parse_owned(img, (uint8_t *)strbuf_steal(&data), size, path,
+			   format, load_addr, err);
 }
 
 void image_free(struct image *img)
