@@ -1009,6 +1009,10 @@ int console_main(int argc, char **argv)
 				? c.started_ns + a.timeout_s * 1000000000ull
 				: 0;
 	terminal_catch_signals();
+	/* A fatal signal still removes the private store (harness/terminal.h). */
+	terminal_remove_on_fatal(c.store_path, c.store_dir[0] != '\0'
+						      ? c.store_dir
+						      : NULL);
 	/* Not a terminal (a pipe, a file): bytes go through as they come. */
 	terminal_raw(STDIN_FILENO);
 	message(&c, "ffa-harness console: %s on %s; C-a x quits, C-a h "

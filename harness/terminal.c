@@ -18,17 +18,25 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE,
 static struct sigaction old_end[END_COUNT], old_fatal[FATAL_COUNT];
 static struct sigaction old_pipe, old_tstp;
 static bool caught;
+static const char *volatile fatal_file, *volatile fatal_dir;
 
 static void on_end_signal(int sig)
 {
 	end_signal = sig;
 }
 
-/* tcsetattr() is async-signal-safe (POSIX.1-2008, 2.4.3). */
+/* tcsetattr(), unlink() and rmdir() are async-signal-safe (POSIX.1-2008,
+ * 2.4.3). */
 static void on_fatal_signal(int sig)
 {
 	if (raw_fd >= 0) {
 		tcsetattr(raw_fd, TCSANOW, &saved_termios);
+	}
+	if (fatal_file != NULL) {
+		unlink(fatal_file);
+	}
+	if (fatal_dir != NULL) {
+		rmdir(fatal_dir);
 	}
 	/* SA_RESETHAND made the action the default again: die of it. */
 	raise(sig);
@@ -115,6 +123,7 @@ bool terminal_raw(int fd)
 
 void terminal_release(void)
 {
+	terminal_remove_on_fatal(NULL, NULL);
 	if (raw_fd >= 0) {
 		/* TCSANOW: a terminal nobody reads must not block the exit. */
 		tcsetattr(raw_fd, TCSANOW, &saved_termios);
@@ -137,4 +146,10 @@ void terminal_release(void)
 int terminal_end_signal(void)
 {
 	return (int)end_signal;
+}
+
+void terminal_remove_on_fatal(const char *file, const char *dir)
+{
+	fatal_file = file;
+	fatal_dir = dir;
 }

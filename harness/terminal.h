@@ -35,6 +35,13 @@ void terminal_catch_signals(void);
 bool terminal_raw(int fd);
 /* Restores the terminal (if raw) and the signal handlers before. */
 void terminal_release(void);
+/*
+ * A file and a directory (either may be NULL) the fatal signals remove
+ * before the process dies: a console's private variable store, which
+ * would otherwise stay in TMPDIR.  The strings must live until
+ * terminal_release() or the next call, which replace them.
+ */
+void terminal_remove_on_fatal(const char *file, const char *dir);
 /* The signal that asked the run to end, or 0. */
 int terminal_end_signal(void);
 

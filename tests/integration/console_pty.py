@@ -12,8 +12,10 @@ import json
 import os
 import re
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 
@@ -30,12 +32,13 @@ class Console:
     """One `ffa-harness console` on a fresh pty; the parent keeps the
     slave open too, to read its terminal settings."""
 
-    def __init__(self, args):
+    def __init__(self, args, env=None):
         self.master, self.slave = os.openpty()
         self.before = termios.tcgetattr(self.slave)
         self.proc = subprocess.Popen(args, stdin=self.slave,
                                      stdout=self.slave, stderr=self.slave,
-                                     close_fds=True, preexec_fn=no_core)
+                                     close_fds=True, preexec_fn=no_core,
+                                     env=env)
         self.buf = b""
         self.pos = 0  # expect() searches from here
 
@@ -240,18 +243,26 @@ def sigterm_session(ffah, uboot):
 
 
 def abort_session(ffah, uboot):
-    """A fatal signal kills the process, but not with a raw terminal."""
-    c = Console([ffah, "console", "--image", uboot])
+    """A fatal signal kills the process, but not with a raw terminal,
+    and not leaving its private variable store in TMPDIR."""
+    tmp = tempfile.mkdtemp()
+    c = Console([ffah, "console", "--image", uboot],
+                env=dict(os.environ, TMPDIR=tmp))
     try:
         c.boot_to_prompt()
+        check(len(os.listdir(tmp)) == 1, "the session made its store "
+              "directory in TMPDIR (%r)" % os.listdir(tmp))
         c.proc.send_signal(signal.SIGABRT)
         rc = c.wait()
         check(rc == -signal.SIGABRT, "SIGABRT killed it as it would have "
               "(rc %d)" % rc)
         check(c.restored(), "the terminal settings are restored before "
               "it died")
+        check(os.listdir(tmp) == [], "the private store is removed before "
+              "it died (left: %r)" % os.listdir(tmp))
     finally:
         c.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def hangup_session(ffah, uboot):
