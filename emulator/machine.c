@@ -855,7 +855,7 @@ static uc_err map_ram(struct machine *m, const struct platform_region *r)
 		return rc;
 	}
 	*b = (struct ram_block){r->base, r->size, host,
-				xcalloc(r->size / 4096 / 8 + 1, 1)};
+				xcalloc(r->size / 4096 / 8 + 1, 1), NULL};
 	m->ram_count++;
 	return UC_ERR_OK;
 }
@@ -1079,6 +1079,7 @@ void machine_destroy(struct machine *m)
 	for (size_t i = 0; i < m->ram_count; i++) {
 		munmap(m->ram[i].host, m->ram[i].size);
 		free(m->ram[i].code);
+		free(m->ram[i].resident);
 	}
 	if (m->disasm_open) {
 		disasm_free(&m->disasm);

@@ -346,12 +346,20 @@ static bool loaded_meets(const struct written_range *loaded, size_t count,
  * Zeroes the resident pages of block b, but for the bytes in the loaded
  * ranges (which become pending).  A page the host never touched is zero.
  */
-static bool scrub_block(struct machine *m, const struct ram_block *b,
+static bool scrub_block(struct machine *m, struct ram_block *b,
 			const struct written_range *loaded, size_t count)
 {
 	size_t pages = b->size / 4096;
-	unsigned char *resident = xmalloc(pages != 0 ? pages : 1);
-	bool ok = mincore(b->host, b->size, resident) == 0;
+	unsigned char *resident;
+	bool ok;
+
+	/* Kept with the block: a fresh 256 KiB vector per scenario was
+	 * an mmap, its page faults and a munmap each time. */
+	if (b->resident == NULL) {
+		b->resident = xmalloc(pages != 0 ? pages : 1);
+	}
+	resident = b->resident;
+	ok = mincore(b->host, b->size, resident) == 0;
 
 	for (size_t pg = 0; ok && pg < pages; pg++) {
 		/* mincore() gives 0 or 1 per page; most of RAM is never
@@ -394,7 +402,6 @@ static bool scrub_block(struct machine *m, const struct ram_block *b,
 			at = next_start;
 		}
 	}
-	free(resident);
 	return ok;
 }
 

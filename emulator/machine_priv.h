@@ -65,6 +65,7 @@ struct ram_block {
 	uint64_t base, size;
 	uint8_t *host;
 	uint8_t *code;
+	unsigned char *resident; /* mincore()'s vector, kept for reuse */
 };
 
 /* A guest address range [lo, hi). */
