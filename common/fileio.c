@@ -8,12 +8,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+bool fd_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			if (n == 0) {
+				errno = 0;
+			}
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
 bool file_write_atomic(const char *path, const void *data, size_t len,
 		       struct error *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	const char *p = data;
-	size_t left = len;
 	int fd;
 
 	strbuf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -25,19 +45,10 @@ bool file_write_atomic(const char *path, const void *data, size_t len,
 		strbuf_free(&tmp);
 		return false;
 	}
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			error_setf(err, "writing %s: %s", path,
-				   n < 0 ? strerror(errno) : "short write");
-			goto remove_tmp;
-		}
-		p += n;
-		left -= (size_t)n;
+	if (!fd_write_all(fd, data, len)) {
+		error_setf(err, "writing %s: %s", path,
+			   errno != 0 ? strerror(errno) : "short write");
+		goto remove_tmp;
 	}
 	if (fsync(fd) != 0) {
 		error_setf(err, "syncing %s: %s", path, strerror(errno));

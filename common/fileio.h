@@ -17,6 +17,11 @@ bool file_write_atomic(const char *path, const void *data, size_t len,
 /* Appends the file's bytes to out; max = refuse larger files. */
 bool file_read_all(const char *path, struct strbuf *out, size_t max,
 		   struct error *err);
+/*
+ * Writes all of data to fd, again after EINTR and short writes.  False
+ * with errno set when a write fails, with errno 0 when fd takes no bytes.
+ */
+bool fd_write_all(int fd, const void *data, size_t len);
 /* mkdir -p */
 bool file_mkdirs(const char *path, struct error *err);
 

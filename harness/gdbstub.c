@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
+
 static const char hex_digits[] = "0123456789abcdef";
 
 static int hex_value(char c)
@@ -431,28 +433,11 @@ enum gdbstub_action gdbstub_handle(struct gdbstub *g, const char *cmd,
 
 /* --- The connection ---------------------------------------------------------- */
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-	while (len != 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			return false;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static bool send_packet(struct gdbstub *g, const char *payload)
 {
 	size_t n = gdbstub_frame(payload, g->framed, sizeof(g->framed));
 
-	return n != 0 && write_all(g->fd, g->framed, n);
+	return n != 0 && fd_write_all(g->fd, g->framed, n);
 }
 
 static int read_byte(int fd)
@@ -502,12 +487,12 @@ static long read_packet(struct gdbstub *g, char *buf, size_t cap)
 		if (hex_value((char)hi) < 0 || hex_value((char)lo) < 0 ||
 		    (uint8_t)(hex_value((char)hi) << 4 | hex_value((char)lo)) !=
 			    gdbstub_checksum(buf, len)) {
-			if (!write_all(g->fd, "-", 1)) {
+			if (!fd_write_all(g->fd, "-", 1)) {
 				return -1;
 			}
 			continue;
 		}
-		if (!write_all(g->fd, "+", 1)) {
+		if (!fd_write_all(g->fd, "+", 1)) {
 			return -1;
 		}
 		len = gdbstub_unescape(buf, len);

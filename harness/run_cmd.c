@@ -658,8 +658,7 @@ static struct {
 	const char *dir;
 	pid_t pid; /* the process that opened fd */
 	int fd;
-	uint64_t end;
-} result_log = {NULL, 0, -1, 0};
+} result_log = {NULL, 0, -1};
 
 static void result_log_path(struct strbuf *sb, long pid)
 {
@@ -669,6 +668,8 @@ static void result_log_path(struct strbuf *sb, long pid)
 /* Appends text to this process's log at *at; false (errno) if it cannot. */
 static bool result_log_append(const char *text, size_t len, uint64_t *at)
 {
+	off_t pos;
+
 	if (result_log.pid != getpid()) {
 		struct strbuf path = STRBUF_INIT;
 
@@ -677,26 +678,20 @@ static bool result_log_append(const char *text, size_t len, uint64_t *at)
 		result_log.fd = open(strbuf_str(&path),
 				     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				     0600);
-		result_log.end = 0;
 		strbuf_free(&path);
 	}
 	if (result_log.fd < 0) {
 		return false;
 	}
-	*at = result_log.end;
-	while (len > 0) {
-		ssize_t n = write(result_log.fd, text, len);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			errno = n < 0 ? errno : ENOSPC;
-			return false;
-		}
-		text += n;
-		len -= (size_t)n;
-		result_log.end += (uint64_t)n;
+	/* Only this process writes its log: its offset is the log's end. */
+	pos = lseek(result_log.fd, 0, SEEK_CUR);
+	if (pos < 0) {
+		return false;
+	}
+	*at = (uint64_t)pos;
+	if (!fd_write_all(result_log.fd, text, len)) {
+		errno = errno != 0 ? errno : ENOSPC;
+		return false;
 	}
 	return true;
 }
