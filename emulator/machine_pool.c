@@ -307,39 +307,14 @@ bool machine_ram_store(struct machine *m, uint64_t addr, const void *buf,
 		return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
 	}
 	b = ram_block_of(m, addr, len);
-	if (b == NULL || !pending_remove(m, addr, addr + len)) {
-		if (!settle_pending(m)) {
-			return false;
-		}
-		return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+	if ((b == NULL || !pending_remove(m, addr, addr + len)) &&
+	    !settle_pending(m)) {
+		return false;
 	}
-	return store_changes(m, b, addr, buf, len);
-}
-
-/* Whether [lo, hi) lies in one of the loaded ranges. */
-static bool loaded_covers(const struct written_range *loaded, size_t count,
-			  uint64_t lo, uint64_t hi)
-{
-	for (size_t i = 0; i < count; i++) {
-		if (lo >= loaded[i].addr &&
-		    hi <= loaded[i].addr + loaded[i].len) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Whether [lo, hi) meets one of the loaded ranges. */
-static bool loaded_meets(const struct written_range *loaded, size_t count,
-			 uint64_t lo, uint64_t hi)
-{
-	for (size_t i = 0; i < count; i++) {
-		if (lo < loaded[i].addr + loaded[i].len &&
-		    loaded[i].addr < hi) {
-			return true;
-		}
-	}
-	return false;
+	/* Settled or not, through store_changes(): a page that holds the
+	 * last scenario's code must lose the blocks of the bytes that change. */
+	return b != NULL ? store_changes(m, b, addr, buf, len)
+			 : uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
 }
 
 /*
@@ -373,14 +348,8 @@ static bool scrub_block(struct machine *m, struct ram_block *b,
 		pg = (size_t)(next - resident);
 		lo = b->base + pg * 4096;
 		hi = lo + 4096;
-		if (loaded_covers(loaded, count, lo, hi)) {
-			continue;
-		}
-		if (!loaded_meets(loaded, count, lo, hi)) {
-			ok = zero_changes(m, b, lo, 4096);
-			continue;
-		}
-		/* Where a loaded range starts or ends: the gaps between. */
+		/* The page's gaps between loaded ranges (most pages: one gap,
+		 * the whole page, or none). */
 		for (uint64_t at = lo; ok && at < hi;) {
 			uint64_t covered_to = at, next_start = hi;
 
