@@ -530,6 +530,14 @@ static void run_here(struct job *job, const struct run_args *a)
 
 /* Worker exit codes: the verdict, or this for invalid input. */
 #define WORKER_INPUT_ERROR 10
+/* ... or this when its result could not be written (a crash, read back). */
+#define WORKER_NO_RESULT 100
+
+/* The exit code a scenario's worker ends with. */
+static int worker_code(const struct job *job)
+{
+	return job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
+}
 
 static void set_result_path(struct job *job, const char *dir, size_t index)
 {
@@ -544,12 +552,12 @@ static void set_result_path(struct job *job, const char *dir, size_t index)
 static int write_result(struct job *job)
 {
 	struct error err = {0};
-	int code = job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
+	int code = worker_code(job);
 
 	if (!file_write_atomic(job->result_path, job->object,
 			       strlen(job->object), &err)) {
 		fprintf(stderr, "ffa-harness: %s\n", err.message);
-		code = 100;
+		code = WORKER_NO_RESULT;
 	}
 	fflush(stdout);
 	return code;
@@ -869,12 +877,12 @@ static void report_in_process(struct job *job, size_t index,
 
 	take_result(job, a, run);
 	runner_run_free(run);
-	code = job->input_error ? WORKER_INPUT_ERROR : (int)job->verdict;
+	code = worker_code(job);
 	len = strlen(job->object);
 	if (!result_log_append(job->object, len, &at)) {
 		fprintf(stderr, "ffa-harness: writing a result in %s: %s\n",
 			result_log.dir, strerror(errno));
-		code = 100;
+		code = WORKER_NO_RESULT;
 	}
 	fflush(stdout);
 	free(job->object);
