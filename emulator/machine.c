@@ -99,10 +99,10 @@ static bool read_word(struct machine *m, uint64_t addr, uint32_t *word)
 {
 	const struct platform_region *r = platform_region_at(m->platform,
 							     addr);
-	uint8_t b[4];
+	const uint8_t *b;
 
 	if (r == NULL || (r->kind != REGION_RAM && r->kind != REGION_ROM) ||
-	    uc_mem_read(m->uc, addr, b, 4) != UC_ERR_OK) {
+	    (b = machine_ram_host(m, addr, 4)) == NULL) {
 		return false;
 	}
 	*word = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
@@ -216,14 +216,19 @@ static bool range_is_ram(const struct machine *m, uint64_t addr, uint64_t len)
 static bool mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	struct machine *m = ctx;
+	const uint8_t *host;
 
 	if (len == 0) {
 		return true;
 	}
-	if (!range_is_ram(m, addr, len) ||
-	    uc_mem_read(m->uc, addr, buf, len) != UC_ERR_OK) {
+	/* Host memory, not uc_mem_read(): a watch window's callbacks would
+	 * take the host's read for a CPU load. */
+	host = range_is_ram(m, addr, len) ? machine_ram_host(m, addr, len)
+					   : NULL;
+	if (host == NULL) {
 		return false;
 	}
+	memcpy(buf, host, len);
 	machine_pool_overlay(m, addr, buf, len);
 	return true;
 }
@@ -482,6 +487,20 @@ static void guard_mmio(struct machine *m, uint64_t address)
 	}
 }
 
+/*
+ * A read hook reaches only the blocks translated after it (machine_priv.h,
+ * read_hooked): the first one a scenario adds stops the run, and
+ * machine_run() drops the cached blocks before it goes on.
+ */
+static void read_hook_added(struct machine *m)
+{
+	if (!m->read_hooked) {
+		m->read_hooked = true;
+		m->retranslate = true;
+		uc_emu_stop(m->uc);
+	}
+}
+
 /* A part of RAM or flash no allowed range covers: a memory hook. */
 static bool hook_gap(void *ctx, uint64_t first, uint64_t last)
 {
@@ -493,6 +512,7 @@ static bool hook_gap(void *ctx, uint64_t first, uint64_t last)
 		return false;
 	}
 	machine_note_hook(m, h);
+	read_hook_added(m);
 	return true;
 }
 
@@ -849,7 +869,28 @@ static uc_err map_ram(struct machine *m, const struct platform_region *r)
 	if (host == MAP_FAILED) {
 		return UC_ERR_NOMEM;
 	}
-	rc = uc_mem_map_ptr(m->uc, r->base, r->size, UC_PROT_ALL, host);
+	/* The shared buffer's window cut out now: cutting it later costs a
+	 * split of the whole region (machine_hooks.c, window_cover()). */
+	uint64_t lo = m->cfg.shared_buf_addr;
+	uint64_t hi = lo + m->cfg.shared_buf_size;
+	uint64_t end = r->base + r->size;
+
+	machine_window_pages(&lo, &hi);
+	if (m->cfg.cache_model_off || m->cfg.shared_buf_size == 0 ||
+	    r->kind != REGION_RAM || lo < r->base || hi > end || hi <= lo) {
+		lo = hi = end;
+	}
+	rc = lo > r->base ? uc_mem_map_ptr(m->uc, r->base, lo - r->base,
+					   UC_PROT_ALL, host)
+			  : UC_ERR_OK;
+	if (rc == UC_ERR_OK && hi > lo &&
+	    !machine_window_map(m, lo, hi, (uint8_t *)host + (lo - r->base))) {
+		rc = UC_ERR_MAP;
+	}
+	if (rc == UC_ERR_OK && end > hi) {
+		rc = uc_mem_map_ptr(m->uc, hi, end - hi, UC_PROT_ALL,
+				    (uint8_t *)host + (hi - r->base));
+	}
 	if (rc != UC_ERR_OK) {
 		munmap(host, r->size);
 		return rc;
@@ -1024,6 +1065,8 @@ static bool reuse_engine(struct machine *m, struct error *err)
 	memcpy(m->ram, old->ram, sizeof(m->ram));
 	m->ram_count = old->ram_count;
 	memcpy(m->mmio, old->mmio, sizeof(m->mmio));
+	memcpy(m->windows, old->windows, sizeof(m->windows));
+	machine_windows_unclaim(m);
 	m->reused = true;
 	ok = machine_pool_prepare(m, old->written, old->written_count, err);
 	free(old);
@@ -1229,11 +1272,7 @@ bool machine_forbid(struct machine *m, uint64_t key, uint64_t base,
 		return false;
 	}
 	f->used = true;
-	if (!m->read_hooked) {
-		m->read_hooked = true;
-		m->retranslate = true;
-		uc_emu_stop(m->uc);
-	}
+	read_hook_added(m);
 	return true;
 }
 
@@ -1437,7 +1476,7 @@ enum machine_stop machine_run(struct machine *m,
 	}
 	if (!machine_pool_first_run(m)) {
 		snprintf(m->fault.what, sizeof(m->fault.what),
-			 "clearing a reused engine's RAM failed");
+			 "preparing a reused engine's memory failed");
 		return m->stop = MACHINE_STOP_HOST_ERROR;
 	}
 	m->opts = opts != NULL ? opts : &none;
@@ -1467,12 +1506,14 @@ enum machine_stop machine_run(struct machine *m,
 		 * is dropped whenever the count changes.
 		 */
 		if (m->step_count != m->translated_count || m->retranslate) {
-			uc_ctl_flush_tlb(m->uc);
+			if (!machine_drop_translations(m)) {
+				raise_stop(m, MACHINE_STOP_HOST_ERROR,
+					   "host-error", m->pc,
+					   "cannot drop the translated blocks");
+				break;
+			}
 			m->translated_count = m->step_count;
 			m->retranslate = false;
-		}
-		if (!m->read_hooked) {
-			m->unhooked_reads_cached = true; /* never parked */
 		}
 		/* The first block is translated even if a stop comes first. */
 		machine_note_code(m, m->pc, 4);

@@ -1,7 +1,7 @@
 /*
  * The machine's instruction hooks (see machine.c for the list): MRS and
  * MSR for the SCTLR_EL1 shadow, the virtual counter and the timers; SYS
- * for data-cache maintenance; and the memory hooks of the cache model's
+ * for data-cache maintenance; and the MMIO windows over the cache model's
  * watched ranges.
  */
 #include "emulator/machine_priv.h"
@@ -215,53 +215,152 @@ uint32_t hook_sys(uc_engine *uc, uc_arm64_reg reg,
 	return 0;
 }
 
-static void hook_watched_write(uc_engine *uc, uc_mem_type type,
-			       uint64_t address, int size, int64_t value,
-			       void *user_data)
+/* --- Watch windows --------------------------------------------------------- */
+
+/*
+ * A guest load from a window: the model sees it (a read allocates the
+ * line), then the CPU view's bytes are the value.  Unicorn 2.0.1 calls
+ * MMIO callbacks with at most 4 bytes, so a wider access arrives in parts,
+ * which the model treats the same (it works per byte and per line).
+ */
+static uint64_t window_read(uc_engine *uc, uint64_t offset, unsigned size,
+			    void *user_data)
 {
-	struct machine *m = user_data;
+	struct watch_window *w = user_data;
+	uint64_t value = 0;
 
 	(void)uc;
-	(void)type;
-	cache_cpu_write(&m->cache, address, (size_t)size, (uint64_t)value, 0);
+	cache_cpu_read(&w->m->cache, w->lo + offset, size, 0);
+	for (unsigned i = size; i-- > 0;) {
+		value = value << 8 | w->host[offset + i];
+	}
+	return value;
 }
 
-static void hook_watched_read(uc_engine *uc, uc_mem_type type,
-			      uint64_t address, int size, int64_t value,
-			      void *user_data)
+/* A guest store: the model first (write-allocate), then the CPU view. */
+static void window_write(uc_engine *uc, uint64_t offset, unsigned size,
+			 uint64_t value, void *user_data)
 {
-	struct machine *m = user_data;
+	struct watch_window *w = user_data;
 
 	(void)uc;
-	(void)type;
-	(void)value;
-	cache_cpu_read(&m->cache, address, (size_t)size, 0);
+	cache_cpu_write(&w->m->cache, w->lo + offset, size, value, 0);
+	for (unsigned i = 0; i < size; i++) {
+		w->host[offset + i] = (uint8_t)(value >> (8 * i));
+	}
 }
 
-/* Range-limited hooks: only accesses to the range pay for them. */
-static bool hook_range(struct machine *m, uint64_t base, uint64_t size,
-		       struct error *err)
+const struct watch_window *machine_window_next(const struct machine *m,
+					       uint64_t lo, uint64_t hi)
 {
-	uc_hook h;
-	uc_err rc;
+	const struct watch_window *best = NULL;
 
-	rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_WRITE,
-			 (void *)hook_watched_write,
-			 m, base, base + size - 1);
-	if (rc == UC_ERR_OK) {
-		machine_note_hook(m, h);
-		rc = uc_hook_add(m->uc, &h, UC_HOOK_MEM_READ,
-				 (void *)hook_watched_read, m, base,
-				 base + size - 1);
+	for (size_t i = 0; i < MACHINE_MAX_WINDOWS; i++) {
+		const struct watch_window *w = &m->windows[i];
+
+		if (w->used && w->lo < hi && lo < w->hi &&
+		    (best == NULL || w->lo < best->lo)) {
+			best = w;
+		}
 	}
-	if (rc == UC_ERR_OK) {
-		machine_note_hook(m, h);
+	return best;
+}
+
+/* Back to RAM: the same host memory, mapped as RAM again. */
+static bool window_release(struct machine *m, struct watch_window *w)
+{
+	bool ok = uc_mem_unmap(m->uc, w->lo, w->hi - w->lo) == UC_ERR_OK &&
+		  uc_mem_map_ptr(m->uc, w->lo, w->hi - w->lo, UC_PROT_ALL,
+				 w->host) == UC_ERR_OK;
+
+	w->used = false;
+	return ok;
+}
+
+void machine_windows_unclaim(struct machine *m)
+{
+	for (size_t i = 0; i < MACHINE_MAX_WINDOWS; i++) {
+		m->windows[i].m = m;
+		m->windows[i].claimed = false;
 	}
-	if (rc != UC_ERR_OK) {
-		return error_setf(err, "watching 0x%" PRIx64 ": %s", base,
-				  uc_strerror(rc));
+}
+
+bool machine_windows_release_unclaimed(struct machine *m)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < MACHINE_MAX_WINDOWS; i++) {
+		if (m->windows[i].used && !m->windows[i].claimed) {
+			ok = window_release(m, &m->windows[i]) && ok;
+		}
 	}
-	m->read_hooked = true;
+	return ok;
+}
+
+bool machine_window_map(struct machine *m, uint64_t lo, uint64_t hi,
+			uint8_t *host)
+{
+	struct watch_window *slot = NULL;
+
+	for (size_t i = 0; i < MACHINE_MAX_WINDOWS && slot == NULL; i++) {
+		slot = m->windows[i].used ? NULL : &m->windows[i];
+	}
+	if (slot == NULL) {
+		return false;
+	}
+	*slot = (struct watch_window){m, lo, hi, host, true, true};
+	if (uc_mmio_map(m->uc, lo, hi - lo, window_read, slot, window_write,
+			slot) != UC_ERR_OK) {
+		slot->used = false;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Covers the pages of [lo, hi) with a window.  One that already covers
+ * them is claimed as it is (a reused engine keeps its translated blocks;
+ * the shared buffer's was mapped with RAM, map_ram()); otherwise the
+ * windows it meets are released, those this scenario watches widen the
+ * new one, and the union is mapped.  Unmapping part of RAM makes Unicorn
+ * 2.0.1 split its region, unmapping all of it page by page: about 0.1 s
+ * for 1 GiB.
+ */
+static bool window_cover(struct machine *m, uint64_t lo, uint64_t hi,
+			 struct error *err)
+{
+	uint8_t *host;
+
+	machine_window_pages(&lo, &hi);
+	for (size_t i = 0; i < MACHINE_MAX_WINDOWS; i++) {
+		struct watch_window *w = &m->windows[i];
+
+		if (w->used && w->lo <= lo && hi <= w->hi) {
+			w->claimed = true;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < MACHINE_MAX_WINDOWS; i++) {
+		struct watch_window *w = &m->windows[i];
+
+		if (w->used && w->lo <= hi && lo <= w->hi) {
+			if (w->claimed) {
+				lo = w->lo < lo ? w->lo : lo;
+				hi = w->hi > hi ? w->hi : hi;
+			}
+			if (!window_release(m, w)) {
+				return error_setf(err, "cannot unmap the "
+						       "window at 0x%" PRIx64,
+						  w->lo);
+			}
+		}
+	}
+	host = machine_ram_host(m, lo, hi - lo);
+	if (host == NULL || uc_mem_unmap(m->uc, lo, hi - lo) != UC_ERR_OK ||
+	    !machine_window_map(m, lo, hi, host)) {
+		return error_setf(err, "cannot map a window at 0x%" PRIx64
+				       " for the watched range", lo);
+	}
 	return true;
 }
 
@@ -274,11 +373,7 @@ bool machine_watch(struct machine *m, const char *name, uint64_t base,
 				  "): not RAM, overlapping, or too many ranges",
 				  name, base, size);
 	}
-	return hook_range(m, base & ~(uint64_t)(CACHE_LINE - 1),
-			  ((base + size + CACHE_LINE - 1) &
-			   ~(uint64_t)(CACHE_LINE - 1)) -
-				  (base & ~(uint64_t)(CACHE_LINE - 1)),
-			  err);
+	return window_cover(m, base, base + size, err);
 }
 
 void machine_set_runtime(struct machine *m)

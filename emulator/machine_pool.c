@@ -24,11 +24,13 @@
  *     translated blocks of the changed range are removed
  *     (uc_ctl_remove_cache(): uc_mem_write() alone keeps them), so no
  *     stale block survives a change of code;
- *   - translated blocks: Unicorn 2.0.1 decides when it translates a block
- *     whether its loads call read hooks at all.  A fresh machine with the
- *     cache model on has a read hook before its first block, so only such
- *     machines are pooled and reused, and a machine that ever ran with no
- *     read hook is not parked: every cached block calls the read hooks.
+ *   - translated blocks: kept.  A block translated with read hooks (a
+ *     scenario's, deleted at parking) finds none to call; one translated
+ *     without them is dropped when the next scenario adds its first
+ *     (machine_priv.h, read_hooked);
+ *   - watch windows (the cache model's MMIO pages): kept where the next
+ *     scenario watches the same pages, mapped back as RAM before its
+ *     first run where it does not (machine_hooks.c).
  * tests/integration/test-engine-reuse.sh checks that every suite gives the
  * same bytes with reuse on and off.
  */
@@ -72,12 +74,6 @@ bool machine_pool_save_pristine(struct machine *m)
 	       uc_context_save(m->uc, m->pristine) == UC_ERR_OK;
 }
 
-/* Whether a machine made for cfg has a read hook before its first block. */
-static bool reads_hooked_from_start(const struct machine_config *cfg)
-{
-	return !cfg->cache_model_off && cfg->shared_buf_size != 0;
-}
-
 struct machine *machine_pool_take(const struct machine_config *cfg)
 {
 	struct machine *m = pool.parked;
@@ -88,7 +84,7 @@ struct machine *machine_pool_take(const struct machine_config *cfg)
 		return NULL;
 	}
 	pool.parked = NULL;
-	if (m->platform != p || !reads_hooked_from_start(cfg)) {
+	if (m->platform != p) {
 		machine_destroy(m);
 		return NULL;
 	}
@@ -107,7 +103,7 @@ void machine_note_hook(struct machine *m, uc_hook h)
 bool machine_pool_park(struct machine *m)
 {
 	if (!pool.on || m->pristine == NULL || m->scenario_hooks_lost ||
-	    m->unhooked_reads_cached || m->translated_count != 0 ||
+	    m->translated_count != 0 ||
 	    m->breakpoint_count != 0 || m->stop == MACHINE_STOP_HOST_ERROR) {
 		return false;
 	}
@@ -182,7 +178,7 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 
 /* --- RAM ------------------------------------------------------------------ */
 
-static const struct ram_block *ram_block_of(const struct machine *m,
+static struct ram_block *ram_block_of(const struct machine *m,
 					    uint64_t addr, uint64_t len)
 {
 	for (size_t i = 0; i < m->ram_count; i++) {
@@ -190,10 +186,18 @@ static const struct ram_block *ram_block_of(const struct machine *m,
 
 		if (addr >= b->base && len <= b->size &&
 		    addr - b->base <= b->size - len) {
-			return b;
+			return (struct ram_block *)b;
 		}
 	}
 	return NULL;
+}
+
+uint8_t *machine_ram_host(const struct machine *m, uint64_t addr,
+			  uint64_t len)
+{
+	const struct ram_block *b = ram_block_of(m, addr, len);
+
+	return b != NULL ? b->host + (addr - b->base) : NULL;
 }
 
 void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
@@ -210,6 +214,35 @@ void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
 			b->code[pg / 8] |= (uint8_t)(1u << (pg % 8));
 		}
 	}
+}
+
+/*
+ * Drops every translated block, page run by page run of the bitmap.
+ * uc_ctl_flush_tlb() (Unicorn 2.0.1's TB flush) would do it in one call but
+ * clears its whole code buffer with memset: 1.5 s of page faults a call
+ * (perf, 2026-12-07).  The bits stay: set bits only cost a comparison.
+ */
+bool machine_drop_translations(struct machine *m)
+{
+	for (size_t i = 0; i < m->ram_count; i++) {
+		const struct ram_block *b = &m->ram[i];
+		uint64_t pages = b->size / 4096;
+
+		for (uint64_t pg = 0; pg < pages;) {
+			uint64_t end = pg;
+
+			while (end < pages && (b->code[end / 8] >> (end % 8)) & 1u) {
+				end++;
+			}
+			if (end > pg &&
+			    uc_ctl_remove_cache(m->uc, b->base + pg * 4096,
+						b->base + end * 4096) != UC_ERR_OK) {
+				return false;
+			}
+			pg = end + 1;
+		}
+	}
+	return true;
 }
 
 static bool page_has_code(const struct ram_block *b, uint64_t addr)
@@ -251,7 +284,10 @@ static bool store_changes(struct machine *m, const struct ram_block *b,
 			last--;
 		}
 		at = addr + off - n + first;
-		if (!page_has_code(b, at)) {
+		/* No block runs from a window (MMIO): never through
+		 * uc_mem_write(), whose store its callbacks would see. */
+		if (!page_has_code(b, at) ||
+		    machine_window_next(m, at, at + 1) != NULL) {
 			memcpy(host + off - n + first, buf + off - n + first,
 			       last - first);
 		} else if (uc_mem_write(m->uc, at, buf + off - n + first,
@@ -298,13 +334,43 @@ static bool settle_pending(struct machine *m)
 	return ok;
 }
 
+/*
+ * A write after the first run: through uc_mem_write() but in the watch
+ * windows, where host memory is written directly (through Unicorn, the
+ * cache model would take the host's write for a CPU store).
+ */
+static bool store_running(struct machine *m, uint64_t addr,
+			  const uint8_t *buf, size_t len)
+{
+	uint64_t end = addr + len;
+
+	while (addr < end) {
+		const struct watch_window *w = machine_window_next(m, addr, end);
+		uint64_t lo = w == NULL ? end : w->lo > addr ? w->lo : addr;
+		uint64_t hi = w == NULL ? end : w->hi < end ? w->hi : end;
+
+		/* RAM up to the window, then the window's part. */
+		if (lo > addr && uc_mem_write(m->uc, addr, buf, lo - addr) !=
+					 UC_ERR_OK) {
+			return false;
+		}
+		if (w != NULL) {
+			memcpy(w->host + (lo - w->lo), buf + (lo - addr),
+			       hi - lo);
+		}
+		buf += hi - addr;
+		addr = hi;
+	}
+	return true;
+}
+
 bool machine_ram_store(struct machine *m, uint64_t addr, const void *buf,
 		       size_t len)
 {
 	const struct ram_block *b;
 
 	if (!m->pre_first_run) {
-		return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+		return store_running(m, addr, buf, len);
 	}
 	b = ram_block_of(m, addr, len);
 	if ((b == NULL || !pending_remove(m, addr, addr + len)) &&
@@ -314,7 +380,7 @@ bool machine_ram_store(struct machine *m, uint64_t addr, const void *buf,
 	/* Settled or not, through store_changes(): a page that holds the
 	 * last scenario's code must lose the blocks of the bytes that change. */
 	return b != NULL ? store_changes(m, b, addr, buf, len)
-			 : uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK;
+			 : store_running(m, addr, buf, len);
 }
 
 /*
@@ -396,5 +462,6 @@ bool machine_pool_prepare(struct machine *m,
 
 bool machine_pool_first_run(struct machine *m)
 {
-	return !m->pre_first_run || settle_pending(m);
+	return !m->pre_first_run ||
+	       (machine_windows_release_unclaimed(m) && settle_pending(m));
 }

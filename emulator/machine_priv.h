@@ -55,6 +55,7 @@ struct mmio_ctx {
 #define MACHINE_MAX_WRITTEN_RANGES 16
 #define MACHINE_MAX_PENDING 64
 #define MACHINE_MAX_SCENARIO_HOOKS 64
+#define MACHINE_MAX_WINDOWS 8 /* CACHE_MAX_RANGES: one per watched range */
 
 /*
  * Host memory behind a RAM or flash region (uc_mem_map_ptr()), and a bit
@@ -152,10 +153,11 @@ struct machine {
 	 * Unicorn 2.0.1 decides at translation time whether a load calls
 	 * the read hooks at all (none registered: the inline fast path), so
 	 * a read hook added later reaches only blocks translated after it.
-	 * read_hooked: some read hook existed from the start (the cache
-	 * model's) or was added between runs; otherwise machine_forbid()
-	 * asks for a stop (retranslate) and machine_run() drops the cached
-	 * blocks before it goes on.
+	 * read_hooked: this scenario added a read hook (machine_forbid(),
+	 * the runtime guard); adding the first asks for a stop
+	 * (retranslate) and machine_run() drops the cached blocks before it
+	 * goes on.  Blocks translated with read hooks stay correct once the
+	 * hooks are gone (they find none to call).
 	 */
 	bool read_hooked;
 	bool retranslate;
@@ -202,6 +204,25 @@ struct machine {
 	size_t ram_count;
 	uint64_t last_code_page; /* hook_block(): the page it last marked */
 	/*
+	 * The pages of the cache model's watched ranges, mapped as MMIO
+	 * (uc_mmio_map()) over their RAM block's host memory: every guest
+	 * load and store there reaches the model through the callbacks
+	 * (machine_hooks.c), so no read hook exists for it.  Unicorn 2.0.1
+	 * decides per translated block, not per address, whether loads call
+	 * read hooks: one on the shared buffer sent every load of U-Boot
+	 * through the slow path (22 % of its selftest, docs/performance.md).
+	 * Slots never move: a slot is its callbacks' user_data.  claimed: a
+	 * reused engine keeps the last scenario's windows (mapping drops
+	 * every translated block); those this scenario does not watch again
+	 * go back to RAM before its first run.
+	 */
+	struct watch_window {
+		struct machine *m;
+		uint64_t lo, hi; /* page-aligned [lo, hi) */
+		uint8_t *host;   /* host memory of lo */
+		bool used, claimed;
+	} windows[MACHINE_MAX_WINDOWS];
+	/*
 	 * Engine reuse (machine_pool.c).  pristine: the CPU right after
 	 * uc_open(), restored when the machine is reused.  pre_first_run: a
 	 * reused machine whose guest has not run yet; until then the pending
@@ -218,8 +239,6 @@ struct machine {
 	uc_hook scenario_hooks[MACHINE_MAX_SCENARIO_HOOKS];
 	size_t scenario_hook_count;
 	bool scenario_hooks_lost; /* more than the list holds: never park */
-	/* Some cached block was translated while no read hook existed. */
-	bool unhooked_reads_cached;
 	uint64_t bp_resume_past; /* the run starts on a breakpoint: let it go */
 	bool break_on_finding;
 	size_t findings_seen; /* findings already looked at for it */
@@ -290,8 +309,33 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 			  size_t len);
 /* Marks the pages of a block that ran (hook_block()). */
 void machine_note_code(struct machine *m, uint64_t address, uint32_t size);
+/* Removes every translated block (from the pages blocks ran from). */
+bool machine_drop_translations(struct machine *m);
 /* Records a hook machine_pool_park() must delete. */
 void machine_note_hook(struct machine *m, uc_hook h);
+/* Host memory behind [addr, addr + len) of one RAM or flash block, or
+ * NULL. */
+uint8_t *machine_ram_host(const struct machine *m, uint64_t addr,
+			  uint64_t len);
+
+/* --- Watch windows (machine_hooks.c) -------------------------------------- */
+
+/* Widens [*lo, *hi) to whole pages, a window's granule. */
+static inline void machine_window_pages(uint64_t *lo, uint64_t *hi)
+{
+	*lo &= ~(uint64_t)4095;
+	*hi = (*hi + 4095) & ~(uint64_t)4095;
+}
+/* Maps the unmapped [lo, hi) as a window over host memory; claimed. */
+bool machine_window_map(struct machine *m, uint64_t lo, uint64_t hi,
+			uint8_t *host);
+/* The window with the lowest address that meets [lo, hi), or NULL. */
+const struct watch_window *machine_window_next(const struct machine *m,
+					       uint64_t lo, uint64_t hi);
+/* A reused engine: every window is the last scenario's until watched. */
+void machine_windows_unclaim(struct machine *m);
+/* Maps the windows no watch claimed back as RAM. */
+bool machine_windows_release_unclaimed(struct machine *m);
 /* Unicorn engine, RAM and capstone: what machine_free() tears down. */
 void machine_destroy(struct machine *m);
 

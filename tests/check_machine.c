@@ -33,6 +33,7 @@
 #define ARRAY_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 #define RESULT_ADDR UINT64_C(0x40100000) /* RAM, past the device tree */
+#define SHARED_BUF_ADDR UINT64_C(0x60000000) /* the default platform's */
 #define SCTLR_WRITTEN UINT64_C(0x1005)    /* M, C and I */
 #define BUDGET UINT64_C(10000)
 
@@ -299,6 +300,24 @@ static enum smc_action forbidding_world(void *world,
 	return SMC_ACTION_RETURN;
 }
 
+/* A secure world that only powers off (engine reuse tests). */
+static enum smc_action quiet_world(void *world, const struct sw_caller *caller,
+				   const struct smccc_regs *in, uint64_t pc,
+				   uint64_t lr, uint64_t insns,
+				   struct smccc_regs *out)
+{
+	(void)world;
+	(void)caller;
+	(void)pc;
+	(void)lr;
+	(void)insns;
+	*out = *in;
+	return (uint32_t)in->x[0] == 0x84000008u ? SMC_ACTION_POWER_OFF
+						 : SMC_ACTION_RETURN;
+}
+
+static bool quiet_world_runs;
+
 static void run_load_twice(bool cache_model_off, bool allow)
 {
 	struct machine *m = machine_with_options(
@@ -306,17 +325,37 @@ static void run_load_twice(bool cache_model_off, bool allow)
 		0, false, WALL_TIMEOUT_MS, cache_model_off);
 
 	forbid_then_allow = allow;
-	machine_set_secure_port(m, forbidding_world, m);
+	machine_set_secure_port(m, quiet_world_runs ? quiet_world
+						    : forbidding_world,
+				m);
 	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
 }
+
+/*
+ * Reads line 0 of the shared buffer and writes line 1 with the data cache
+ * on, and stores what it read at RESULT_ADDR.
+ */
+static const uint32_t buffer_access_program[] = {
+	0xd28200a0u, /* movz x0, #0x1005 (SCTLR_EL1 M, C, I) */
+	0xd5181000u, /* msr sctlr_el1, x0 */
+	0xd2ac0001u, /* movz x1, #0x6000, lsl #16 (shared buffer) */
+	0xf9400022u, /* ldr x2, [x1] */
+	0xf9002022u, /* str x2, [x1, #64] */
+	0xd2a80203u, /* movz x3, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xf9000062u, /* str x2, [x3] */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
 
 /* --- Tests --------------------------------------------------------------- */
 
 /*
  * The second load is reported, although its block was translated before
- * the range was forbidden inside the SMC: with the cache model's read hook
- * from the start (_i = 0) and without any (_i = 1: the machine drops the
- * translated blocks).  Once per range, with the PC of the load.
+ * the range was forbidden inside the SMC, when no read hook existed (the
+ * cache model watches through an MMIO window, on (_i = 0) or off (_i =
+ * 1)): the machine drops the translated blocks.  Once per range, with the
+ * PC of the load.
  */
 START_TEST(load_from_a_forbidden_range_is_a_finding)
 {
@@ -339,6 +378,44 @@ START_TEST(allowed_range_is_no_finding)
 	run_load_twice(_i == 1, true);
 	ck_assert_ptr_null(findings_find(&session.findings,
 					 "ffa.mem.owner-access-after-lend"));
+}
+END_TEST
+
+/*
+ * The guest's loads and stores in the shared buffer reach the cache model
+ * (through its MMIO window, no read hook): the line read is allocated
+ * clean, the line written dirty.  The host's reads and writes there do
+ * not count as the CPU's, and the guest reads the bytes the host wrote.
+ */
+START_TEST(guest_buffer_accesses_reach_the_cache_model_host_ones_do_not)
+{
+	struct machine *m = machine_with_options(
+		&session, buffer_access_program,
+		ARRAY_COUNT(buffer_access_program), 0, false, WALL_TIMEOUT_MS,
+		false);
+	const uint8_t value[8] = {0x88, 0x77, 0x66, 0x55,
+				  0x44, 0x33, 0x22, 0x11};
+	uint8_t seen[8];
+	const struct cache_range *r;
+
+	ck_assert(guest_mem_write(machine_cpu_mem(m), SHARED_BUF_ADDR, value,
+				  sizeof(value)));
+	ck_assert(guest_mem_write(machine_cpu_mem(m), SHARED_BUF_ADDR + 128,
+				  value, sizeof(value)));
+	ck_assert(guest_mem_read(machine_cpu_mem(m), SHARED_BUF_ADDR + 192,
+				 seen, sizeof(seen)));
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert_uint_eq(result_word(m, 0), UINT64_C(0x1122334455667788));
+	r = &machine_cache(m)->ranges[0];
+	ck_assert_uint_eq(r->base, SHARED_BUF_ADDR);
+	ck_assert_int_eq(r->state[0], CACHE_CLEAN);
+	ck_assert_int_eq(r->state[1], CACHE_DIRTY);
+	ck_assert_int_eq(r->state[2], CACHE_INVALID); /* host write */
+	ck_assert_int_eq(r->state[3], CACHE_INVALID); /* host read */
+	ck_assert(guest_mem_read(machine_cpu_mem(m), SHARED_BUF_ADDR + 64,
+				 seen, sizeof(seen)));
+	ck_assert_mem_eq(seen, value, sizeof(value));
+	ck_assert_int_eq(r->state[1], CACHE_DIRTY);
 }
 END_TEST
 
@@ -794,21 +871,67 @@ END_TEST
 
 /*
  * Loads decide at translation whether they call read hooks (Unicorn
- * 2.0.1): an engine that ran with none is never reused, and a machine
- * without a read hook from the start never takes a parked one.
+ * 2.0.1), and a reused engine keeps its blocks: the subroutine's load was
+ * translated by the last scenario, which had no read hook.  The range
+ * forbidden in this scenario's SMC is still seen at the second load.
  */
-START_TEST(engines_without_read_hooks_are_not_reused)
+START_TEST(reused_engine_sees_the_loads_a_new_read_hook_watches)
 {
-	struct machine *m;
-
 	machine_pool_enable(true);
-	run_program(store_1, ARRAY_COUNT(store_1), true);
+	quiet_world_runs = true;
+	run_load_twice(false, false);
+	ck_assert_uint_eq(session.findings.count, 0);
 	session_free(&session);
-	m = run_program(store_1, ARRAY_COUNT(store_1), false);
-	ck_assert(!machine_is_reused(m)); /* the first ran unhooked */
+	quiet_world_runs = false;
+	run_load_twice(false, false);
+	ck_assert(machine_is_reused(session.machine));
+	ck_assert_ptr_nonnull(findings_find(
+		&session.findings, "ffa.mem.owner-access-after-lend"));
+}
+END_TEST
+
+/*
+ * The shared buffer's pages are an MMIO window while the cache model
+ * watches them, so no block can run there (a fault, not a crash); a reused
+ * engine whose scenario does not watch them maps them back as RAM, where
+ * the code then runs as on a fresh engine.
+ */
+static const uint32_t jump_to_buffer_program[] = {
+	0xd2ac0001u, /* movz x1, #0x6000, lsl #16 (shared buffer) */
+	0xd61f0020u, /* br x1 */
+};
+static const uint32_t system_off_at_buffer[] = {
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+static enum machine_stop run_from_buffer(bool cache_model_off)
+{
+	struct machine *m = machine_with_options(
+		&session, jump_to_buffer_program,
+		ARRAY_COUNT(jump_to_buffer_program), 0, false, WALL_TIMEOUT_MS,
+		cache_model_off);
+	uint8_t code[sizeof(system_off_at_buffer)];
+
+	for (size_t i = 0; i < sizeof(code); i++) {
+		code[i] = (uint8_t)(system_off_at_buffer[i / 4] >> (8 * (i % 4)));
+	}
+	ck_assert(guest_mem_write(machine_cpu_mem(m), SHARED_BUF_ADDR, code,
+				  sizeof(code)));
+	return run(m);
+}
+
+START_TEST(watch_window_goes_back_to_ram_when_not_watched)
+{
+	machine_pool_enable(true);
+	ck_assert_int_ne(run_from_buffer(false), MACHINE_STOP_POWER_OFF);
 	session_free(&session);
-	m = run_program(store_1, ARRAY_COUNT(store_1), true);
-	ck_assert(!machine_is_reused(m)); /* it has no read hook itself */
+	ck_assert_int_eq(run_from_buffer(true), MACHINE_STOP_POWER_OFF);
+	ck_assert(machine_is_reused(session.machine));
+	session_free(&session);
+	ck_assert_int_ne(run_from_buffer(false), MACHINE_STOP_POWER_OFF);
+	ck_assert(machine_is_reused(session.machine));
 }
 END_TEST
 
@@ -834,6 +957,8 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, paced_delay_loop_takes_host_time);
 	tcase_add_test(tc,
 		       store_then_doorbell_without_clean_is_a_cache_finding);
+	tcase_add_test(
+		tc, guest_buffer_accesses_reach_the_cache_model_host_ones_do_not);
 	tcase_add_test(tc, store_cleaned_before_doorbell_is_no_cache_finding);
 	tcase_add_test(tc, bss_is_zero_over_whatever_was_written_before);
 	tcase_add_loop_test(tc, load_from_a_forbidden_range_is_a_finding, 0,
@@ -846,7 +971,8 @@ Suite *machine_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, reused_engine_holds_what_a_fresh_one_holds);
 	tcase_add_test(tc, reused_engine_runs_the_new_code_written_over_the_old);
-	tcase_add_test(tc, engines_without_read_hooks_are_not_reused);
+	tcase_add_test(tc, reused_engine_sees_the_loads_a_new_read_hook_watches);
+	tcase_add_test(tc, watch_window_goes_back_to_ram_when_not_watched);
 	suite_add_tcase(s, tc);
 	return s;
 }
