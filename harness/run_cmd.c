@@ -972,6 +972,109 @@ static bool batchable(const struct scenario *sc, const struct run_args *a)
  */
 
 /*
+ * Forks a worker for each of members[0..count) from run, which has run
+ * the `prefix` steps they share, -j at a time, and says when each starts
+ * and ends.
+ */
+static void fork_members(struct job *jobs, const size_t *members,
+			 size_t count, size_t prefix, struct scenario_run *run,
+			 const struct run_args *a, int out)
+{
+	pid_t *pids = xcalloc(count, sizeof(*pids));
+	size_t next = 0, running = 0;
+
+	while (next < count || running > 0) {
+		int status;
+		pid_t pid;
+
+		while (next < count && running < a->jobs) {
+			struct job *job = &jobs[members[next]];
+
+			fflush(stdout);
+			fflush(stderr);
+			pid = fork();
+			if (pid == 0) {
+				close(out);
+				runner_adopt(run, job->sc, prefix);
+				runner_resume(run, &a->runner);
+				runner_steps(run, prefix, run->step_count);
+				runner_finish(run);
+				take_result(job, a, run);
+				worker_exit(job);
+			}
+			if (pid > 0) {
+				pids[next] = pid;
+				running++;
+				dprintf(out, "S %zu\n", members[next]);
+			}
+			next++;
+		}
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			break;
+		}
+		for (size_t i = 0; i < count; i++) {
+			if (pids[i] == pid && pid > 0) {
+				dprintf(out, "E %zu %d\n", members[i], status);
+				pids[i] = 0;
+				running--;
+			}
+		}
+	}
+	free(pids);
+}
+
+/*
+ * A boot-phase group (harness/snapshot.h): the set-up, the steps before
+ * the boot and the boot's first part once; then each sub from there, one
+ * after another.  A sub of one member is that member's worker; a larger
+ * sub is led by a forked process that goes on through the steps the sub
+ * shares and forks its members' workers from there.  A sub whose leader
+ * dies leaves its members unreported: the parent runs them from reset.
+ */
+static size_t leader_boot_phase_group(struct job *jobs,
+				      const struct snapshot_group *g,
+				      const struct run_args *a, int out)
+{
+	struct scenario_run *run =
+		runner_start(jobs[g->members[0]].sc, &a->runner);
+
+	runner_defer_expectations(run, g->prefix);
+	runner_steps(run, 0, g->prefix);
+	if (!runner_started(run) || run->ended ||
+	    !runner_boot_phase(run, g->prefix)) {
+		runner_run_free(run);
+		return 0; /* from reset: a failure reads as it would alone */
+	}
+	for (size_t i = 0; i < g->sub_count; i++) {
+		const struct snapshot_group *sub = &g->subs[i];
+		pid_t pid;
+
+		if (sub->count == 1) {
+			fork_members(jobs, sub->members, 1, g->prefix, run, a,
+				     out);
+			continue;
+		}
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+		if (pid == 0) {
+			runner_adopt(run, jobs[sub->members[0]].sc, g->prefix);
+			runner_defer_expectations(run, sub->prefix);
+			runner_steps(run, g->prefix, sub->prefix);
+			fork_members(jobs, sub->members, sub->count,
+				     sub->prefix, run, a, out);
+			_exit(0);
+		}
+		if (pid > 0) {
+			waitpid(pid, NULL, 0);
+		}
+	}
+	runner_run_free(run);
+	return g->count;
+}
+
+/*
  * Runs group g from its snapshot.  Returns how many of its members (the
  * first ones) it ran; the others go to the batch.  When the shared part
  * proves cheaper than a fork, the first member goes on in this process,
@@ -983,10 +1086,11 @@ static size_t leader_group(struct job *jobs, const struct snapshot_group *g,
 	struct runner_options o = a->runner;
 	struct timespec t0;
 	struct scenario_run *run;
-	pid_t *pids;
-	size_t next = 0, running = 0;
 	char why[256];
 
+	if (g->boot_phase) {
+		return leader_boot_phase_group(jobs, g, a, out);
+	}
 	o.snapshot_source = true; /* QEMU: keep a way to save it */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run = runner_start(jobs[g->members[0]].sc, &o);
@@ -1014,46 +1118,7 @@ static size_t leader_group(struct job *jobs, const struct snapshot_group *g,
 		runner_run_free(run);
 		return 0;
 	}
-	pids = xcalloc(g->count, sizeof(*pids));
-	while (next < g->count || running > 0) {
-		int status;
-		pid_t pid;
-
-		while (next < g->count && running < a->jobs) {
-			struct job *job = &jobs[g->members[next]];
-
-			fflush(stdout);
-			fflush(stderr);
-			pid = fork();
-			if (pid == 0) {
-				close(out);
-				runner_adopt(run, job->sc, g->prefix);
-				runner_resume(run, &a->runner);
-				runner_steps(run, g->prefix, run->step_count);
-				runner_finish(run);
-				take_result(job, a, run);
-				worker_exit(job);
-			}
-			if (pid > 0) {
-				pids[next] = pid;
-				running++;
-				dprintf(out, "S %zu\n", g->members[next]);
-			}
-			next++;
-		}
-		pid = waitpid(-1, &status, 0);
-		if (pid < 0) {
-			break;
-		}
-		for (size_t i = 0; i < g->count; i++) {
-			if (pids[i] == pid && pid > 0) {
-				dprintf(out, "E %zu %d\n", g->members[i], status);
-				pids[i] = 0;
-				running--;
-			}
-		}
-	}
-	free(pids);
+	fork_members(jobs, g->members, g->count, g->prefix, run, a, out);
 	runner_run_free(run);
 	return g->count;
 }
@@ -1183,12 +1248,29 @@ static void show_plan(const struct snapshot_plan *plan, const struct job *jobs,
 			printf(" and %zu step%s", g->prefix,
 			       g->prefix == 1 ? "" : "s");
 		}
+		if (g->boot_phase) {
+			printf(" and their boot to its first stop");
+		}
 		printf(":");
 		for (size_t k = 0; k < g->count; k++) {
 			printf(" %s", jobs[g->members[k]].sc->name);
 			grouped[g->members[k]] = true;
 		}
 		printf("\n");
+		for (size_t s = 0; s < g->sub_count; s++) {
+			const struct snapshot_group *sub = &g->subs[s];
+
+			if (sub->count < 2) {
+				continue;
+			}
+			printf("  then %zu of them share %zu step%s:",
+			       sub->count, sub->prefix,
+			       sub->prefix == 1 ? "" : "s");
+			for (size_t k = 0; k < sub->count; k++) {
+				printf(" %s", jobs[sub->members[k]].sc->name);
+			}
+			printf("\n");
+		}
 	}
 	for (size_t i = 0; i < count; i++) {
 		const char *why = snapshot_excluded(jobs[i].sc);

@@ -671,24 +671,51 @@ out:
 	return ok;
 }
 
-static void boot_step(struct stepper *p)
+static struct machine_run_opts boot_run_opts(struct stepper *p)
 {
 	const struct scenario_boot *b = &p->st->boot;
-	struct machine_run_opts opts = {
+
+	return (struct machine_run_opts){
 		.stop_on_idle = b->until != BOOT_UNTIL_STOP,
 		.max_insns = b->max_insns.present ? b->max_insns.value : 0,
 		.wait_text = b->interrupt_autoboot.value,
 		.output_mark = pl011_output_len(machine_uart(p->s->machine)),
 	};
+}
+
+/*
+ * A boot's first part: to its first stop that is not the autoboot
+ * countdown (interrupted: any key stops it).  Only the options in opts
+ * decide it, so boots that agree on them share it from a snapshot
+ * (runner_boot_phase()).
+ */
+static enum machine_stop boot_to_first_stop(struct stepper *p,
+					    struct machine_run_opts *opts)
+{
+	for (;;) {
+		enum machine_stop stop = stretch(p, opts);
+
+		if (stop != MACHINE_STOP_CONSOLE_MATCH) {
+			return stop;
+		}
+		pl011_feed(machine_uart(p->s->machine), " ", 1); /* countdown */
+		opts->wait_text = NULL;
+	}
+}
+
+/* The rest of a boot, from the stop its first part ended with. */
+static void boot_goes_on(struct stepper *p, struct machine_run_opts *opts,
+			 enum machine_stop stop)
+{
+	const struct scenario_boot *b = &p->st->boot;
 	bool agent_started = false;
 
-	for (;;) {
-		enum machine_stop stop = stretch(p, &opts);
-
+	p->stop = stop;
+	for (;; stop = stretch(p, opts)) {
 		if (stop == MACHINE_STOP_CONSOLE_MATCH) {
 			/* The autoboot countdown: any key stops it. */
 			pl011_feed(machine_uart(p->s->machine), " ", 1);
-			opts.wait_text = NULL;
+			opts->wait_text = NULL;
 			continue;
 		}
 		if (stop == MACHINE_STOP_AGENT_WAIT &&
@@ -710,7 +737,7 @@ static void boot_step(struct stepper *p)
 		if (stop == MACHINE_STOP_STEP_BUDGET) {
 			step_error(p, "boot did not reach its goal within %llu "
 				      "instructions",
-				   (unsigned long long)opts.max_insns);
+				   (unsigned long long)opts->max_insns);
 			return;
 		}
 		if (b->until == BOOT_UNTIL_STOP && machine_stop_is_final(stop)) {
@@ -750,6 +777,13 @@ static void boot_step(struct stepper *p)
 				 strbuf_str(&seen));
 		strbuf_free(&seen);
 	}
+}
+
+static void boot_step(struct stepper *p)
+{
+	struct machine_run_opts opts = boot_run_opts(p);
+
+	boot_goes_on(p, &opts, boot_to_first_stop(p, &opts));
 }
 
 /* Where an awaited text that matched is (the end if a NUL hid it). */
@@ -1234,6 +1268,30 @@ static void summarize_step_mark(struct trace_event *mark, size_t i,
 				st->mark.line);
 }
 
+/* The step the trace and the findings attribute events to (-1: none). */
+static void set_current_step(struct session *s, int index)
+{
+	s->trace.current_step = index;
+	s->findings.current_step = index;
+}
+
+/* A step's beginning: its trace mark and where its records start. */
+static void begin_step(struct scenario_run *run, size_t i)
+{
+	struct session *s = run->session;
+	struct step_run *sr = &run->steps[i];
+	struct trace_event *mark;
+
+	set_current_step(s, (int)i);
+	machine_begin_step(s->machine);
+	mark = trace_append(&s->trace, TRACE_STEP);
+	summarize_step_mark(mark, i, sr->step);
+	sr->ran = true;
+	sr->trace_first = (uint32_t)s->trace.count;
+	sr->console_first = pl011_output_len(machine_uart(s->machine));
+	sr->insns_first = machine_insns(s->machine);
+}
+
 /* Runs steps first..end-1, unless an earlier step ended the run. */
 static void run_steps(struct scenario_run *run, size_t first, size_t end)
 {
@@ -1246,29 +1304,30 @@ static void run_steps(struct scenario_run *run, size_t first, size_t end)
 			.run = run, .s = s, .sr = sr, .st = sr->step,
 			.index = (int)i, .stop = MACHINE_STOP_NONE,
 		};
-		struct trace_event *mark;
-		uint64_t insns0 = machine_insns(s->machine);
 
-		s->trace.current_step = (int)i;
-		s->findings.current_step = (int)i;
-		machine_begin_step(s->machine);
-		mark = trace_append(&s->trace, TRACE_STEP);
-		summarize_step_mark(mark, i, sr->step);
-		sr->ran = true;
-		sr->trace_first = (uint32_t)s->trace.count;
-		sr->console_first = pl011_output_len(uart);
-		run->current = &p;
-		if (run->gdb != NULL) {
-			gdb_session_step_begins(run->gdb, (unsigned)i + 1);
+		if (run->boot_phase && run->boot_phase_step == i) {
+			/* Begun by runner_boot_phase(), maybe in the leader. */
+			run->boot_phase = false;
+			set_current_step(s, (int)i);
+			run->current = &p;
+			boot_goes_on(&p, &run->boot_phase_opts,
+				     run->boot_phase_stop);
+		} else {
+			begin_step(run, i);
+			run->current = &p;
+			if (run->gdb != NULL) {
+				gdb_session_step_begins(run->gdb,
+							(unsigned)i + 1);
+			}
+			run_step(&p);
 		}
-		run_step(&p);
 		if (!machine_stop_is_final(p.stop)) {
 			exit_watch_look(run->exit_watch);
 		}
 		run->current = NULL;
 		sr->trace_end = (uint32_t)s->trace.count;
 		sr->console_end = pl011_output_len(uart);
-		sr->insns = machine_insns(s->machine) - insns0;
+		sr->insns = machine_insns(s->machine) - sr->insns_first;
 		run->stop = p.stop != MACHINE_STOP_NONE ? p.stop : run->stop;
 		runner_record_step_end(sr, run);
 		if (i >= run->expect_later) {
@@ -1282,8 +1341,33 @@ static void run_steps(struct scenario_run *run, size_t first, size_t end)
 			mark_not_run(run);
 		}
 	}
-	s->trace.current_step = -1;
-	s->findings.current_step = -1;
+	set_current_step(s, -1);
+}
+
+/* Documented in harness/runner.h. */
+bool runner_boot_phase(struct scenario_run *run, size_t index)
+{
+	struct stepper p = {
+		.run = run, .s = run->session, .index = (int)index,
+		.stop = MACHINE_STOP_NONE,
+	};
+
+	if (!runner_started(run) || run->qemu != NULL ||
+	    index >= run->step_count ||
+	    run->steps[index].step->kind != STEP_BOOT) {
+		return false;
+	}
+	p.sr = &run->steps[index];
+	p.st = p.sr->step;
+	begin_step(run, index);
+	run->current = &p;
+	run->boot_phase_opts = boot_run_opts(&p);
+	run->boot_phase_stop = boot_to_first_stop(&p, &run->boot_phase_opts);
+	run->current = NULL;
+	set_current_step(run->session, -1);
+	run->boot_phase = true;
+	run->boot_phase_step = index;
+	return true;
 }
 
 /*
@@ -1436,10 +1520,14 @@ void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 							     : 1,
 					 sizeof(*steps));
 
+	/* A boot begun by runner_boot_phase() is taken over too. */
+	size_t taken = prefix + (run->boot_phase &&
+				 run->boot_phase_step == prefix);
+
 	for (size_t i = 0; i < sc->step_count; i++) {
 		steps[i].step = &sc->steps[i];
 	}
-	for (size_t i = 0; i < prefix && i < sc->step_count; i++) {
+	for (size_t i = 0; i < taken && i < sc->step_count; i++) {
 		struct step_run *sr = &steps[i];
 
 		*sr = old[i];
@@ -1466,7 +1554,7 @@ void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 		}
 	}
 	run->steps = old;
-	for (size_t i = prefix; i < run->step_count; i++) {
+	for (size_t i = taken; i < run->step_count; i++) {
 		free(run->steps[i].message); /* a not-run note, at most */
 	}
 	free(run->steps);

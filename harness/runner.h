@@ -47,6 +47,7 @@ struct step_run {
 	uint32_t trace_end;
 	size_t console_first;
 	size_t console_end;
+	uint64_t insns_first; /* machine_insns() as the step began */
 	uint64_t insns;
 	bool has_result;
 	struct agent_result result;
@@ -125,6 +126,12 @@ struct scenario_run {
 	size_t ended_after; /* a final stop: steps from here did not run */
 	struct qemu_run *qemu; /* the QEMU backend ran it (runner_qemu.c) */
 	bool complete;         /* run and judged whole at start (QEMU) */
+	/* runner_boot_phase() stopped boot step boot_phase_step at its
+	 * first stop (boot_phase_stop); runner_steps() goes on from there. */
+	bool boot_phase;
+	size_t boot_phase_step;
+	struct machine_run_opts boot_phase_opts;
+	enum machine_stop boot_phase_stop;
 };
 
 /* Runs sc; the caller frees with runner_run_free(). */
@@ -147,6 +154,15 @@ void runner_steps(struct scenario_run *run, size_t first, size_t end);
 void runner_defer_expectations(struct scenario_run *run, size_t n);
 void runner_adopt(struct scenario_run *run, const struct scenario *sc,
 		  size_t prefix);
+/*
+ * Begins boot step `index` and runs it to its first stop that is not the
+ * autoboot countdown (U-Boot's prompt, or an earlier end): the part that
+ * only the boot's budget, countdown text and kind of end decide
+ * (snapshot_boot_phase_alike()).  runner_adopt() with prefix `index` then
+ * takes the begun step over too, and runner_steps() from `index` goes on
+ * with it.  False (nothing run) when step `index` is no boot.
+ */
+bool runner_boot_phase(struct scenario_run *run, size_t index);
 /*
  * The leader's run after the shared prefix, before the first fork: on
  * QEMU, saves the machine (harness/runner_qemu.c); the Unicorn machine

@@ -52,6 +52,34 @@ size_t snapshot_shared_steps(const struct scenario *a,
 	return k;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Documented in harness/snapshot.h. */
+bool snapshot_boot_phase_alike(const struct scenario *a,
+			       const struct scenario *b, size_t index)
+{
+	const struct scenario_boot *x, *y;
+
+	if (index >= a->step_count || index >= b->step_count ||
+	    a->steps[index].kind != STEP_BOOT ||
+	    b->steps[index].kind != STEP_BOOT ||
+	    a->machine == SCENARIO_MACHINE_QEMU ||
+	    b->machine == SCENARIO_MACHINE_QEMU) {
+		return false;
+	}
+	x = &a->steps[index].boot;
+	y = &b->steps[index].boot;
+	return x->until != BOOT_UNTIL_STOP && y->until != BOOT_UNTIL_STOP &&
+	       x->max_insns.present == y->max_insns.present &&
+	       (!x->max_insns.present ||
+		x->max_insns.value == y->max_insns.value) &&
+	       same_text(x->interrupt_autoboot.value,
+			 y->interrupt_autoboot.value);
+}
+
 /* The length of the directory part of a path ("" and "x" have none). */
 static size_t dir_len(const char *path)
 {
@@ -77,10 +105,133 @@ static void add_group(struct snapshot_plan *plan, const size_t *members,
 	plan->groups = xrealloc(plan->groups,
 				(plan->count + 1) * sizeof(*plan->groups));
 	g = &plan->groups[plan->count++];
+	memset(g, 0, sizeof(*g));
 	g->members = xmalloc(count * sizeof(*members));
 	memcpy(g->members, members, count * sizeof(*members));
 	g->count = count;
 	g->prefix = prefix;
+}
+
+static int compare_sizes(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Whether a unit may join a boot-phase group: one scenario, or a group
+ * that shares only its first step; either way, a first boot whose first
+ * part can be shared.
+ */
+static bool boot_unit(const struct scenario *const *scs,
+		      const struct snapshot_group *u)
+{
+	const struct scenario *sc = scs[u->members[0]];
+
+	return (u->count == 1 || u->prefix == 1) &&
+	       snapshot_boot_phase_alike(sc, sc, 0);
+}
+
+static bool units_alike(const struct scenario *const *scs,
+			const struct snapshot_group *a,
+			const struct snapshot_group *b)
+{
+	return boot_unit(scs, a) && boot_unit(scs, b) &&
+	       snapshot_boot_phase_alike(scs[a->members[0]],
+					 scs[b->members[0]], 0);
+}
+
+/* A boot-phase group of units[pick[0..count)], which it takes over. */
+static void add_boot_phase_group(struct snapshot_plan *plan,
+				 struct snapshot_group *units,
+				 const size_t *pick, size_t count)
+{
+	struct snapshot_group *g;
+	size_t members = 0;
+
+	for (size_t k = 0; k < count; k++) {
+		members += units[pick[k]].count;
+	}
+	plan->groups = xrealloc(plan->groups,
+				(plan->count + 1) * sizeof(*plan->groups));
+	g = &plan->groups[plan->count++];
+	memset(g, 0, sizeof(*g));
+	g->boot_phase = true;
+	g->members = xmalloc(members * sizeof(*g->members));
+	g->subs = xmalloc(count * sizeof(*g->subs));
+	for (size_t k = 0; k < count; k++) {
+		const struct snapshot_group *u = &units[pick[k]];
+
+		memcpy(g->members + g->count, u->members,
+		       u->count * sizeof(*u->members));
+		g->count += u->count;
+		g->subs[g->sub_count++] = *u;
+	}
+	qsort(g->members, g->count, sizeof(*g->members), compare_sizes);
+}
+
+/*
+ * The groups planned from plan->groups[first] on, and the scenarios of
+ * rest[] that begin with a boot, as units: those whose boots run alike to
+ * their first stop become the subs of one boot-phase group (each then
+ * pays for its own boot's end, the prompt check or starting the agent,
+ * instead of a whole boot).  The others stay as they were; rest[] keeps
+ * the scenarios no group took.
+ */
+static void merge_boot_units(const struct scenario *const *scs,
+			     struct snapshot_plan *plan, size_t first,
+			     size_t *rest, size_t *rest_count)
+{
+	size_t n = plan->count - first + *rest_count, left = 0;
+	struct snapshot_group *units = xcalloc(n != 0 ? n : 1, sizeof(*units));
+	size_t *pick = xmalloc((n != 0 ? n : 1) * sizeof(*pick));
+	bool *used = xcalloc(n != 0 ? n : 1, sizeof(*used));
+
+	if (plan->count > first) { /* plan->groups may still be NULL */
+		memcpy(units, plan->groups + first,
+		       (plan->count - first) * sizeof(*units));
+	}
+	for (size_t i = plan->count - first, r = 0; i < n; i++, r++) {
+		units[i].members = xmalloc(sizeof(*units[i].members));
+		units[i].members[0] = rest[r];
+		units[i].count = 1;
+	}
+	plan->count = first;
+	for (size_t i = 0; i < n; i++) {
+		size_t count = 0;
+
+		for (size_t j = i; j < n && !used[i]; j++) {
+			if (!used[j] && units_alike(scs, &units[i], &units[j])) {
+				pick[count++] = j;
+			}
+		}
+		if (count >= 2) {
+			add_boot_phase_group(plan, units, pick, count);
+			for (size_t k = 0; k < count; k++) {
+				used[pick[k]] = true;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (used[i]) {
+			continue;
+		}
+		if (units[i].count >= 2) { /* a group as planned */
+			plan->groups = xrealloc(plan->groups,
+						(plan->count + 1) *
+							sizeof(*plan->groups));
+			plan->groups[plan->count++] = units[i];
+		} else {
+			rest[left++] = units[i].members[0];
+			free(units[i].members);
+		}
+	}
+	*rest_count = left;
+	qsort(rest, left, sizeof(*rest), compare_sizes);
+	free(units);
+	free(pick);
+	free(used);
 }
 
 /*
@@ -92,7 +243,7 @@ static void plan_class(const struct scenario *const *scs, const size_t *cls,
 {
 	size_t *sub = xmalloc(n * sizeof(*sub));
 	size_t *rest = xmalloc(n * sizeof(*rest));
-	size_t rest_count = 0;
+	size_t rest_count = 0, first_group = plan->count;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t count = 0, prefix;
@@ -126,6 +277,7 @@ static void plan_class(const struct scenario *const *scs, const size_t *cls,
 			taken[cls[i]] = true;
 		}
 	}
+	merge_boot_units(scs, plan, first_group, rest, &rest_count);
 	/* On QEMU, set-up alone is not worth a save and a restore: the
 	 * machine starts from reset either way. */
 	if (rest_count >= 2 && scs[rest[0]]->machine != SCENARIO_MACHINE_QEMU) {
@@ -172,6 +324,10 @@ void snapshot_plan(const struct scenario *const *scs, size_t n,
 void snapshot_plan_free(struct snapshot_plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++) {
+		for (size_t k = 0; k < plan->groups[i].sub_count; k++) {
+			free(plan->groups[i].subs[k].members);
+		}
+		free(plan->groups[i].subs);
 		free(plan->groups[i].members);
 	}
 	free(plan->groups);

@@ -46,7 +46,8 @@ static struct snapshot_plan plan_all(void)
 
 /* Five U-Boot scenarios: four boot alike (expectations are not part of
  * a step's print), two also share the second step; the fifth's boot step
- * expects a stop, which changes how the run goes on. */
+ * expects a stop, which changes how the run goes on after the boot, not
+ * the boot's first part. */
 static const char uboot_suite[] =
 	"- name: a\n"
 	"  firmware: uboot-debian\n"
@@ -84,14 +85,25 @@ START_TEST(same_first_steps_group_with_the_steps_all_share)
 
 	load("dir/u.yaml", uboot_suite);
 	plan = plan_all();
+	/* a to d share their boot step; e's boot starts alike: all five
+	 * share the boot's first part, a to d as one sub. */
 	ck_assert_uint_eq(plan.count, 1);
-	ck_assert_uint_eq(plan.groups[0].count, 4);
-	ck_assert_uint_eq(plan.groups[0].members[0], 0);
-	ck_assert_uint_eq(plan.groups[0].members[1], 1);
-	ck_assert_uint_eq(plan.groups[0].members[2], 2);
-	ck_assert_uint_eq(plan.groups[0].members[3], 3);
-	/* c's second step differs: one step for the group. */
-	ck_assert_uint_eq(plan.groups[0].prefix, 1);
+	ck_assert(plan.groups[0].boot_phase);
+	ck_assert_uint_eq(plan.groups[0].prefix, 0);
+	ck_assert_uint_eq(plan.groups[0].count, 5);
+	ck_assert_uint_eq(plan.groups[0].sub_count, 2);
+	ck_assert_uint_eq(plan.groups[0].subs[0].count, 4);
+	ck_assert_uint_eq(plan.groups[0].subs[0].members[0], 0);
+	ck_assert_uint_eq(plan.groups[0].subs[0].members[1], 1);
+	ck_assert_uint_eq(plan.groups[0].subs[0].members[2], 2);
+	ck_assert_uint_eq(plan.groups[0].subs[0].members[3], 3);
+	/* c's second step differs: one step for the sub. */
+	ck_assert_uint_eq(plan.groups[0].subs[0].prefix, 1);
+	ck_assert_uint_eq(plan.groups[0].subs[1].count, 1);
+	ck_assert_uint_eq(plan.groups[0].subs[1].members[0], 4);
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_uint_eq(plan.groups[0].members[i], i);
+	}
 	/* b's second step has an expectation a's has not: still alike. */
 	ck_assert_uint_eq(snapshot_shared_steps(&set.items[0], &set.items[1]),
 			  2);
@@ -127,10 +139,10 @@ START_TEST(header_differences_and_directories_keep_scenarios_apart)
 	load("elsewhere/u.yaml", uboot_suite);
 	ck_assert_uint_eq(set.count, 12);
 	plan = plan_all();
-	/* dir/u.yaml's four, and elsewhere/u.yaml's four. */
+	/* dir/u.yaml's five, and elsewhere/u.yaml's five. */
 	ck_assert_uint_eq(plan.count, 2);
-	ck_assert_uint_eq(plan.groups[0].count, 4);
-	ck_assert_uint_eq(plan.groups[1].count, 4);
+	ck_assert_uint_eq(plan.groups[0].count, 5);
+	ck_assert_uint_eq(plan.groups[1].count, 5);
 	ck_assert_uint_eq(plan.groups[1].members[0], 7);
 	snapshot_plan_free(&plan);
 }
@@ -194,6 +206,91 @@ START_TEST(opt_out_and_store_files_run_from_reset)
 }
 END_TEST
 
+/*
+ * Which boots share their first part: the budget, the countdown text and
+ * stopping at the console decide it; the agent, the prompt text and the
+ * steps after do not.  Groups that share more than the boot keep it.
+ */
+static const char boot_phases[] =
+	"- name: prompt\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: prompt, prompt: \"=> \"}\n"
+	"- name: agent-1\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {efi_agent: builtin}\n"
+	"    - get_variable: {name: A}\n"
+	"- name: agent-2\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {efi_agent: builtin}\n"
+	"    - get_variable: {name: B}\n"
+	"- name: deep-1\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: prompt}\n"
+	"    - console: {type: version}\n"
+	"    - console: {type: poweroff}\n"
+	"- name: deep-2\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: prompt}\n"
+	"    - console: {type: version}\n"
+	"    - console: {type: reset}\n"
+	"- name: no-countdown\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: prompt, interrupt_autoboot: \"Hit\"}\n"
+	"- name: to-the-end\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: stop}\n"
+	"- name: budget\n"
+	"  firmware: uboot-debian\n"
+	"  steps:\n"
+	"    - boot: {until: prompt, max_instructions: 1000}\n";
+
+START_TEST(boots_alike_to_their_first_stop_share_it)
+{
+	struct snapshot_plan plan;
+	const struct snapshot_group *g;
+
+	load("b.yaml", boot_phases);
+	ck_assert(snapshot_boot_phase_alike(&set.items[0], &set.items[1], 0));
+	ck_assert(!snapshot_boot_phase_alike(&set.items[0], &set.items[5], 0));
+	ck_assert(!snapshot_boot_phase_alike(&set.items[6], &set.items[6], 0));
+	ck_assert(!snapshot_boot_phase_alike(&set.items[0], &set.items[7], 0));
+	ck_assert(!snapshot_boot_phase_alike(&set.items[1], &set.items[1], 1));
+	plan = plan_all();
+	/* deep-1 and deep-2 keep their two steps; the prompt scenario and
+	 * the agents' group share the boot's first part; the last three
+	 * share their set-up only. */
+	ck_assert_uint_eq(plan.count, 3);
+	for (size_t i = 0; i < plan.count; i++) {
+		g = &plan.groups[i];
+		if (g->boot_phase) {
+			ck_assert_uint_eq(g->count, 3);
+			ck_assert_uint_eq(g->members[0], 0);
+			ck_assert_uint_eq(g->members[1], 1);
+			ck_assert_uint_eq(g->members[2], 2);
+			ck_assert_uint_eq(g->sub_count, 2);
+		} else if (g->prefix == 2) {
+			ck_assert_uint_eq(g->count, 2);
+			ck_assert_uint_eq(g->members[0], 3);
+		} else {
+			ck_assert_uint_eq(g->prefix, 0);
+			ck_assert_uint_eq(g->count, 3);
+			ck_assert_uint_eq(g->members[0], 5);
+		}
+	}
+	ck_assert(plan.groups[0].boot_phase + plan.groups[1].boot_phase +
+			  plan.groups[2].boot_phase ==
+		  1);
+	snapshot_plan_free(&plan);
+}
+END_TEST
+
 START_TEST(positions_translate_node_for_node)
 {
 	const struct scenario_step *a, *b;
@@ -231,6 +328,7 @@ Suite *snapshot_suite(void)
 		       header_differences_and_directories_keep_scenarios_apart);
 	tcase_add_test(tc, the_rest_of_a_header_class_shares_set_up_only);
 	tcase_add_test(tc, opt_out_and_store_files_run_from_reset);
+	tcase_add_test(tc, boots_alike_to_their_first_stop_share_it);
 	tcase_add_test(tc, positions_translate_node_for_node);
 	suite_add_tcase(s, tc);
 	return s;

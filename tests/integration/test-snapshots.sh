@@ -24,11 +24,17 @@ cmp "$WORK/snap.json" "$WORK/cold.json" ||
 cmp "$WORK/snap-j2.json" "$WORK/cold.json" ||
 	fail "results from snapshots with -j 2 differ from results from reset"
 
-# The plan: U-Boot scenarios that boot alike share the boot.
+# The plan: U-Boot scenarios whose boots run alike to the prompt share
+# that (one boot for the suite, the EFI agent's and the prompt check's
+# included); those that share the whole boot step go on from it together.
 "$FFAH" run --quiet --show-snapshots --firmware-dir "$FFAH_FW_DIR" \
 	scenarios/uboot >"$WORK/plan.txt" || fail "run --show-snapshots failed"
-grep -Eq '^snapshot [0-9]+: [0-9]+ scenarios share set-up and 1 step: .*uboot-version' \
+grep -Eq '^snapshot 1: 12 scenarios share set-up and their boot to its first stop: uboot-boot-to-prompt .*uboot-efi-set-get-enumerate-query' \
+	"$WORK/plan.txt" || fail "no shared boot in the plan: $(cat "$WORK/plan.txt")"
+grep -Eq '^  then 9 of them share 1 step: uboot-version ' \
 	"$WORK/plan.txt" || fail "no shared boot step in the plan: $(cat "$WORK/plan.txt")"
+[ "$(grep -c '^snapshot' "$WORK/plan.txt")" -eq 1 ] ||
+	fail "more than one boot in the plan: $(cat "$WORK/plan.txt")"
 
 # A failing scenario in a group: the same verdict, message and lines as
 # from reset, and its neighbours unaffected.
