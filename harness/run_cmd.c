@@ -1026,11 +1026,11 @@ static void fork_members(struct job *jobs, const size_t *members,
 
 /*
  * A boot-phase group (harness/snapshot.h): the set-up, the steps before
- * the boot and the boot's first part once; then each sub from there, one
- * after another.  A sub of one member is that member's worker; a larger
- * sub is led by a forked process that goes on through the steps the sub
- * shares and forks its members' workers from there.  A sub whose leader
- * dies leaves its members unreported: the parent runs them from reset.
+ * the boot and the boot's first part once; then the subs from there: the
+ * workers of the one-member subs, -j at a time, then each larger sub, led
+ * by a forked process that goes on through the steps the sub shares and
+ * forks its members' workers from there.  A sub whose leader dies leaves
+ * its members unreported: the parent runs them from reset.
  */
 static size_t leader_boot_phase_group(struct job *jobs,
 				      const struct snapshot_group *g,
@@ -1038,21 +1038,29 @@ static size_t leader_boot_phase_group(struct job *jobs,
 {
 	struct scenario_run *run =
 		runner_start(jobs[g->members[0]].sc, &a->runner);
+	size_t *alone = xmalloc(g->sub_count * sizeof(*alone));
+	size_t alone_count = 0;
 
 	runner_defer_expectations(run, g->prefix);
 	runner_steps(run, 0, g->prefix);
 	if (!runner_started(run) || run->ended ||
 	    !runner_boot_phase(run, g->prefix)) {
 		runner_run_free(run);
+		free(alone);
 		return 0; /* from reset: a failure reads as it would alone */
 	}
+	for (size_t i = 0; i < g->sub_count; i++) {
+		if (g->subs[i].count == 1) {
+			alone[alone_count++] = g->subs[i].members[0];
+		}
+	}
+	fork_members(jobs, alone, alone_count, g->prefix, run, a, out);
+	free(alone);
 	for (size_t i = 0; i < g->sub_count; i++) {
 		const struct snapshot_group *sub = &g->subs[i];
 		pid_t pid;
 
 		if (sub->count == 1) {
-			fork_members(jobs, sub->members, 1, g->prefix, run, a,
-				     out);
 			continue;
 		}
 		fflush(stdout);
