@@ -117,6 +117,11 @@ bool machine_pool_park(struct machine *m)
 			m->forbidden[i].used = false;
 		}
 	}
+	/* The blocks cached now were translated with read hooks (those of the
+	 * last run dropped the others): keep it so (machine_priv.h). */
+	if (m->read_hooked) {
+		machine_keep_read_hooked(m);
+	}
 	machine_pool_drain(); /* one parked machine at most */
 	pool.parked = m;
 	return true;
@@ -231,6 +236,10 @@ bool machine_drop_translations(struct machine *m)
 		for (uint64_t pg = 0; pg < pages;) {
 			uint64_t end = pg;
 
+			if (pg % 8 == 0 && b->code[pg / 8] == 0) {
+				pg += 8; /* most of RAM never ran code */
+				continue;
+			}
 			while (end < pages && (b->code[end / 8] >> (end % 8)) & 1u) {
 				end++;
 			}

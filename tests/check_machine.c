@@ -270,6 +270,22 @@ static const uint32_t load_twice_program[] = {
 	0xd65f03c0u, /* ret */
 };
 
+/* The same with the subroutine further on: code no run translated yet. */
+static const uint32_t load_twice_later_program[] = {
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0x94000009u, /* bl 40 */
+	A64_SMC_0,   /* smc #0: the range is forbidden in here */
+	0x94000007u, /* bl 40 */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+	A64_NOP,
+	A64_NOP,
+	A64_NOP,
+	0xf9400041u, /* 40: ldr x1, [x2] */
+	0xd65f03c0u, /* ret */
+};
+
 /* Check fixture state: whether the fake secure world allows again. */
 static bool forbid_then_allow;
 
@@ -318,17 +334,24 @@ static enum smc_action quiet_world(void *world, const struct sw_caller *caller,
 
 static bool quiet_world_runs;
 
-static void run_load_twice(bool cache_model_off, bool allow)
+static void run_load_program(const uint32_t *program, size_t count,
+			     bool cache_model_off, bool allow)
 {
-	struct machine *m = machine_with_options(
-		&session, load_twice_program, ARRAY_COUNT(load_twice_program),
-		0, false, WALL_TIMEOUT_MS, cache_model_off);
+	struct machine *m = machine_with_options(&session, program, count, 0,
+						 false, WALL_TIMEOUT_MS,
+						 cache_model_off);
 
 	forbid_then_allow = allow;
 	machine_set_secure_port(m, quiet_world_runs ? quiet_world
 						    : forbidding_world,
 				m);
 	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+}
+
+static void run_load_twice(bool cache_model_off, bool allow)
+{
+	run_load_program(load_twice_program, ARRAY_COUNT(load_twice_program),
+			 cache_model_off, allow);
 }
 
 /*
@@ -873,7 +896,9 @@ END_TEST
  * Loads decide at translation whether they call read hooks (Unicorn
  * 2.0.1), and a reused engine keeps its blocks: the subroutine's load was
  * translated by the last scenario, which had no read hook.  The range
- * forbidden in this scenario's SMC is still seen at the second load.
+ * forbidden in this scenario's SMC is still seen at the second load; and
+ * again on the next engine reuse, which translates with read hooks from
+ * the start (the read keeper).
  */
 START_TEST(reused_engine_sees_the_loads_a_new_read_hook_watches)
 {
@@ -887,6 +912,18 @@ START_TEST(reused_engine_sees_the_loads_a_new_read_hook_watches)
 	ck_assert(machine_is_reused(session.machine));
 	ck_assert_ptr_nonnull(findings_find(
 		&session.findings, "ffa.mem.owner-access-after-lend"));
+	/* That scenario added a read hook: the engine keeps translating
+	 * with read hooks, so that new code (translated by the first of the
+	 * two next scenarios, kept by the second) is seen without a drop. */
+	for (int i = 0; i < 2; i++) {
+		session_free(&session);
+		run_load_program(load_twice_later_program,
+				 ARRAY_COUNT(load_twice_later_program), false,
+				 false);
+		ck_assert(machine_is_reused(session.machine));
+		ck_assert_ptr_nonnull(findings_find(
+			&session.findings, "ffa.mem.owner-access-after-lend"));
+	}
 }
 END_TEST
 
