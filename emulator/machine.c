@@ -501,31 +501,6 @@ static void read_hook_added(struct machine *m)
 	}
 }
 
-static void keeper_read(uc_engine *uc, uc_mem_type type, uint64_t address,
-			int size, int64_t value, void *user_data)
-{
-	(void)uc;
-	(void)type;
-	(void)address;
-	(void)size;
-	(void)value;
-	(void)user_data;
-}
-
-/* Documented in machine_priv.h (read_keeper). */
-void machine_keep_read_hooked(struct machine *m)
-{
-	/* On no memory: the top page of the 64-bit space is never mapped. */
-	const uint64_t nowhere = UINT64_C(0xfffffffffffff000);
-
-	if (!m->read_keeper &&
-	    uc_hook_add(m->uc, &m->read_keeper_hook, UC_HOOK_MEM_READ,
-			(void *)keeper_read, NULL, nowhere,
-			nowhere) == UC_ERR_OK) {
-		m->read_keeper = true;
-	}
-}
-
 /* A part of RAM or flash no allowed range covers: a memory hook. */
 static bool hook_gap(void *ctx, uint64_t first, uint64_t last)
 {
@@ -1092,9 +1067,6 @@ static bool reuse_engine(struct machine *m, struct error *err)
 	memcpy(m->mmio, old->mmio, sizeof(m->mmio));
 	memcpy(m->windows, old->windows, sizeof(m->windows));
 	machine_windows_unclaim(m);
-	m->read_keeper = old->read_keeper;
-	m->read_keeper_hook = old->read_keeper_hook;
-	m->read_hooked = old->read_keeper;
 	m->reused = true;
 	ok = machine_pool_prepare(m, old->written, old->written_count, err);
 	free(old);

@@ -117,11 +117,6 @@ bool machine_pool_park(struct machine *m)
 			m->forbidden[i].used = false;
 		}
 	}
-	/* The blocks cached now were translated with read hooks (those of the
-	 * last run dropped the others): keep it so (machine_priv.h). */
-	if (m->read_hooked) {
-		machine_keep_read_hooked(m);
-	}
 	machine_pool_drain(); /* one parked machine at most */
 	pool.parked = m;
 	return true;

@@ -158,15 +158,14 @@ struct machine {
 	 * (retranslate) and machine_run() drops the cached blocks before it
 	 * goes on.  Blocks translated with read hooks stay correct once the
 	 * hooks are gone (they find none to call).
-	 * read_keeper: a read hook on no memory, kept by a reused engine
-	 * whose last scenario added read hooks (machine_pool_park()), so that
-	 * the next one translates with read hooks from the start instead of
-	 * translating its code twice: scenarios of one batch are alike
-	 * (every reference-client scenario arms the runtime guard).
+	 * The drop is needed even on an engine whose cached blocks all call
+	 * read hooks: where the hooks' ranges lay when a block was translated
+	 * decides which instruction a memory hook is told about (seen: a
+	 * reused engine that kept blocks translated with other read hooks
+	 * reported other PCs of the runtime guard's findings than a fresh
+	 * one).
 	 */
 	bool read_hooked;
-	bool read_keeper;
-	uc_hook read_keeper_hook;
 	bool retranslate;
 	/* Ranges the firmware gave away (machine_forbid()). */
 	struct forbidden_range {
@@ -316,8 +315,6 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 			  size_t len);
 /* Marks the pages of a block that ran (hook_block()). */
 void machine_note_code(struct machine *m, uint64_t address, uint32_t size);
-/* Adds the read keeper (read_keeper) unless the engine has it. */
-void machine_keep_read_hooked(struct machine *m);
 /* Removes every translated block (from the pages blocks ran from). */
 bool machine_drop_translations(struct machine *m);
 /* Records a hook machine_pool_park() must delete. */

@@ -897,8 +897,7 @@ END_TEST
  * 2.0.1), and a reused engine keeps its blocks: the subroutine's load was
  * translated by the last scenario, which had no read hook.  The range
  * forbidden in this scenario's SMC is still seen at the second load; and
- * again on the next engine reuse, which translates with read hooks from
- * the start (the read keeper).
+ * on the engine reuses after that one, which added read hooks.
  */
 START_TEST(reused_engine_sees_the_loads_a_new_read_hook_watches)
 {
@@ -912,9 +911,8 @@ START_TEST(reused_engine_sees_the_loads_a_new_read_hook_watches)
 	ck_assert(machine_is_reused(session.machine));
 	ck_assert_ptr_nonnull(findings_find(
 		&session.findings, "ffa.mem.owner-access-after-lend"));
-	/* That scenario added a read hook: the engine keeps translating
-	 * with read hooks, so that new code (translated by the first of the
-	 * two next scenarios, kept by the second) is seen without a drop. */
+	/* New code after an engine that ran read hooks: translated by the
+	 * first of the two next scenarios, kept by the second. */
 	for (int i = 0; i < 2; i++) {
 		session_free(&session);
 		run_load_program(load_twice_later_program,
