@@ -1131,13 +1131,6 @@ static size_t leader_group(struct job *jobs, const struct snapshot_group *g,
 	return g->count;
 }
 
-static int compare_indexes(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The groups one after another, then the batch in scenario order. */
 _Noreturn static void leader_main(struct job *jobs,
 				  const struct snapshot_plan *plan,
@@ -1156,7 +1149,7 @@ _Noreturn static void leader_main(struct job *jobs,
 			}
 		}
 	}
-	qsort(batch, batched, sizeof(*batch), compare_indexes);
+	snapshot_sort_indexes(batch, batched);
 	batch_main(jobs, batch, batched, a, out);
 }
 

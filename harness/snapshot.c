@@ -97,8 +97,8 @@ static bool same_setup(const struct scenario *a, const struct scenario *b)
 		      print_text(&b->header_print)) == 0;
 }
 
-static void add_group(struct snapshot_plan *plan, const size_t *members,
-		      size_t count, size_t prefix)
+/* A new, zeroed group at the end of the plan. */
+static struct snapshot_group *plan_append(struct snapshot_plan *plan)
 {
 	struct snapshot_group *g;
 
@@ -106,17 +106,31 @@ static void add_group(struct snapshot_plan *plan, const size_t *members,
 				(plan->count + 1) * sizeof(*plan->groups));
 	g = &plan->groups[plan->count++];
 	memset(g, 0, sizeof(*g));
+	return g;
+}
+
+static void add_group(struct snapshot_plan *plan, const size_t *members,
+		      size_t count, size_t prefix)
+{
+	struct snapshot_group *g = plan_append(plan);
+
 	g->members = xmalloc(count * sizeof(*members));
 	memcpy(g->members, members, count * sizeof(*members));
 	g->count = count;
 	g->prefix = prefix;
 }
 
-static int compare_sizes(const void *a, const void *b)
+static int compare_indexes(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* Documented in harness/snapshot.h. */
+void snapshot_sort_indexes(size_t *indexes, size_t count)
+{
+	qsort(indexes, count, sizeof(*indexes), compare_indexes);
 }
 
 /*
@@ -147,16 +161,12 @@ static void add_boot_phase_group(struct snapshot_plan *plan,
 				 struct snapshot_group *units,
 				 const size_t *pick, size_t count)
 {
-	struct snapshot_group *g;
+	struct snapshot_group *g = plan_append(plan);
 	size_t members = 0;
 
 	for (size_t k = 0; k < count; k++) {
 		members += units[pick[k]].count;
 	}
-	plan->groups = xrealloc(plan->groups,
-				(plan->count + 1) * sizeof(*plan->groups));
-	g = &plan->groups[plan->count++];
-	memset(g, 0, sizeof(*g));
 	g->boot_phase = true;
 	g->members = xmalloc(members * sizeof(*g->members));
 	g->subs = xmalloc(count * sizeof(*g->subs));
@@ -168,7 +178,7 @@ static void add_boot_phase_group(struct snapshot_plan *plan,
 		g->count += u->count;
 		g->subs[g->sub_count++] = *u;
 	}
-	qsort(g->members, g->count, sizeof(*g->members), compare_sizes);
+	snapshot_sort_indexes(g->members, g->count);
 }
 
 /*
@@ -218,17 +228,14 @@ static void merge_boot_units(const struct scenario *const *scs,
 			continue;
 		}
 		if (units[i].count >= 2) { /* a group as planned */
-			plan->groups = xrealloc(plan->groups,
-						(plan->count + 1) *
-							sizeof(*plan->groups));
-			plan->groups[plan->count++] = units[i];
+			*plan_append(plan) = units[i];
 		} else {
 			rest[left++] = units[i].members[0];
 			free(units[i].members);
 		}
 	}
 	*rest_count = left;
-	qsort(rest, left, sizeof(*rest), compare_sizes);
+	snapshot_sort_indexes(rest, left);
 	free(units);
 	free(pick);
 	free(used);

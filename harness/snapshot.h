@@ -70,6 +70,9 @@ void snapshot_plan_free(struct snapshot_plan *plan);
 bool snapshot_boot_phase_alike(const struct scenario *a,
 			       const struct scenario *b, size_t index);
 
+/* Sorts indexes into the planned array ascending (scenario order). */
+void snapshot_sort_indexes(size_t *indexes, size_t count);
+
 /* How many leading steps a and b share (equal step prints). */
 size_t snapshot_shared_steps(const struct scenario *a,
 			     const struct scenario *b);
