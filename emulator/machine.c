@@ -95,14 +95,12 @@ static void format_registers(struct machine *m, uint64_t pc,
 		      m->sctlr_shadow, reg_read(m, UC_ARM64_REG_VBAR_EL1));
 }
 
+/* From RAM or flash (their host memory: map_ram()). */
 static bool read_word(struct machine *m, uint64_t addr, uint32_t *word)
 {
-	const struct platform_region *r = platform_region_at(m->platform,
-							     addr);
-	const uint8_t *b;
+	const uint8_t *b = machine_ram_host(m, addr, 4);
 
-	if (r == NULL || (r->kind != REGION_RAM && r->kind != REGION_ROM) ||
-	    (b = machine_ram_host(m, addr, 4)) == NULL) {
+	if (b == NULL) {
 		return false;
 	}
 	*word = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |

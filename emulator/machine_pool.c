@@ -178,7 +178,7 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 
 /* --- RAM ------------------------------------------------------------------ */
 
-static struct ram_block *ram_block_of(const struct machine *m,
+static const struct ram_block *ram_block_of(const struct machine *m,
 					    uint64_t addr, uint64_t len)
 {
 	for (size_t i = 0; i < m->ram_count; i++) {
@@ -186,7 +186,7 @@ static struct ram_block *ram_block_of(const struct machine *m,
 
 		if (addr >= b->base && len <= b->size &&
 		    addr - b->base <= b->size - len) {
-			return (struct ram_block *)b;
+			return b;
 		}
 	}
 	return NULL;
@@ -216,6 +216,12 @@ void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
 	}
 }
 
+/* Whether a block ever ran from page pg of b (machine_note_code()). */
+static bool page_ran_code(const struct ram_block *b, uint64_t pg)
+{
+	return (b->code[pg / 8] >> (pg % 8)) & 1u;
+}
+
 /*
  * Drops every translated block, page run by page run of the bitmap.
  * uc_ctl_flush_tlb() (Unicorn 2.0.1's TB flush) would do it in one call but
@@ -235,7 +241,7 @@ bool machine_drop_translations(struct machine *m)
 				pg += 8; /* most of RAM never ran code */
 				continue;
 			}
-			while (end < pages && (b->code[end / 8] >> (end % 8)) & 1u) {
+			while (end < pages && page_ran_code(b, end)) {
 				end++;
 			}
 			if (end > pg &&
@@ -251,9 +257,7 @@ bool machine_drop_translations(struct machine *m)
 
 static bool page_has_code(const struct ram_block *b, uint64_t addr)
 {
-	uint64_t pg = (addr - b->base) / 4096;
-
-	return (b->code[pg / 8] >> (pg % 8)) & 1u;
+	return page_ran_code(b, (addr - b->base) / 4096);
 }
 
 /*
