@@ -683,9 +683,16 @@ static struct machine_run_opts boot_run_opts(struct stepper *p)
 	};
 }
 
+/* The autoboot countdown appeared: any key stops it. */
+static void stop_countdown(struct stepper *p, struct machine_run_opts *opts)
+{
+	pl011_feed(machine_uart(p->s->machine), " ", 1);
+	opts->wait_text = NULL;
+}
+
 /*
  * A boot's first part: to its first stop that is not the autoboot
- * countdown (interrupted: any key stops it).  Only the options in opts
+ * countdown (interrupted).  Only the options in opts
  * decide it, so boots that agree on them share it from a snapshot
  * (runner_boot_phase()).
  */
@@ -698,8 +705,7 @@ static enum machine_stop boot_to_first_stop(struct stepper *p,
 		if (stop != MACHINE_STOP_CONSOLE_MATCH) {
 			return stop;
 		}
-		pl011_feed(machine_uart(p->s->machine), " ", 1); /* countdown */
-		opts->wait_text = NULL;
+		stop_countdown(p, opts);
 	}
 }
 
@@ -713,9 +719,7 @@ static void boot_goes_on(struct stepper *p, struct machine_run_opts *opts,
 	p->stop = stop;
 	for (;; stop = stretch(p, opts)) {
 		if (stop == MACHINE_STOP_CONSOLE_MATCH) {
-			/* The autoboot countdown: any key stops it. */
-			pl011_feed(machine_uart(p->s->machine), " ", 1);
-			opts->wait_text = NULL;
+			stop_countdown(p, opts);
 			continue;
 		}
 		if (stop == MACHINE_STOP_AGENT_WAIT &&

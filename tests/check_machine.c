@@ -50,6 +50,18 @@
 
 /* --- The machine under test ---------------------------------------------- */
 
+/* A64 instructions are little-endian words: out gets 4 * count bytes. */
+static void program_bytes(const uint32_t *program, size_t count,
+			  uint8_t *out)
+{
+	for (size_t i = 0; i < count; i++) {
+		out[4 * i] = (uint8_t)program[i];
+		out[4 * i + 1] = (uint8_t)(program[i] >> 8);
+		out[4 * i + 2] = (uint8_t)(program[i] >> 16);
+		out[4 * i + 3] = (uint8_t)(program[i] >> 24);
+	}
+}
+
 /*
  * machine_with_options() - The one place that builds a machine for these
  * tests: a session (machine, secure world, SMC routing) on the default
@@ -71,13 +83,7 @@ static struct machine *machine_with_options(struct session *s,
 	uint8_t *bytes = malloc(count * 4);
 
 	ck_assert_ptr_nonnull(bytes);
-	for (size_t i = 0; i < count; i++) {
-		/* A64 instructions are little-endian words. */
-		bytes[4 * i] = (uint8_t)program[i];
-		bytes[4 * i + 1] = (uint8_t)(program[i] >> 8);
-		bytes[4 * i + 2] = (uint8_t)(program[i] >> 16);
-		bytes[4 * i + 3] = (uint8_t)(program[i] >> 24);
-	}
+	program_bytes(program, count, bytes);
 	session_config_default(&cfg, NULL);
 	if (max_insns != 0) {
 		cfg.machine.max_insns = max_insns;
@@ -949,9 +955,8 @@ static enum machine_stop run_from_buffer(bool cache_model_off)
 		cache_model_off);
 	uint8_t code[sizeof(system_off_at_buffer)];
 
-	for (size_t i = 0; i < sizeof(code); i++) {
-		code[i] = (uint8_t)(system_off_at_buffer[i / 4] >> (8 * (i % 4)));
-	}
+	program_bytes(system_off_at_buffer, ARRAY_COUNT(system_off_at_buffer),
+		      code);
 	ck_assert(guest_mem_write(machine_cpu_mem(m), SHARED_BUF_ADDR, code,
 				  sizeof(code)));
 	return run(m);
