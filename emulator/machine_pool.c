@@ -342,6 +342,33 @@ static bool settle_pending(struct machine *m)
 	return ok;
 }
 
+/* Whether a block ever ran from a page of [lo, hi). */
+static bool range_ran_code(const struct machine *m, uint64_t lo, uint64_t hi)
+{
+	for (uint64_t a = lo & ~(uint64_t)4095; a < hi; a += 4096) {
+		const struct ram_block *b = ram_block_of(m, a, 1);
+
+		if (b != NULL && page_has_code(b, a)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * RAM outside the windows, while the firmware runs: uc_mem_write() does
+ * not drop the blocks translated from what it overwrites (Unicorn 2.0.1),
+ * so a page code ran from loses the changed range's blocks; the next fetch
+ * translates the new bytes (an EFI binary loaded where another ran).
+ */
+static bool write_ram_running(struct machine *m, uint64_t addr,
+			      const uint8_t *buf, size_t len)
+{
+	return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK &&
+	       (!range_ran_code(m, addr, addr + len) ||
+		uc_ctl_remove_cache(m->uc, addr, addr + len) == UC_ERR_OK);
+}
+
 /*
  * A write after the first run: through uc_mem_write() but in the watch
  * windows, where host memory is written directly (through Unicorn, the
@@ -358,8 +385,7 @@ static bool store_running(struct machine *m, uint64_t addr,
 		uint64_t hi = w == NULL ? end : w->hi < end ? w->hi : end;
 
 		/* RAM up to the window, then the window's part. */
-		if (lo > addr && uc_mem_write(m->uc, addr, buf, lo - addr) !=
-					 UC_ERR_OK) {
+		if (lo > addr && !write_ram_running(m, addr, buf, lo - addr)) {
 			return false;
 		}
 		if (w != NULL) {

@@ -899,6 +899,74 @@ START_TEST(reused_engine_runs_the_new_code_written_over_the_old)
 END_TEST
 
 /*
+ * Calls a subroutine in RAM, has the secure world write another over it
+ * in an SMC (the host writes while the firmware runs, as when an EFI
+ * binary is loaded where another ran), and calls it again: words 0 and 1
+ * of RESULT_ADDR get what each subroutine stored.
+ */
+#define SUBROUTINE_ADDR 0x40200000u
+static const uint32_t call_twice_program[] = {
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xd2a80403u, /* movz x3, #0x4020, lsl #16 (SUBROUTINE_ADDR) */
+	0xd63f0060u, /* blr x3 */
+	0x52800020u, /* movz w0, #1: not a PSCI call */
+	A64_SMC_0,   /* the world writes the second subroutine */
+	0x91002042u, /* add x2, x2, #8 */
+	0xd63f0060u, /* blr x3 */
+	A64_PSCI_SYSTEM_OFF_W0_LO, A64_PSCI_SYSTEM_OFF_W0_HI, A64_SMC_0,
+};
+#define STORE_SUBROUTINE(movz_x1)                              \
+	{                                                      \
+		(movz_x1),   /* movz x1, #1 or #2 */           \
+		0xf9000041u, /* str x1, [x2] */                 \
+		0xd65f03c0u, /* ret */                          \
+	}
+static const uint32_t subroutine_1[] = STORE_SUBROUTINE(0xd2800021u);
+static const uint32_t subroutine_2[] = STORE_SUBROUTINE(0xd2800041u);
+
+/* A secure world that writes subroutine_2 over subroutine_1. */
+static enum smc_action rewriting_world(void *world,
+				       const struct sw_caller *caller,
+				       const struct smccc_regs *in,
+				       uint64_t pc, uint64_t lr, uint64_t insns,
+				       struct smccc_regs *out)
+{
+	struct machine *m = world;
+	uint8_t bytes[sizeof(subroutine_2)];
+
+	(void)caller;
+	(void)pc;
+	(void)lr;
+	(void)insns;
+	*out = *in;
+	if ((uint32_t)in->x[0] == 0x84000008u) {
+		return SMC_ACTION_POWER_OFF;
+	}
+	program_bytes(subroutine_2, ARRAY_COUNT(subroutine_2), bytes);
+	ck_assert(guest_mem_write(machine_cpu_mem(m), SUBROUTINE_ADDR, bytes,
+				  sizeof(bytes)));
+	return SMC_ACTION_RETURN;
+}
+
+START_TEST(host_write_over_code_that_ran_runs_the_new_code)
+{
+	struct machine *m = machine_under_test(&session, call_twice_program,
+					       ARRAY_COUNT(call_twice_program),
+					       0);
+	uint8_t bytes[sizeof(subroutine_1)];
+
+	program_bytes(subroutine_1, ARRAY_COUNT(subroutine_1), bytes);
+	ck_assert(guest_mem_write(machine_cpu_mem(m), SUBROUTINE_ADDR, bytes,
+				  sizeof(bytes)));
+	machine_set_secure_port(m, rewriting_world, m);
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert_uint_eq(result_word(m, 0), 1);
+	ck_assert_msg(result_word(m, 1) == 2,
+		      "the second call ran the old subroutine's blocks");
+}
+END_TEST
+
+/*
  * Loads decide at translation whether they call read hooks (Unicorn
  * 2.0.1), and a reused engine keeps its blocks: the subroutine's load was
  * translated by the last scenario, which had no read hook.  The range
@@ -987,6 +1055,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, psci_system_off_through_smc_powers_off);
 	tcase_add_test(tc, udf_stops_with_a_fault_at_its_pc);
 	tcase_add_test(tc, unmapped_read_faults_with_the_address);
+	tcase_add_test(tc, host_write_over_code_that_ran_runs_the_new_code);
 	tcase_add_test(tc, branch_to_self_is_a_hang);
 	tcase_add_test(tc, endless_loop_spends_the_instruction_budget);
 	tcase_add_test(tc, no_wall_clock_limit_lets_the_budget_end_the_run);
