@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -591,6 +592,55 @@ START_TEST(virtual_counter_is_the_same_on_two_machines)
 }
 END_TEST
 
+/*
+ * Counts the mappings of `kib` KiB in /proc/self/smaps, and of those the
+ * ones whose VmFlags hold "hg" (madvise(MADV_HUGEPAGE)).
+ */
+static void count_mappings(unsigned long kib, unsigned *all, unsigned *huge)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in_match = false;
+
+	ck_assert_ptr_nonnull(f);
+	*all = *huge = 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long size;
+
+		if (sscanf(line, "Size: %lu kB", &size) == 1) {
+			in_match = size == kib;
+			*all += in_match;
+		} else if (in_match && strncmp(line, "VmFlags:", 8) == 0) {
+			*huge += strstr(line, " hg") != NULL;
+		}
+	}
+	fclose(f);
+}
+
+/* The top 64 MiB of RAM, where U-Boot lives after relocation, asks for
+ * transparent huge pages; the rest of RAM does not (machine.c,
+ * hint_huge_pages_at_top()). */
+START_TEST(top_of_ram_asks_for_huge_pages)
+{
+	uint64_t ram;
+	unsigned top_all, top_huge, rest_all, rest_huge;
+	bool thp = access("/sys/kernel/mm/transparent_hugepage/enabled",
+			  F_OK) == 0;
+
+	(void)machine_under_test(&session, counter_program,
+				 ARRAY_COUNT(counter_program), 0);
+	ram = session.cfg.machine.platform->ram_size;
+	count_mappings(64 * 1024, &top_all, &top_huge);
+	count_mappings((unsigned long)(ram / 1024) - 64 * 1024, &rest_all,
+		       &rest_huge);
+	if (thp) {
+		ck_assert_uint_ge(top_huge, 1);
+		ck_assert_uint_ge(rest_all, 1);
+	}
+	ck_assert_uint_eq(rest_huge, 0);
+}
+END_TEST
+
 /* A delay loop: spins until the counter is 0.2 s (at 62.5 MHz) past its
  * first read, then stores the first and the last value read. */
 static const uint32_t delay_program[] = {
@@ -1065,6 +1115,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, pl011_output_appears_in_the_console);
 	tcase_add_test(tc, sctlr_el1_reads_back_what_was_written);
 	tcase_add_test(tc, virtual_counter_is_the_same_on_two_machines);
+	tcase_add_test(tc, top_of_ram_asks_for_huge_pages);
 	tcase_add_test(tc, paced_counter_catches_up_with_host_time);
 	tcase_add_test(tc, paced_delay_loop_takes_host_time);
 	tcase_add_test(tc,
