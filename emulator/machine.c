@@ -265,10 +265,17 @@ static bool mem_is_ram(void *ctx, uint64_t addr, uint64_t len)
 	return range_is_ram(ctx, addr, len);
 }
 
+static bool mem_untouched(void *ctx, uint64_t addr, uint64_t len)
+{
+	return range_is_ram(ctx, addr, len) &&
+	       machine_ram_untouched(ctx, addr, len);
+}
+
 static const struct guest_mem_ops machine_mem_ops = {
 	.read = mem_read,
 	.write = mem_write,
 	.is_ram = mem_is_ram,
+	.untouched = mem_untouched,
 };
 
 /*

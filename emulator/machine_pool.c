@@ -417,6 +417,35 @@ bool machine_ram_store(struct machine *m, uint64_t addr, const void *buf,
 			 : store_running(m, addr, buf, len);
 }
 
+bool machine_ram_untouched(const struct machine *m, uint64_t addr,
+			   uint64_t len)
+{
+	const uint8_t *host = machine_ram_host(m, addr, len);
+	uintptr_t at, end;
+	unsigned char resident[256];
+
+	if (host == NULL || len == 0) {
+		return false;
+	}
+	at = (uintptr_t)host & ~(uintptr_t)4095;
+	end = ((uintptr_t)host + len + 4095) & ~(uintptr_t)4095;
+	while (at < end) {
+		size_t pages = (end - at) / 4096;
+
+		pages = pages < sizeof(resident) ? pages : sizeof(resident);
+		if (mincore((void *)at, pages * 4096, resident) != 0) {
+			return false;
+		}
+		for (size_t i = 0; i < pages; i++) {
+			if (resident[i] & 1u) {
+				return false;
+			}
+		}
+		at += pages * 4096;
+	}
+	return true;
+}
+
 /*
  * Zeroes the resident pages of block b, but for the bytes in the loaded
  * ranges (which become pending).  A page the host never touched is zero.

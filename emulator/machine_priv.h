@@ -323,6 +323,10 @@ void machine_note_hook(struct machine *m, uc_hook h);
  * NULL. */
 uint8_t *machine_ram_host(const struct machine *m, uint64_t addr,
 			  uint64_t len);
+/* True when the host never touched a page of [addr, addr + len): it is
+ * zero (machine_pool.c, mincore()). */
+bool machine_ram_untouched(const struct machine *m, uint64_t addr,
+			   uint64_t len);
 
 /* --- Watch windows (machine_hooks.c) -------------------------------------- */
 

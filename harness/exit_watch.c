@@ -292,6 +292,9 @@ static uint64_t scan_for_system_table(struct exit_watch *w)
 	     end > p->ram_base && found == 0; end -= SCAN_CHUNK) {
 		uint64_t base = end - SCAN_CHUNK;
 
+		if (guest_mem_untouched(cpu(w), base, SCAN_CHUNK)) {
+			continue; /* zero: reading it would allocate it */
+		}
 		if (!guest_mem_read(cpu(w), base, chunk, SCAN_CHUNK)) {
 			break;
 		}

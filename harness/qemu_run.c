@@ -63,7 +63,8 @@ static bool no_ram(void *ctx, uint64_t addr, uint64_t len)
 	return false;
 }
 
-static const struct guest_mem_ops no_mem_ops = {no_read, no_write, no_ram};
+static const struct guest_mem_ops no_mem_ops = {no_read, no_write, no_ram,
+						  NULL};
 
 struct qemu_world_config {
 	struct spmc_config spmc;

@@ -21,6 +21,13 @@ struct guest_mem_ops {
 	bool (*write)(void *ctx, uint64_t addr, const void *buf, size_t len);
 	/* True if [addr, addr+len) is normal, non-secure RAM. */
 	bool (*is_ram)(void *ctx, uint64_t addr, uint64_t len);
+	/*
+	 * Optional (NULL: never): true if [addr, addr+len) is RAM nothing
+	 * ever wrote, known to read as zero without reading it.  Lets a
+	 * search of all RAM skip what is empty: reading untouched host pages
+	 * makes the host allocate and clear them.
+	 */
+	bool (*untouched)(void *ctx, uint64_t addr, uint64_t len);
 };
 
 struct guest_mem {
@@ -50,6 +57,13 @@ static inline bool guest_mem_is_ram(const struct guest_mem *gm, uint64_t addr,
 				    uint64_t len)
 {
 	return guest_range_ok(addr, len) && gm->ops->is_ram(gm->ctx, addr, len);
+}
+
+static inline bool guest_mem_untouched(const struct guest_mem *gm,
+				       uint64_t addr, uint64_t len)
+{
+	return gm->ops->untouched != NULL && guest_range_ok(addr, len) &&
+	       gm->ops->untouched(gm->ctx, addr, len);
 }
 
 #endif /* MODELS_GUEST_MEM_H */

@@ -641,6 +641,30 @@ START_TEST(top_of_ram_asks_for_huge_pages)
 }
 END_TEST
 
+/* RAM the host never touched reads as untouched, so that a search of
+ * all RAM can skip it (harness/exit_watch.c); a write, the loaded image
+ * and what is not RAM are never untouched. */
+START_TEST(ram_is_untouched_until_written)
+{
+	struct machine *m = machine_under_test(
+		&session, counter_program, ARRAY_COUNT(counter_program), 0);
+	const struct guest_mem *gm = machine_cpu_mem(m);
+	uint64_t far = UINT64_C(0x70000000); /* nothing loads or runs here */
+	uint64_t image = session.cfg.machine.platform->default_load_addr;
+	uint64_t uart = session.cfg.machine.platform->uart_base;
+	const uint8_t one = 1;
+
+	ck_assert(guest_mem_untouched(gm, far, 1u << 20));
+	ck_assert(!guest_mem_untouched(gm, image, 4096));
+	ck_assert(!guest_mem_untouched(gm, uart, 4096));
+	ck_assert(guest_mem_write(gm, far + 5000, &one, 1));
+	ck_assert(!guest_mem_untouched(gm, far, 1u << 20));
+	ck_assert(!guest_mem_untouched(gm, far + 4096, 1));
+	ck_assert(guest_mem_untouched(gm, far + 8192, 4096));
+	ck_assert(guest_mem_untouched(gm, far, 4096));
+}
+END_TEST
+
 /* A delay loop: spins until the counter is 0.2 s (at 62.5 MHz) past its
  * first read, then stores the first and the last value read. */
 static const uint32_t delay_program[] = {
@@ -1116,6 +1140,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, sctlr_el1_reads_back_what_was_written);
 	tcase_add_test(tc, virtual_counter_is_the_same_on_two_machines);
 	tcase_add_test(tc, top_of_ram_asks_for_huge_pages);
+	tcase_add_test(tc, ram_is_untouched_until_written);
 	tcase_add_test(tc, paced_counter_catches_up_with_host_time);
 	tcase_add_test(tc, paced_delay_loop_takes_host_time);
 	tcase_add_test(tc,
