@@ -34,6 +34,7 @@
  * tests/integration/test-engine-reuse.sh checks that every suite gives the
  * same bytes with reuse on and off.
  */
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -45,11 +46,37 @@
 static struct {
 	bool on;
 	struct machine *parked;
-} pool;
+	int host_swaps; /* -1 until host_may_swap() has looked */
+} pool = {false, NULL, -1};
+
+/*
+ * mincore() tells pages the host never touched (zero) from touched ones
+ * only while none can be swapped out: a swapped-out page is not resident
+ * and not zero either.  The scrub and machine_ram_untouched() rely on it,
+ * so both are off on a host with a swap area (a line in /proc/swaps past
+ * its header), or where /proc/swaps cannot be read.
+ */
+static bool host_may_swap(void)
+{
+	if (pool.host_swaps < 0) {
+		FILE *f = fopen("/proc/swaps", "r");
+		char line[256];
+		int lines = 0;
+
+		while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+			lines++;
+		}
+		pool.host_swaps = f == NULL || lines > 1;
+		if (f != NULL) {
+			fclose(f);
+		}
+	}
+	return pool.host_swaps != 0;
+}
 
 void machine_pool_enable(bool on)
 {
-	pool.on = on;
+	pool.on = on && !host_may_swap();
 	if (!on) {
 		machine_pool_drain();
 	}
@@ -424,7 +451,7 @@ bool machine_ram_untouched(const struct machine *m, uint64_t addr,
 	uintptr_t at, end;
 	unsigned char resident[256];
 
-	if (host == NULL || len == 0) {
+	if (host == NULL || len == 0 || host_may_swap()) {
 		return false;
 	}
 	at = (uintptr_t)host & ~(uintptr_t)4095;
