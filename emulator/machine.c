@@ -501,15 +501,16 @@ static void guard_mmio(struct machine *m, uint64_t address)
 
 /*
  * A read hook reaches only the blocks translated after it (machine_priv.h,
- * read_hooked): the first one a scenario adds stops the run, and
- * machine_run() drops the cached blocks before it goes on.
+ * read_hooked): the first one a scenario adds makes every cached block
+ * stale, and hook_block() stops before one runs.  The page the run is on
+ * is checked again at the next block.
  */
 static void read_hook_added(struct machine *m)
 {
 	if (!m->read_hooked) {
 		m->read_hooked = true;
-		m->retranslate = true;
-		uc_emu_stop(m->uc);
+		machine_mark_translations_stale(m);
+		m->last_code_page = UINT64_MAX;
 	}
 }
 
@@ -801,6 +802,13 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 	/* Before any stop: the block is translated whether it runs or not. */
 	if (address >> 12 != m->last_code_page ||
 	    (address + size - 1) >> 12 != m->last_code_page) {
+		if (machine_block_is_stale(m, address, size)) {
+			/* Translated before the first read hook: not run. */
+			m->stale_block = address;
+			m->stale_block_size = size;
+			uc_emu_stop(m->uc);
+			return;
+		}
 		machine_note_code(m, address, size);
 		m->last_code_page = address >> 12;
 	}
@@ -934,6 +942,7 @@ static uc_err map_ram(struct machine *m, const struct platform_region *r)
 		return rc;
 	}
 	*b = (struct ram_block){r->base, r->size, host,
+				xcalloc(r->size / 4096 / 8 + 1, 1),
 				xcalloc(r->size / 4096 / 8 + 1, 1), NULL};
 	m->ram_count++;
 	return UC_ERR_OK;
@@ -1160,6 +1169,7 @@ void machine_destroy(struct machine *m)
 	for (size_t i = 0; i < m->ram_count; i++) {
 		munmap(m->ram[i].host, m->ram[i].size);
 		free(m->ram[i].code);
+		free(m->ram[i].stale);
 		free(m->ram[i].resident);
 	}
 	if (m->disasm_open) {
@@ -1543,7 +1553,7 @@ enum machine_stop machine_run(struct machine *m,
 		 * blocks (which would then ignore the count), so the cache
 		 * is dropped whenever the count changes.
 		 */
-		if (m->step_count != m->translated_count || m->retranslate) {
+		if (m->step_count != m->translated_count) {
 			if (!machine_drop_translations(m)) {
 				raise_stop(m, MACHINE_STOP_HOST_ERROR,
 					   "host-error", m->pc,
@@ -1551,13 +1561,28 @@ enum machine_stop machine_run(struct machine *m,
 				break;
 			}
 			m->translated_count = m->step_count;
-			m->retranslate = false;
 		}
 		/* The first block is translated even if a stop comes first. */
 		machine_note_code(m, m->pc, 4);
 		rc = uc_emu_start(m->uc, m->pc, RUN_UNTIL, 0, m->step_count);
 		m->pc = reg_read(m, UC_ARM64_REG_PC);
 		hit = m->watch_hit;
+		if (m->stale_block_size != 0) {
+			/* hook_block() stopped before a stale block. */
+			if (!machine_drop_stale(m, m->stale_block,
+						m->stale_block_size)) {
+				raise_stop(m, MACHINE_STOP_HOST_ERROR,
+					   "host-error", m->pc,
+					   "cannot drop the translated blocks");
+				break;
+			}
+			m->stale_block_size = 0;
+			if (hit < 0 && rc == UC_ERR_OK &&
+			    m->stop == MACHINE_STOP_NONE &&
+			    !m->pending_memory_fault) {
+				continue;
+			}
+		}
 		if (hit < 0 && rc == UC_ERR_OK && m->stop == MACHINE_STOP_NONE &&
 		    !m->pending_memory_fault && m->step_count != 0) {
 			if (m->opts->single_insn) {
@@ -1571,11 +1596,6 @@ enum machine_stop machine_run(struct machine *m,
 			if (m->pc < from || m->pc >= m->bp_block_end) {
 				m->step_count = 0; /* left the block */
 			}
-			continue;
-		}
-		/* machine_forbid() added the first read hook: drop blocks. */
-		if (m->retranslate && hit < 0 && rc == UC_ERR_OK &&
-		    m->stop == MACHINE_STOP_NONE && !m->pending_memory_fault) {
 			continue;
 		}
 		if (hit < 0 || rc != UC_ERR_OK || m->stop != MACHINE_STOP_NONE ||

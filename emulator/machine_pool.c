@@ -26,8 +26,8 @@
  *     stale block survives a change of code;
  *   - translated blocks: kept.  A block translated with read hooks (a
  *     scenario's, deleted at parking) finds none to call; one translated
- *     without them is dropped when the next scenario adds its first
- *     (machine_priv.h, read_hooked);
+ *     without them is dropped before it runs again once the next
+ *     scenario has added its first (machine_priv.h, read_hooked);
  *   - watch windows (the cache model's MMIO pages): kept where the next
  *     scenario watches the same pages, mapped back as RAM before its
  *     first run where it does not (machine_hooks.c).
@@ -277,6 +277,75 @@ bool machine_drop_translations(struct machine *m)
 				return false;
 			}
 			pg = end + 1;
+		}
+	}
+	m->stale = false;
+	return true;
+}
+
+void machine_mark_translations_stale(struct machine *m)
+{
+	for (size_t i = 0; i < m->ram_count; i++) {
+		struct ram_block *b = &m->ram[i];
+
+		memcpy(b->stale, b->code, b->size / 4096 / 8 + 1);
+	}
+	m->stale = true;
+}
+
+static bool page_is_stale(const struct ram_block *b, uint64_t pg)
+{
+	return (b->stale[pg / 8] >> (pg % 8)) & 1u;
+}
+
+bool machine_block_is_stale(const struct machine *m, uint64_t address,
+			    uint32_t size)
+{
+	uint64_t last = address + (size != 0 ? size - 1 : 0);
+
+	if (!m->stale) {
+		return false;
+	}
+	for (size_t i = 0; i < m->ram_count; i++) {
+		const struct ram_block *b = &m->ram[i];
+
+		for (uint64_t a = address; a - b->base < b->size && a <= last;
+		     a = (a | 4095) + 1) {
+			if (page_is_stale(b, (a - b->base) / 4096)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * One page at a time: of U-Boot's code, 5 to 23 pages run again after
+ * ExitBootServices in scenarios/uboot's members, and dropping a block
+ * writes to its structures and to every block chained to it, pages a
+ * forked member shares with its leader until it writes them
+ * (docs/performance.md).
+ */
+bool machine_drop_stale(struct machine *m, uint64_t address, uint32_t size)
+{
+	uint64_t last = address + (size != 0 ? size - 1 : 0);
+
+	for (size_t i = 0; i < m->ram_count; i++) {
+		struct ram_block *b = &m->ram[i];
+
+		for (uint64_t a = address; a - b->base < b->size && a <= last;
+		     a = (a | 4095) + 1) {
+			uint64_t pg = (a - b->base) / 4096;
+			uint64_t page = b->base + pg * 4096;
+
+			if (!page_is_stale(b, pg)) {
+				continue;
+			}
+			b->stale[pg / 8] &= (uint8_t)~(1u << (pg % 8));
+			if (uc_ctl_remove_cache(m->uc, page, page + 4096) !=
+			    UC_ERR_OK) {
+				return false;
+			}
 		}
 	}
 	return true;

@@ -65,7 +65,8 @@ struct mmio_ctx {
 struct ram_block {
 	uint64_t base, size;
 	uint8_t *host;
-	uint8_t *code;
+	uint8_t *code;  /* pages blocks ran from (machine_note_code()) */
+	uint8_t *stale; /* of those, pages whose blocks predate the read hooks */
 	unsigned char *resident; /* mincore()'s vector, kept for reuse */
 };
 
@@ -154,10 +155,12 @@ struct machine {
 	 * the read hooks at all (none registered: the inline fast path), so
 	 * a read hook added later reaches only blocks translated after it.
 	 * read_hooked: this scenario added a read hook (machine_forbid(),
-	 * the runtime guard); adding the first asks for a stop
-	 * (retranslate) and machine_run() drops the cached blocks before it
-	 * goes on.  Blocks translated with read hooks stay correct once the
-	 * hooks are gone (they find none to call).
+	 * the runtime guard).  Adding the first marks every page a block ran
+	 * from as stale (ram_block.stale), and a block about to run from a
+	 * stale page stops the run (stale_block), which drops that page's
+	 * blocks and goes on: only the code that runs afterwards is
+	 * translated again.  Blocks translated with read hooks stay correct
+	 * once the hooks are gone (they find none to call).
 	 * The drop is needed even on an engine whose cached blocks all call
 	 * read hooks: where the hooks' ranges lay when a block was translated
 	 * decides which instruction a memory hook is told about (seen: a
@@ -166,7 +169,10 @@ struct machine {
 	 * one).
 	 */
 	bool read_hooked;
-	bool retranslate;
+	bool stale;		/* some page may be stale */
+	/* A block hook_block() stopped before (size 0: none). */
+	uint64_t stale_block;
+	uint32_t stale_block_size;
 	/* Ranges the firmware gave away (machine_forbid()). */
 	struct forbidden_range {
 		struct machine *m; /* user_data of the hook */
@@ -317,6 +323,13 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 void machine_note_code(struct machine *m, uint64_t address, uint32_t size);
 /* Removes every translated block (from the pages blocks ran from). */
 bool machine_drop_translations(struct machine *m);
+/* Marks every page a block ran from as stale (the first read hook). */
+void machine_mark_translations_stale(struct machine *m);
+/* Whether the block covers a stale page. */
+bool machine_block_is_stale(const struct machine *m, uint64_t address,
+			    uint32_t size);
+/* Removes the blocks of the stale pages the block covers; clears them. */
+bool machine_drop_stale(struct machine *m, uint64_t address, uint32_t size);
 /* Records a hook machine_pool_park() must delete. */
 void machine_note_hook(struct machine *m, uc_hook h);
 /* Host memory behind [addr, addr + len) of one RAM or flash block, or

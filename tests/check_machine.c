@@ -26,6 +26,7 @@
 #include "models/guest_mem.h"
 #include "emulator/loader.h"
 #include "emulator/machine.h"
+#include "emulator/machine_priv.h" /* machine_block_is_stale() */
 #include "emulator/pl011.h"
 #include "emulator/platform.h"
 #include "harness/session.h"
@@ -362,6 +363,20 @@ static void run_load_twice(bool cache_model_off, bool allow)
 }
 
 /*
+ * A subroutine on the next page that loads RESULT_ADDR, run once before
+ * the SMC that forbids the range and never after it.
+ */
+#define NEXT_PAGE 4096u
+static uint32_t load_then_leave_program[NEXT_PAGE / 4 + 2] = {
+	0xd2a80202u, /* movz x2, #0x4010, lsl #16 (RESULT_ADDR) */
+	0x940003ffu, /* bl 4096 */
+	A64_SMC_0,   /* smc #0: the range is forbidden in here */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+};
+
+/*
  * Reads line 0 of the shared buffer and writes line 1 with the data cache
  * on, and stores what it read at RESULT_ADDR.
  */
@@ -400,6 +415,27 @@ START_TEST(load_from_a_forbidden_range_is_a_finding)
 	ck_assert_uint_eq(fd->address, RESULT_ADDR);
 	ck_assert_ptr_nonnull(strstr(fd->message, "handle 0x7"));
 	ck_assert_uint_eq(session.findings.count, 1); /* once per range */
+}
+END_TEST
+
+/*
+ * The first read hook drops only the blocks that run after it: the page
+ * the run goes on from is translated again, the page left behind keeps
+ * its blocks (stale, dropped should they run again).
+ */
+START_TEST(first_read_hook_drops_only_the_blocks_that_run_again)
+{
+	struct machine *m;
+
+	load_then_leave_program[NEXT_PAGE / 4] = 0xf9400041u; /* ldr x1, [x2] */
+	load_then_leave_program[NEXT_PAGE / 4 + 1] = 0xd65f03c0u; /* ret */
+	run_load_program(load_then_leave_program,
+			 ARRAY_COUNT(load_then_leave_program), false, false);
+	m = session.machine;
+	ck_assert(!machine_block_is_stale(m, 12, 4));
+	ck_assert(machine_block_is_stale(m, NEXT_PAGE, 8));
+	ck_assert_ptr_null(findings_find(&session.findings,
+					 "ffa.mem.owner-access-after-lend"));
 }
 END_TEST
 
@@ -1172,6 +1208,7 @@ Suite *machine_suite(void)
 	tcase_add_loop_test(tc, load_from_a_forbidden_range_is_a_finding, 0,
 			    2);
 	tcase_add_loop_test(tc, allowed_range_is_no_finding, 0, 2);
+	tcase_add_test(tc, first_read_hook_drops_only_the_blocks_that_run_again);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reuse");
