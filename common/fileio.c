@@ -30,8 +30,9 @@ bool fd_write_all(int fd, const void *data, size_t len)
 	return true;
 }
 
-bool file_write_atomic(const char *path, const void *data, size_t len,
-		       struct error *err)
+/* Into a temporary file next to path, synced if asked, then renamed. */
+static bool write_then_rename(const char *path, const void *data,
+			      size_t len, bool sync, struct error *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	int fd;
@@ -50,7 +51,7 @@ bool file_write_atomic(const char *path, const void *data, size_t len,
 			   errno != 0 ? strerror(errno) : "short write");
 		goto remove_tmp;
 	}
-	if (fsync(fd) != 0) {
+	if (sync && fsync(fd) != 0) {
 		error_setf(err, "syncing %s: %s", path, strerror(errno));
 		goto remove_tmp;
 	}
@@ -74,6 +75,18 @@ remove_tmp:
 	unlink(strbuf_str(&tmp));
 	strbuf_free(&tmp);
 	return false;
+}
+
+bool file_write_atomic(const char *path, const void *data, size_t len,
+		       struct error *err)
+{
+	return write_then_rename(path, data, len, true, err);
+}
+
+bool file_hand_over(const char *path, const void *data, size_t len,
+		    struct error *err)
+{
+	return write_then_rename(path, data, len, false, err);
 }
 
 bool file_read_all(const char *path, struct strbuf *out, size_t max,

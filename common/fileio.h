@@ -14,6 +14,14 @@
 
 bool file_write_atomic(const char *path, const void *data, size_t len,
 		       struct error *err);
+/*
+ * The same without the sync, for a file one process hands to another
+ * (a worker's result): the rename alone makes it whole or absent for the
+ * reader, and a crash of the host loses the run anyway.  A sync cost about
+ * a millisecond a scenario here.
+ */
+bool file_hand_over(const char *path, const void *data, size_t len,
+		    struct error *err);
 /* Appends the file's bytes to out; max = refuse larger files. */
 bool file_read_all(const char *path, struct strbuf *out, size_t max,
 		   struct error *err);

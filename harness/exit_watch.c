@@ -17,6 +17,12 @@
 /* A captured map larger than this is not a memory map of this machine. */
 #define MAX_MAP_BYTES (1u << 20)
 #define SCAN_CHUNK (1u << 20)
+/*
+ * Read in smaller pieces: a fresh 1 MiB buffer is an mmap() whose every
+ * page faults on the first copy into it (4 ms a scan here, in the leader
+ * and in forked members alike); 64 KiB comes from the heap.
+ */
+#define SCAN_PIECE (64u << 10)
 /* Scans of RAM for a system table, at most, in one run. */
 #define MAX_SCANS 3
 
@@ -277,6 +283,30 @@ static void on_boottime_written(void *ctx, uint64_t addr, uint64_t value)
 	}
 }
 
+/* Top down through [base, base + SCAN_PIECE): a table's address, or 0. */
+static uint64_t scan_piece(struct exit_watch *w, uint64_t base,
+			   uint64_t *piece, bool *readable)
+{
+	uint64_t bs;
+
+	*readable = guest_mem_read(cpu(w), base, piece, SCAN_PIECE);
+	for (size_t i = SCAN_PIECE / 8; i-- > 0 && *readable;) {
+		uint64_t st = base + i * 8;
+
+		if (piece[i] != EFI_SYSTEM_TABLE_SIGNATURE ||
+		    !read_u64(w,
+			      st + offsetof(struct efi_system_table,
+					    boot_services),
+			      &bs)) {
+			continue;
+		}
+		if (bs == 0 || valid_system_table(w, st, bs)) {
+			return st; /* not started yet, or complete */
+		}
+	}
+	return 0;
+}
+
 /*
  * Top down: U-Boot relocates itself to the top of RAM, and the copy it
  * left at its load address holds unrelocated pointers that fail
@@ -285,35 +315,23 @@ static void on_boottime_written(void *ctx, uint64_t addr, uint64_t value)
 static uint64_t scan_for_system_table(struct exit_watch *w)
 {
 	const struct platform *p = w->s->cfg.platform;
-	uint64_t *chunk = xmalloc(SCAN_CHUNK);
-	uint64_t found = 0, bs;
+	uint64_t *piece = xmalloc(SCAN_PIECE);
+	uint64_t found = 0;
+	bool readable = true;
 
 	for (uint64_t end = p->ram_base + p->ram_size;
-	     end > p->ram_base && found == 0; end -= SCAN_CHUNK) {
+	     end > p->ram_base && found == 0 && readable; end -= SCAN_CHUNK) {
 		uint64_t base = end - SCAN_CHUNK;
 
 		if (guest_mem_untouched(cpu(w), base, SCAN_CHUNK)) {
 			continue; /* zero: reading it would allocate it */
 		}
-		if (!guest_mem_read(cpu(w), base, chunk, SCAN_CHUNK)) {
-			break;
-		}
-		for (size_t i = SCAN_CHUNK / 8; i-- > 0 && found == 0;) {
-			uint64_t st = base + i * 8;
-
-			if (chunk[i] != EFI_SYSTEM_TABLE_SIGNATURE ||
-			    !read_u64(w,
-				      st + offsetof(struct efi_system_table,
-						    boot_services),
-				      &bs)) {
-				continue;
-			}
-			if (bs == 0 || valid_system_table(w, st, bs)) {
-				found = st; /* not started yet, or complete */
-			}
+		for (uint64_t at = end; at > base && found == 0 && readable;
+		     at -= SCAN_PIECE) {
+			found = scan_piece(w, at - SCAN_PIECE, piece, &readable);
 		}
 	}
-	free(chunk);
+	free(piece);
 	return found;
 }
 

@@ -554,8 +554,8 @@ static int write_result(struct job *job)
 	struct error err = {0};
 	int code = worker_code(job);
 
-	if (!file_write_atomic(job->result_path, job->object,
-			       strlen(job->object), &err)) {
+	if (!file_hand_over(job->result_path, job->object,
+			    strlen(job->object), &err)) {
 		fprintf(stderr, "ffa-harness: %s\n", err.message);
 		code = WORKER_NO_RESULT;
 	}
