@@ -854,6 +854,18 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 			}
 		}
 	} else {
+		if (address == m->pair_block && size == m->pair_block_size) {
+			/* At the count and the turn after: one is the head. */
+			if (++m->pair_turns - MACHINE_LOOP_TURNS < 2) {
+				machine_try_fast_loop(m, address, size,
+						      m->last_block,
+						      m->last_block_size);
+			}
+		} else {
+			m->pair_turns = 0;
+		}
+		m->pair_block = m->last_block;
+		m->pair_block_size = m->last_block_size;
 		m->last_block = address;
 		m->last_block_size = size;
 		m->same_block_count = 0;
@@ -1251,7 +1263,7 @@ bool machine_watch_write(struct machine *m, uint64_t addr, uint64_t len,
 		return false;
 	}
 	w = &m->write_watches[m->write_watch_count];
-	*w = (struct write_watch){m, fn, ctx};
+	*w = (struct write_watch){m, fn, ctx, addr, addr + len};
 	if (uc_hook_add(m->uc, &h, UC_HOOK_MEM_WRITE,
 			(void *)hook_write_watch, w, addr,
 			addr + len - 1) != UC_ERR_OK) {

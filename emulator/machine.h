@@ -124,6 +124,13 @@ void machine_free(struct machine *m);
  * scenarios one after another; drain before exit to free the parked one.
  */
 void machine_pool_enable(bool on);
+/*
+ * Fast loops (emulator/machine_loops.c), on by default: a loop
+ * emulator/loop_idiom.h knows is applied at once when nothing observes its
+ * iterations; off runs every iteration (`--no-fast-loops`).  For the
+ * process.
+ */
+void machine_fast_loops_enable(bool on);
 void machine_pool_drain(void);
 /* Whether m was taken from the pool (tests, diagnostics). */
 bool machine_is_reused(const struct machine *m);

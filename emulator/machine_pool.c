@@ -227,17 +227,36 @@ uint8_t *machine_ram_host(const struct machine *m, uint64_t addr,
 	return b != NULL ? b->host + (addr - b->base) : NULL;
 }
 
-void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
+/*
+ * The pages [*first, *end) of b that a block of size bytes at address
+ * covers, if it starts in b.
+ */
+static bool block_pages(const struct ram_block *b, uint64_t address,
+			uint32_t size, uint64_t *first, uint64_t *end)
 {
 	uint64_t last = address + (size != 0 ? size - 1 : 0);
 
+	if (address - b->base >= b->size) {
+		return false;
+	}
+	if (last - b->base >= b->size) {
+		last = b->base + b->size - 1;
+	}
+	*first = (address - b->base) / 4096;
+	*end = (last - b->base) / 4096 + 1;
+	return true;
+}
+
+void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
+{
 	for (size_t i = 0; i < m->ram_count; i++) {
 		struct ram_block *b = &m->ram[i];
+		uint64_t pg, end;
 
-		for (uint64_t a = address; a - b->base < b->size && a <= last;
-		     a = (a | 4095) + 1) {
-			uint64_t pg = (a - b->base) / 4096;
-
+		if (!block_pages(b, address, size, &pg, &end)) {
+			continue;
+		}
+		for (; pg < end; pg++) {
 			b->code[pg / 8] |= (uint8_t)(1u << (pg % 8));
 		}
 	}
@@ -247,6 +266,23 @@ void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
 static bool page_ran_code(const struct ram_block *b, uint64_t pg)
 {
 	return (b->code[pg / 8] >> (pg % 8)) & 1u;
+}
+
+bool machine_range_ran_code(const struct machine *m, uint64_t addr,
+			    uint64_t len)
+{
+	const struct ram_block *b = ram_block_of(m, addr, len);
+
+	if (b == NULL || len == 0) {
+		return false;
+	}
+	for (uint64_t pg = (addr - b->base) / 4096;
+	     pg <= (addr - b->base + len - 1) / 4096; pg++) {
+		if (page_ran_code(b, pg)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -301,17 +337,15 @@ static bool page_is_stale(const struct ram_block *b, uint64_t pg)
 bool machine_block_is_stale(const struct machine *m, uint64_t address,
 			    uint32_t size)
 {
-	uint64_t last = address + (size != 0 ? size - 1 : 0);
-
-	if (!m->stale) {
-		return false;
-	}
-	for (size_t i = 0; i < m->ram_count; i++) {
+	for (size_t i = 0; i < m->ram_count && m->stale; i++) {
 		const struct ram_block *b = &m->ram[i];
+		uint64_t pg, end;
 
-		for (uint64_t a = address; a - b->base < b->size && a <= last;
-		     a = (a | 4095) + 1) {
-			if (page_is_stale(b, (a - b->base) / 4096)) {
+		if (!block_pages(b, address, size, &pg, &end)) {
+			continue;
+		}
+		for (; pg < end; pg++) {
+			if (page_is_stale(b, pg)) {
 				return true;
 			}
 		}
@@ -328,14 +362,14 @@ bool machine_block_is_stale(const struct machine *m, uint64_t address,
  */
 bool machine_drop_stale(struct machine *m, uint64_t address, uint32_t size)
 {
-	uint64_t last = address + (size != 0 ? size - 1 : 0);
-
 	for (size_t i = 0; i < m->ram_count; i++) {
 		struct ram_block *b = &m->ram[i];
+		uint64_t pg, end;
 
-		for (uint64_t a = address; a - b->base < b->size && a <= last;
-		     a = (a | 4095) + 1) {
-			uint64_t pg = (a - b->base) / 4096;
+		if (!block_pages(b, address, size, &pg, &end)) {
+			continue;
+		}
+		for (; pg < end; pg++) {
 			uint64_t page = b->base + pg * 4096;
 
 			if (!page_is_stale(b, pg)) {

@@ -98,6 +98,11 @@ struct machine {
 	uint64_t last_block;
 	uint32_t last_block_size;
 	uint64_t same_block_count;
+	/* Two blocks taking turns (machine_loops.c): the one before. */
+	uint64_t pair_block;
+	uint32_t pair_block_size;
+	uint64_t pair_turns;
+	uint64_t fast_loop_iterations; /* applied at once (machine_loops.c) */
 	/*
 	 * The wall-clock safety net: the block hook reads the clock every
 	 * CLOCK_CHECK_BLOCKS blocks and stops the run past deadline_ns.
@@ -148,6 +153,7 @@ struct machine {
 		struct machine *m;
 		machine_write_fn *fn;
 		void *ctx;
+		uint64_t lo, hi; /* [lo, hi) */
 	} write_watches[MACHINE_MAX_WRITE_WATCHES];
 	size_t write_watch_count;
 	/*
@@ -294,6 +300,14 @@ uint64_t counter_read(struct machine *m);
 /* machine_config.paced_clock: brings the counter up to host time
  * (machine_hooks.c). */
 void counter_pace(struct machine *m);
+/*
+ * machine_loops.c: two blocks took turns pair_turns times; the block at pc
+ * is about to run.  Applies the rest of a known loop at once
+ * (emulator/loop_idiom.h) when nothing watches what it does.
+ */
+#define MACHINE_LOOP_TURNS 32
+void machine_try_fast_loop(struct machine *m, uint64_t pc, uint32_t size,
+			   uint64_t other_pc, uint32_t other_size);
 /* machine.c: ends the run with a stop and its fault report. */
 void raise_stop(struct machine *m, enum machine_stop stop, const char *kind,
 		uint64_t pc, const char *what);
@@ -321,6 +335,10 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 			  size_t len);
 /* Marks the pages of a block that ran (hook_block()). */
 void machine_note_code(struct machine *m, uint64_t address, uint32_t size);
+/* Whether a block ever ran from a page of [addr, addr + len), a range of
+ * one RAM block (false for any other). */
+bool machine_range_ran_code(const struct machine *m, uint64_t addr,
+			    uint64_t len);
 /* Removes every translated block (from the pages blocks ran from). */
 bool machine_drop_translations(struct machine *m);
 /* Marks every page a block ran from as stale (the first read hook). */

@@ -59,6 +59,8 @@ static const char boot_usage[] =
 	"  --echo                copy the console to stdout as it runs\n"
 	"  --print-trace         print the SMC trace as text at the end\n"
 	"  --max-insns N         instruction budget (default 4000000000)\n"
+	"  --no-fast-loops       run every iteration of the loops the machine\n"
+	"                        otherwise applies at once (docs/machine.md)\n"
 	"  --timeout SECONDS     wall-clock safety net (default 120)\n"
 	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT before the run\n"
 	"                        (GDB remote protocol: registers, memory,\n"
@@ -86,6 +88,7 @@ enum {
 	OPT_ECHO,
 	OPT_PRINT_TRACE,
 	OPT_MAX_INSNS,
+	OPT_NO_FAST_LOOPS,
 	OPT_TIMEOUT,
 	OPT_GDB,
 	OPT_LIST_PLATFORMS,
@@ -108,6 +111,7 @@ static const struct option boot_options[] = {
 	{"echo", no_argument, NULL, OPT_ECHO},
 	{"print-trace", no_argument, NULL, OPT_PRINT_TRACE},
 	{"max-insns", required_argument, NULL, OPT_MAX_INSNS},
+	{"no-fast-loops", no_argument, NULL, OPT_NO_FAST_LOOPS},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"gdb", required_argument, NULL, OPT_GDB},
 	{"list-platforms", no_argument, NULL, OPT_LIST_PLATFORMS},
@@ -190,6 +194,9 @@ static int parse_args(int argc, char **argv, struct boot_args *a)
 						   &a->ffa_version)) {
 				return CLI_EXIT_INVALID_INPUT;
 			}
+			break;
+		case OPT_NO_FAST_LOOPS:
+			machine_fast_loops_enable(false);
 			break;
 		case OPT_CACHE_MODEL:
 			a->has_cache_model = true;

@@ -90,6 +90,8 @@ static const char run_usage[] =
 	"  --fresh-engines       a new Unicorn engine for every scenario (by\n"
 	"                        default a process reuses its engine, reset\n"
 	"                        to as new; docs/cli.md)\n"
+	"  --no-fast-loops       run every iteration of the loops the machine\n"
+	"                        otherwise applies at once (docs/machine.md)\n"
 	"  --gdb PORT            wait for gdb on 127.0.0.1:PORT, then run the\n"
 	"                        one scenario --filter selects in this process\n"
 	"  --break-at-step N     with --gdb: stop for gdb as step N begins\n"
@@ -118,6 +120,7 @@ enum {
 	OPT_SHOW_SNAPSHOTS,
 	OPT_SNAPSHOTS_ALWAYS,
 	OPT_FRESH_ENGINES,
+	OPT_NO_FAST_LOOPS,
 	OPT_GDB,
 	OPT_BREAK_AT_STEP,
 	OPT_BREAK_ON_FINDING,
@@ -147,6 +150,7 @@ static const struct option run_options[] = {
 	{"no-fork", no_argument, NULL, OPT_NO_FORK},
 	{"no-snapshots", no_argument, NULL, OPT_NO_SNAPSHOTS},
 	{"fresh-engines", no_argument, NULL, OPT_FRESH_ENGINES},
+	{"no-fast-loops", no_argument, NULL, OPT_NO_FAST_LOOPS},
 	{"show-snapshots", no_argument, NULL, OPT_SHOW_SNAPSHOTS},
 	{"snapshots-always", no_argument, NULL, OPT_SNAPSHOTS_ALWAYS},
 	{"gdb", required_argument, NULL, OPT_GDB},
@@ -173,6 +177,7 @@ struct run_args {
 	bool show_snapshots;
 	bool snapshots_always;
 	bool fresh_engines;
+	bool no_fast_loops;
 	bool html_all_traces;
 	int progress; /* -1 auto, 0 quiet, 1 progress */
 };
@@ -404,6 +409,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_FRESH_ENGINES:
 			a->fresh_engines = true;
+			break;
+		case OPT_NO_FAST_LOOPS:
+			a->no_fast_loops = true;
 			break;
 		case OPT_SHOW_SNAPSHOTS:
 			a->show_snapshots = true;
@@ -1807,6 +1815,7 @@ int run_main(int argc, char **argv)
 	/* Processes that run scenarios one after another reuse one engine
 	 * (emulator/machine_pool.c); forks inherit the setting. */
 	machine_pool_enable(!a.fresh_engines && a.runner.gdb_port == 0);
+	machine_fast_loops_enable(!a.no_fast_loops);
 	run_jobs(jobs, count, &a);
 	machine_pool_drain();
 	for (size_t i = 0; i < count; i++) {

@@ -102,9 +102,9 @@ done
 
 IMAGES="empty loop smc mm-base mm mm-nomaint-base mm-nomaint compute
 compute-shared"
-CONFIGS="uboot uboot-process uboot-process-off qemu qemu-interrupted suite-j1
-suite-j2 suite-j1-from-reset suite-j1-fresh-engines uboot-suite-from-reset
-uboot-suite qemu-uboot-suite"
+CONFIGS="uboot uboot-every-turn uboot-process uboot-process-off qemu
+qemu-interrupted suite-j1 suite-j2 suite-j1-from-reset suite-j1-fresh-engines
+uboot-suite-from-reset uboot-suite uboot-suite-every-turn qemu-uboot-suite"
 
 # The U-Boot suites (issue 17): scenarios/uboot on Debian's U-Boot, and the
 # FF-A U-Boot's suites as scripts/uboot-ffa.sh runs them.
@@ -159,6 +159,13 @@ command_of() {
 			"$BIN" boot --image "$UBOOT" --echo \
 			--type "bootefi hello" --expect "$HELLO" --type poweroff
 		;;
+	uboot-every-turn)
+		# Without the fast loops (docs/machine.md): every turn of
+		# U-Boot's memset() run.
+		set -- "$tmp/qemu-hello" "$QEMU_TIMEOUT" "$tmp/uboot-every-turn.console" -- \
+			"$BIN" boot --image "$UBOOT" --echo --no-fast-loops \
+			--type "bootefi hello" --expect "$HELLO" --type poweroff
+		;;
 	uboot-process)
 		set -- "$BIN" boot --image "$UBOOT" \
 			--type "bootefi hello" --expect "$HELLO" --type poweroff
@@ -195,6 +202,11 @@ command_of() {
 	uboot-suite)
 		# shellcheck disable=SC2086
 		set -- "$BIN" run --quiet --firmware-dir "$FW" $UBOOT_SUITE
+		;;
+	uboot-suite-every-turn)
+		# shellcheck disable=SC2086
+		set -- "$BIN" run --quiet --no-fast-loops --firmware-dir "$FW" \
+			$UBOOT_SUITE
 		;;
 	qemu-uboot-suite)
 		set -- sh "$tmp/qemu-suite.sh"
@@ -277,7 +289,7 @@ run_once() {
 	[ -z "$sample" ] || return 0 # memory runs do not count for time
 	sed 's/.*wall=\([0-9.]*\).*/\1/' "$tmp/$name.rs" >>"$tmp/$name.times"
 	case $name in
-	uboot | qemu | qemu-interrupted)
+	uboot | uboot-every-turn | qemu | qemu-interrupted)
 		cat "$tmp/$name.out" >>"$tmp/$name.lines"
 		;;
 	esac
@@ -467,6 +479,8 @@ driver_field uboot countdown_end >"$tmp/c1"
 paste -d' ' "$tmp/c0" "$tmp/c1" | awk '{printf "%.6f\n", $2 - $1}' >"$tmp/x"
 ours_countdown=$(median_of "$tmp/x")
 ratio_equal=$(calc "$qemu_equal / $ours")
+ours_every_turn=$(driver_field uboot-every-turn hello >"$tmp/x" && median_of "$tmp/x")
+ratio_equal_every_turn=$(calc "$qemu_equal / $ours_every_turn")
 
 j1_reset=$(median suite-j1-from-reset)
 j1_fresh=$(median suite-j1-fresh-engines)
@@ -475,6 +489,8 @@ uboot_snap=$(median uboot-suite)
 qemu_uboot_suite=$(median qemu-uboot-suite)
 uboot_count=$(wc -l <"$tmp/uboot-suite.names")
 uboot_ratio_qemu=$(calc "$qemu_uboot_suite / $uboot_snap")
+uboot_snap_every_turn=$(median uboot-suite-every-turn)
+uboot_ratio_qemu_every_turn=$(calc "$qemu_uboot_suite / $uboot_snap_every_turn")
 uboot_ratio_cold=$(calc "$uboot_cold / $uboot_snap")
 if [ -f "$tmp/uboot-ffa.bin" ]; then
 	ffa_cold=$(median ffa-suite-from-reset)
@@ -602,12 +618,14 @@ mkdir -p "$(dirname "$OUT")"
 		"$qemu" "$qemu_prompt" "$countdown" "$qemu_nocount"
 	printf '    "ratio": %s,\n    "ratio_without_countdown": %s,\n' \
 		"$ratio" "$ratio_nocount"
-	printf '    "qemu_countdown_interrupted_s": %s,\n    "ffa_harness_countdown_s": %s,\n    "ratio_equal_work": %s\n  },\n' \
-		"$qemu_equal" "$ours_countdown" "$ratio_equal"
+	printf '    "qemu_countdown_interrupted_s": %s,\n    "ffa_harness_countdown_s": %s,\n    "ratio_equal_work": %s,\n    "ffa_harness_every_loop_turn_s": %s,\n    "ratio_equal_work_every_loop_turn": %s\n  },\n' \
+		"$qemu_equal" "$ours_countdown" "$ratio_equal" "$ours_every_turn" \
+		"$ratio_equal_every_turn"
 	printf '  "uboot_suite": {\n'
-	printf '    "uboot": {"scenarios": %s, "from_reset_s": %s, "snapshots_s": %s, "ratio_vs_from_reset": %s, "qemu_s": %s, "ratio_vs_qemu": %s, "qemu_note": "one QEMU boot per scenario, countdown interrupted, the commands of the scenario typed"},\n' \
+	printf '    "uboot": {"scenarios": %s, "from_reset_s": %s, "snapshots_s": %s, "ratio_vs_from_reset": %s, "qemu_s": %s, "ratio_vs_qemu": %s, "qemu_note": "one QEMU boot per scenario, countdown interrupted, the commands of the scenario typed", "snapshots_every_loop_turn_s": %s, "ratio_vs_qemu_every_loop_turn": %s},\n' \
 		"$uboot_count" "$uboot_cold" "$uboot_snap" "$uboot_ratio_cold" \
-		"$qemu_uboot_suite" "$uboot_ratio_qemu"
+		"$qemu_uboot_suite" "$uboot_ratio_qemu" "$uboot_snap_every_turn" \
+		"$uboot_ratio_qemu_every_turn"
 	printf '    "uboot_ffa": %s\n  },\n' "$ffa_json"
 	printf '  "suite": {"path": "%s", "scenarios": %s, "summary": %s, "j1_s": %s, "j1_scenarios_per_s": %s, "scenarios_per_s_per_core": %s, "j1_from_reset_s": %s, "j1_from_reset_scenarios_per_s": %s, "j1_fresh_engines_s": %s, "j1_fresh_engines_scenarios_per_s": %s, "j2_s": %s, "j2_scenarios_per_s": %s},\n' \
 		"$SUITE" "$scenarios" "$(json_string "$suite_summary")" "$j1" \
@@ -660,9 +678,11 @@ U-Boot to "bootefi hello" (autoboot runs on both)
     of which autoboot countdown   $(printf '%8.3f' "$countdown") s   (real time in QEMU, virtual in ffa-harness)
   ratio QEMU / ffa-harness        $(printf '%8.2f' "$ratio")     ($(printf '%.2f' "$ratio_nocount") without the countdown)
   equal work: QEMU with the countdown interrupted   $(printf '%.3f' "$qemu_equal") s, ratio $(printf '%.2f' "$ratio_equal")
+    every loop turn run (--no-fast-loops)   $(printf '%.3f' "$ours_every_turn") s, ratio $(printf '%.2f' "$ratio_equal_every_turn")
 
 U-Boot suites (snapshots / from reset / plain QEMU, one boot per scenario)
   scenarios/uboot ($uboot_count)           $(printf '%.3f' "$uboot_snap") / $(printf '%.3f' "$uboot_cold") / $(printf '%.3f' "$qemu_uboot_suite") s   ($(printf '%.1f' "$uboot_ratio_qemu")x QEMU, $(printf '%.1f' "$uboot_ratio_cold")x from reset)
+    every loop turn run (--no-fast-loops)  $(printf '%.3f' "$uboot_snap_every_turn") s   ($(printf '%.1f' "$uboot_ratio_qemu_every_turn")x QEMU)
   FF-A U-Boot suites              $(if [ "$ffa_snap" = null ]; then echo "not run (make uboot-ffa)"; else printf '%.3f / %.3f s   (plain QEMU cannot run it)' "$ffa_snap" "$ffa_cold"; fi)
 
 Scenario suite ($SUITE, $scenarios scenarios)

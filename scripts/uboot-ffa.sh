@@ -155,12 +155,14 @@ set -- $(ls scenarios/uboot/*.yaml | grep -v boot-version-poweroff)
 	scenarios/uboot-ffa "$@"
 cmp "$work/report/results.json" "$work/from-reset.json" ||
 	{ echo "uboot-ffa: results from snapshots differ from results from reset"; exit 1; }
-# Nor may engine reuse (emulator/machine_pool.c): a new engine each.
-"$bin" run --quiet --no-snapshots --fresh-engines --image "$src/u-boot.bin" \
+# Nor may engine reuse (emulator/machine_pool.c), nor fast loops
+# (emulator/machine_loops.c): a new engine each, every loop turn run.
+"$bin" run --quiet --no-snapshots --fresh-engines --no-fast-loops \
+	--image "$src/u-boot.bin" \
 	--platform qemu-virt-ffa --json "$work/fresh-engines.json" \
 	scenarios/uboot-ffa "$@"
 cmp "$work/report/results.json" "$work/fresh-engines.json" ||
-	{ echo "uboot-ffa: results on fresh engines differ from results on reused ones"; exit 1; }
+	{ echo "uboot-ffa: results on fresh engines running every loop turn differ from the default run's"; exit 1; }
 
 # U-Boot's own test/py against the image through `ffa-harness console` and
 # the hook scripts of scripts/u-boot-test-hooks (docs/uboot.md).
@@ -182,11 +184,11 @@ UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" FFAH_FW_DIR="$(dirname "$bin")/firmware"
 # across boots, shared with the FF-A build.
 "$bin" run --image "$optee_out/u-boot.bin" --platform qemu-virt-optee \
 	--report-dir "$work/report-optee" scenarios/uboot-optee "$@"
-"$bin" run --quiet --no-snapshots --fresh-engines \
+"$bin" run --quiet --no-snapshots --fresh-engines --no-fast-loops \
 	--image "$optee_out/u-boot.bin" --platform qemu-virt-optee \
 	--json "$work/optee-fresh-engines.json" scenarios/uboot-optee "$@"
 cmp "$work/report-optee/results.json" "$work/optee-fresh-engines.json" ||
-	{ echo "uboot-ffa: OP-TEE results on fresh engines differ from results on reused ones"; exit 1; }
+	{ echo "uboot-ffa: OP-TEE results on fresh engines running every loop turn differ from the default run's"; exit 1; }
 UBOOT_OPTEE="$optee_out/u-boot.bin" UBOOT_FFA="$src/u-boot.bin" FFAH="$bin" \
 	FFAH_FW_DIR="$(dirname "$bin")/firmware" \
 	sh tests/integration/test-uboot-optee-store.sh

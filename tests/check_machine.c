@@ -377,6 +377,34 @@ static uint32_t load_then_leave_program[NEXT_PAGE / 4 + 2] = {
 };
 
 /*
+ * U-Boot 2023.01's memset() word loop (lib/string.c as GCC 12 builds it)
+ * filling 8196 bytes at RESULT_ADDR with 0x55667788: 1024 stores, the
+ * last four bytes left to a byte loop this program does not have.
+ * Instructions: the first block 8, each turn of the body and the head 6,
+ * the power-off block 3: 8 + 1024 * 6 + 3.
+ */
+#define FILL_LEN 8196u
+#define FILL_INSNS (8u + 1024u * 6u + 3u)
+#define FILL_HEAD 0x14u
+#define FILL_BODY 0x2cu
+static const uint32_t fill_words_program[] = {
+	0xd2a80200u, /* movz x0, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xd2840082u, /* movz x2, #0x2004 (FILL_LEN) */
+	0xd28ef104u, /* movz x4, #0x7788 */
+	0xf2aaacc4u, /* movk x4, #0x5566, lsl #16 */
+	0xd2800003u, /* movz x3, #0 */
+	0xcb030045u, /* 0x14: sub x5, x2, x3 */
+	0xf1001cbfu, /* cmp x5, #7 */
+	0x54000088u, /* b.hi 0x2c */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+	0xf8236804u, /* 0x2c: str x4, [x0, x3] */
+	0x91002063u, /* add x3, x3, #8 */
+	0x17fffff8u, /* b 0x14 */
+};
+
+/*
  * Reads line 0 of the shared buffer and writes line 1 with the data cache
  * on, and stores what it read at RESULT_ADDR.
  */
@@ -436,6 +464,96 @@ START_TEST(first_read_hook_drops_only_the_blocks_that_run_again)
 	ck_assert(machine_block_is_stale(m, NEXT_PAGE, 8));
 	ck_assert_ptr_null(findings_find(&session.findings,
 					 "ffa.mem.owner-access-after-lend"));
+}
+END_TEST
+
+static struct machine *fill_machine(bool fast)
+{
+	struct machine *m = machine_with_options(
+		&session, fill_words_program, ARRAY_COUNT(fill_words_program),
+		0, false, WALL_TIMEOUT_MS, false);
+
+	machine_fast_loops_enable(fast);
+	machine_set_secure_port(m, quiet_world, m);
+	return m;
+}
+
+/* The bytes, the registers and the count the loop leaves, run or not. */
+static void assert_filled(struct machine *m)
+{
+	static uint8_t got[FILL_LEN + 4];
+
+	ck_assert(guest_mem_read(machine_cpu_mem(m), RESULT_ADDR, got,
+				 sizeof(got)));
+	for (size_t i = 0; i < FILL_LEN - 4; i += 8) {
+		ck_assert_uint_eq(got[i], 0x88);
+		ck_assert_uint_eq(got[i + 3], 0x55);
+		ck_assert_uint_eq(got[i + 4], 0);
+	}
+	for (size_t i = FILL_LEN - 4; i < sizeof(got); i++) {
+		ck_assert_uint_eq(got[i], 0);
+	}
+	ck_assert_uint_eq(machine_xreg(m, 3), FILL_LEN - 4);
+	ck_assert_uint_eq(machine_xreg(m, 5), 4);
+	ck_assert_uint_eq(machine_insns(m), FILL_INSNS);
+}
+
+/*
+ * U-Boot's memset() loop leaves the same memory, registers and
+ * instruction count whether the machine runs each turn (_i = 1) or
+ * applies all but the first MACHINE_LOOP_TURNS at once (_i = 0).
+ */
+START_TEST(fast_loop_leaves_what_running_it_leaves)
+{
+	struct machine *m = fill_machine(_i == 0);
+
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	assert_filled(m);
+	if (_i == 0) {
+		ck_assert_uint_ge(m->fast_loop_iterations,
+				  1024 - MACHINE_LOOP_TURNS - 1);
+	} else {
+		ck_assert_uint_eq(m->fast_loop_iterations, 0);
+	}
+	machine_fast_loops_enable(true);
+}
+END_TEST
+
+static void count_write(void *ctx, uint64_t addr, uint64_t value)
+{
+	(void)addr;
+	(void)value;
+	(*(unsigned *)ctx)++;
+}
+
+/* A store the loop would make to a watched range: every turn runs. */
+START_TEST(fast_loop_runs_every_turn_under_a_write_watch)
+{
+	struct machine *m = fill_machine(true);
+	unsigned writes = 0;
+
+	ck_assert(machine_watch_write(m, RESULT_ADDR + 0x1000, 8, count_write,
+				      &writes));
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	assert_filled(m);
+	ck_assert_uint_eq(m->fast_loop_iterations, 0);
+	ck_assert_uint_eq(writes, 1);
+}
+END_TEST
+
+/*
+ * A bound inside the loop stops the run at the block where running each
+ * turn stops it: 8 + 3 * 998 = 3002 >= 3000, after 499 stores.
+ */
+START_TEST(fast_loop_stops_where_the_bound_falls)
+{
+	struct machine *m = fill_machine(_i == 0);
+	const struct machine_run_opts opts = {.max_insns = 3000};
+
+	ck_assert_int_eq(machine_run(m, &opts), MACHINE_STOP_STEP_BUDGET);
+	ck_assert_uint_eq(machine_insns(m), 3002);
+	ck_assert_uint_eq(machine_xreg(m, 3), 499 * 8);
+	machine_fast_loops_enable(true);
 }
 END_TEST
 
@@ -1209,6 +1327,9 @@ Suite *machine_suite(void)
 			    2);
 	tcase_add_loop_test(tc, allowed_range_is_no_finding, 0, 2);
 	tcase_add_test(tc, first_read_hook_drops_only_the_blocks_that_run_again);
+	tcase_add_loop_test(tc, fast_loop_leaves_what_running_it_leaves, 0, 2);
+	tcase_add_test(tc, fast_loop_runs_every_turn_under_a_write_watch);
+	tcase_add_loop_test(tc, fast_loop_stops_where_the_bound_falls, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reuse");
