@@ -16,6 +16,16 @@
 #define ADD_8_BITS UINT32_C(0x91002000)
 #define B_MASK UINT32_C(0xfc000000) /* B label */
 #define B_BITS UINT32_C(0x14000000)
+#define CMP_REG_MASK UINT32_C(0xffe0fc1f) /* SUBS XZR, Xn, Xm (LSL #0) */
+#define CMP_REG_BITS UINT32_C(0xeb00001f)
+#define B_NE_MASK UINT32_C(0xff00001f) /* B.NE label */
+#define B_NE_BITS UINT32_C(0x54000001)
+#define LDRB_REG_MASK UINT32_C(0xffe0fc00) /* LDRB Wt, [Xn, Xm] */
+#define LDRB_REG_BITS UINT32_C(0x38606800)
+#define STRB_REG_MASK UINT32_C(0xffe0fc00) /* STRB Wt, [Xn, Xm] */
+#define STRB_REG_BITS UINT32_C(0x38206800)
+#define ADD_1_MASK UINT32_C(0xfffffc00) /* ADD Xd, Xn, #1 */
+#define ADD_1_BITS UINT32_C(0x91000400)
 
 #define XZR 31u /* or SP: refused everywhere */
 
@@ -53,48 +63,99 @@ static uint64_t b_target(uint64_t pc, uint32_t w)
 	return pc + (uint64_t)(sign_extend(w & 0x3ffffffu, 26) * 4);
 }
 
-static bool fill_words(uint64_t head_pc, const uint32_t head[3],
-		       uint64_t body_pc, const uint32_t body[3],
-		       struct loop_idiom *out)
+/* Whether r is one of the n others. */
+static bool is_one_of(unsigned r, const unsigned *others, unsigned n)
 {
-	unsigned t = rd(head[0]), end = rn(head[0]), i = rm(head[0]);
-	unsigned v = rd(body[0]), b = rn(body[0]);
+	for (unsigned k = 0; k < n; k++) {
+		if (others[k] == r) {
+			return true;
+		}
+	}
+	return false;
+}
 
-	if ((head[0] & SUB_REG_MASK) != SUB_REG_BITS ||
-	    (head[1] & CMP_7_MASK) != CMP_7_BITS || rn(head[1]) != t ||
-	    (head[2] & B_HI_MASK) != B_HI_BITS ||
-	    b_cond_target(head_pc + 8, head[2]) != body_pc ||
-	    (body[0] & STR_REG_MASK) != STR_REG_BITS || rm(body[0]) != i ||
-	    (body[1] & ADD_8_MASK) != ADD_8_BITS || rd(body[1]) != i ||
-	    rn(body[1]) != i || (body[2] & B_MASK) != B_BITS ||
-	    b_target(body_pc + 8, body[2]) != head_pc) {
+static bool fill_words(const struct loop_block *head,
+		       const struct loop_block *body, struct loop_idiom *out)
+{
+	const uint32_t *h = head->words, *b = body->words;
+	unsigned t = rd(h[0]), end = rn(h[0]), i = rm(h[0]);
+	unsigned v = rd(b[0]), base = rn(b[0]);
+	const unsigned regs[] = {t, end, i, v, base};
+
+	if (head->count != 3 || body->count != 3 ||
+	    (h[0] & SUB_REG_MASK) != SUB_REG_BITS ||
+	    (h[1] & CMP_7_MASK) != CMP_7_BITS || rn(h[1]) != t ||
+	    (h[2] & B_HI_MASK) != B_HI_BITS ||
+	    b_cond_target(head->pc + 8, h[2]) != body->pc ||
+	    (b[0] & STR_REG_MASK) != STR_REG_BITS || rm(b[0]) != i ||
+	    (b[1] & ADD_8_MASK) != ADD_8_BITS || rd(b[1]) != i ||
+	    rn(b[1]) != i || (b[2] & B_MASK) != B_BITS ||
+	    b_target(body->pc + 8, b[2]) != head->pc) {
 		return false;
 	}
 	/* Only the index and the head's temporary change in the loop. */
-	if (t == XZR || end == XZR || i == XZR || v == XZR || b == XZR ||
-	    i == t || i == end || i == v || i == b || t == end || t == v ||
-	    t == b) {
+	if (is_one_of(XZR, regs, 5) ||
+	    is_one_of(i, (const unsigned[]){t, end, v, base}, 4) ||
+	    is_one_of(t, (const unsigned[]){end, v, base}, 3)) {
 		return false;
 	}
 	*out = (struct loop_idiom){
 		.kind = LOOP_IDIOM_FILL_WORDS,
 		.end_reg = end,
 		.index_reg = i,
-		.base_reg = b,
+		.base_reg = base,
 		.value_reg = v,
 		.temp_reg = t,
 		.step = 8,
-		.insns_per_iteration = 2 * LOOP_IDIOM_BLOCK_INSNS,
+		.insns_per_iteration = 6,
 	};
 	return true;
 }
 
-bool loop_idiom_match(uint64_t head_pc, const uint32_t head[3],
-		      uint64_t body_pc, const uint32_t body[3],
-		      struct loop_idiom *out)
+static bool copy_bytes(const struct loop_block *head,
+		       const struct loop_block *body, struct loop_idiom *out)
+{
+	const uint32_t *h = head->words, *b = body->words;
+	unsigned i = rd(b[2]), t = rd(b[0]), src = rn(b[0]), dst = rn(b[1]);
+	unsigned end = rn(h[0]) == i ? rm(h[0]) : rn(h[0]);
+	const unsigned regs[] = {i, t, src, dst, end};
+
+	if (head->count != 2 || body->count != 4 ||
+	    (h[0] & CMP_REG_MASK) != CMP_REG_BITS ||
+	    (rn(h[0]) != i && rm(h[0]) != i) ||
+	    (h[1] & B_NE_MASK) != B_NE_BITS ||
+	    b_cond_target(head->pc + 4, h[1]) != body->pc ||
+	    (b[0] & LDRB_REG_MASK) != LDRB_REG_BITS || rm(b[0]) != i ||
+	    (b[1] & STRB_REG_MASK) != STRB_REG_BITS || rm(b[1]) != i ||
+	    rd(b[1]) != t || (b[2] & ADD_1_MASK) != ADD_1_BITS ||
+	    rn(b[2]) != i || (b[3] & B_MASK) != B_BITS ||
+	    b_target(body->pc + 12, b[3]) != head->pc) {
+		return false;
+	}
+	/* Only the index and the byte in flight change in the loop. */
+	if (is_one_of(XZR, regs, 5) ||
+	    is_one_of(i, (const unsigned[]){t, src, dst, end}, 4) ||
+	    is_one_of(t, (const unsigned[]){src, dst, end}, 3)) {
+		return false;
+	}
+	*out = (struct loop_idiom){
+		.kind = LOOP_IDIOM_COPY_BYTES,
+		.end_reg = end,
+		.index_reg = i,
+		.base_reg = dst,
+		.source_reg = src,
+		.temp_reg = t,
+		.step = 1,
+		.insns_per_iteration = 6,
+	};
+	return true;
+}
+
+bool loop_idiom_match(const struct loop_block *head,
+		      const struct loop_block *body, struct loop_idiom *out)
 {
 	out->kind = LOOP_IDIOM_NONE;
-	return fill_words(head_pc, head, body_pc, body, out);
+	return fill_words(head, body, out) || copy_bytes(head, body, out);
 }
 
 uint64_t loop_idiom_iterations(const struct loop_idiom *l, uint64_t end,
@@ -102,9 +163,13 @@ uint64_t loop_idiom_iterations(const struct loop_idiom *l, uint64_t end,
 {
 	uint64_t left = end - index; /* what the head compares, wrapping */
 
-	if (l->kind != LOOP_IDIOM_FILL_WORDS || left <= 7) {
+	switch (l->kind) {
+	case LOOP_IDIOM_FILL_WORDS:
+		/* left, left - 8, ... stay above 7 for left / 8 turns. */
+		return left > 7 ? left / 8 : 0;
+	case LOOP_IDIOM_COPY_BYTES:
+		return left; /* one a byte until Xi == Xend */
+	default:
 		return 0;
 	}
-	/* left, left - 8, ... stay above 7 for left / 8 iterations. */
-	return left / 8;
 }

@@ -1,15 +1,16 @@
 /*
  * Fast loops: when two blocks have taken turns MACHINE_LOOP_TURNS times and
  * form a loop emulator/loop_idiom.h knows, the machine applies what the
- * remaining iterations would do (the stores, the index register, the
- * instruction count) in one go, and lets the head run to leave the loop as
- * it would have.  What the guest sees is the same, to the byte and to the
- * instruction count; only host time differs.  Anything that could observe
- * the iterations one by one makes it run them instead: stepping,
- * breakpoints or PC watches on the loop, the runtime guard, and any store
- * that would reach a watched range, a forbidden range, the cache model's
- * windows or a page code ran from.  The bound of the run and its budget
- * are never jumped over.  `--no-fast-loops` turns it off
+ * remaining iterations would do (the stores, the index and temporary
+ * registers, the instruction count) in one go, and lets the head run to
+ * leave the loop as it would have.  What the guest sees is the same, to
+ * the byte and to the instruction count; only host time differs.  Anything
+ * that could observe the iterations one by one makes it run them instead:
+ * stepping, breakpoints or PC watches on the loop, the runtime guard, a
+ * store that would reach a watched range, a forbidden range, the cache
+ * model's windows or a page code ran from, and a load from a forbidden
+ * range or a window.  The bound of the run and its budget are never
+ * jumped over.  `--no-fast-loops` turns it off
  * (machine_fast_loops_enable()); tests/check_machine.c and
  * tests/integration/test-fast-loops.sh compare both ways.
  */
@@ -25,15 +26,17 @@ void machine_fast_loops_enable(bool on)
 	fast_loops = on;
 }
 
-static bool read_block(const struct machine *m, uint64_t pc, uint32_t *words)
+/* The words of the block of size bytes at pc, if it is short enough. */
+static bool read_block(const struct machine *m, uint64_t pc, uint32_t size,
+		       uint32_t *words, struct loop_block *b)
 {
-	const uint8_t *host =
-		machine_ram_host(m, pc, LOOP_IDIOM_BLOCK_INSNS * 4);
+	const uint8_t *host = machine_ram_host(m, pc, size);
 
-	if (host == NULL) {
+	if (host == NULL || size % 4 != 0 || size / 4 > LOOP_IDIOM_MAX_INSNS) {
 		return false;
 	}
-	memcpy(words, host, LOOP_IDIOM_BLOCK_INSNS * 4);
+	memcpy(words, host, size); /* little-endian, as the guest */
+	*b = (struct loop_block){pc, words, size / 4};
 	return true;
 }
 
@@ -42,16 +45,13 @@ static bool overlaps(uint64_t lo, uint64_t hi, uint64_t a, uint64_t b)
 	return lo < b && a < hi;
 }
 
-/* Whether a store to [lo, hi) could be seen other than as plain RAM. */
-static bool stores_observed(const struct machine *m, uint64_t lo,
-			    uint64_t hi)
+/*
+ * Whether a load from [lo, hi) could be seen other than as plain RAM
+ * (with the runtime guard's read hooks, no loop is applied at all).
+ */
+static bool loads_observed(const struct machine *m, uint64_t lo,
+			   uint64_t hi)
 {
-	for (size_t i = 0; i < m->write_watch_count; i++) {
-		if (overlaps(lo, hi, m->write_watches[i].lo,
-			     m->write_watches[i].hi)) {
-			return true;
-		}
-	}
 	for (size_t i = 0; i < MACHINE_MAX_FORBIDDEN; i++) {
 		const struct forbidden_range *f = &m->forbidden[i];
 
@@ -66,7 +66,21 @@ static bool stores_observed(const struct machine *m, uint64_t lo,
 			return true;
 		}
 	}
-	return machine_range_ran_code(m, lo, hi - lo);
+	return false;
+}
+
+/* Whether a store to [lo, hi) could be seen other than as plain RAM. */
+static bool stores_observed(const struct machine *m, uint64_t lo,
+			    uint64_t hi)
+{
+	for (size_t i = 0; i < m->write_watch_count; i++) {
+		if (overlaps(lo, hi, m->write_watches[i].lo,
+			     m->write_watches[i].hi)) {
+			return true;
+		}
+	}
+	return loads_observed(m, lo, hi) ||
+	       machine_range_ran_code(m, lo, hi - lo);
 }
 
 /* Whether a stop, a step, a breakpoint or a PC watch needs every turn. */
@@ -108,6 +122,12 @@ static uint64_t within_limits(const struct machine *m, uint64_t iterations,
 	return iterations;
 }
 
+/* The host memory of [lo, lo + len) of one RAM block, or NULL. */
+static uint8_t *plain_ram(const struct machine *m, uint64_t lo, uint64_t len)
+{
+	return lo + len < lo ? NULL : machine_ram_host(m, lo, len);
+}
+
 static void fill_words(struct machine *m, const struct loop_idiom *l,
 		       uint64_t iterations)
 {
@@ -117,10 +137,10 @@ static void fill_words(struct machine *m, const struct loop_idiom *l,
 	uint64_t len = iterations * l->step;
 	uint8_t *host;
 
-	if (iterations > UINT64_MAX / l->step || lo + len < lo) {
+	if (iterations > UINT64_MAX / l->step) {
 		return;
 	}
-	host = machine_ram_host(m, lo, len);
+	host = plain_ram(m, lo, len);
 	if (host == NULL || stores_observed(m, lo, lo + len)) {
 		return;
 	}
@@ -134,25 +154,68 @@ static void fill_words(struct machine *m, const struct loop_idiom *l,
 	m->fast_loop_iterations += iterations;
 }
 
+/*
+ * Byte by byte and forward, as the loop copies: an overlapping copy
+ * repeats what it already wrote.  The temporary ends holding the last
+ * byte, as after the loop's last load.
+ */
+static void copy_bytes(struct machine *m, const struct loop_idiom *l,
+		       uint64_t iterations)
+{
+	uint64_t index = reg_read(m, xreg(l->index_reg));
+	uint64_t src = reg_read(m, xreg(l->source_reg)) + index;
+	uint64_t dst = reg_read(m, xreg(l->base_reg)) + index;
+	const uint8_t *from = plain_ram(m, src, iterations);
+	uint8_t *to = plain_ram(m, dst, iterations);
+	uint8_t byte = 0;
+
+	if (from == NULL || to == NULL ||
+	    loads_observed(m, src, src + iterations) ||
+	    stores_observed(m, dst, dst + iterations)) {
+		return;
+	}
+	for (uint64_t k = 0; k < iterations; k++) {
+		byte = from[k];
+		to[k] = byte;
+	}
+	if (!reg_write(m, xreg(l->temp_reg), byte) ||
+	    !reg_write(m, xreg(l->index_reg), index + iterations)) {
+		return;
+	}
+	m->insns += iterations * l->insns_per_iteration;
+	m->fast_loop_iterations += iterations;
+}
+
 void machine_try_fast_loop(struct machine *m, uint64_t pc, uint32_t size,
 			   uint64_t other_pc, uint32_t other_size)
 {
-	uint32_t head[LOOP_IDIOM_BLOCK_INSNS], body[LOOP_IDIOM_BLOCK_INSNS];
+	uint32_t head_words[LOOP_IDIOM_MAX_INSNS];
+	uint32_t body_words[LOOP_IDIOM_MAX_INSNS];
+	struct loop_block head, body;
 	struct loop_idiom l;
 	uint64_t iterations;
 
-	if (!fast_loops || size != LOOP_IDIOM_BLOCK_INSNS * 4 ||
-	    other_size != LOOP_IDIOM_BLOCK_INSNS * 4 ||
-	    turns_observed(m, pc, other_pc) || !read_block(m, pc, head) ||
-	    !read_block(m, other_pc, body) ||
-	    !loop_idiom_match(pc, head, other_pc, body, &l)) {
+	if (!fast_loops || turns_observed(m, pc, other_pc) ||
+	    !read_block(m, pc, size, head_words, &head) ||
+	    !read_block(m, other_pc, other_size, body_words, &body) ||
+	    !loop_idiom_match(&head, &body, &l)) {
 		return;
 	}
 	iterations = loop_idiom_iterations(
 		&l, reg_read(m, xreg(l.end_reg)),
 		reg_read(m, xreg(l.index_reg)));
 	iterations = within_limits(m, iterations, l.insns_per_iteration);
-	if (iterations != 0) {
+	if (iterations == 0) {
+		return;
+	}
+	switch (l.kind) {
+	case LOOP_IDIOM_FILL_WORDS:
 		fill_words(m, &l, iterations);
+		break;
+	case LOOP_IDIOM_COPY_BYTES:
+		copy_bytes(m, &l, iterations);
+		break;
+	default:
+		break;
 	}
 }

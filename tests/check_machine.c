@@ -405,6 +405,37 @@ static const uint32_t fill_words_program[] = {
 };
 
 /*
+ * U-Boot 2023.01's memcpy() byte loop copying COPY_LEN bytes from
+ * RESULT_ADDR to RESULT_ADDR + the offset in word 2 (patched by the test:
+ * 0x2001 apart, or 1, overlapping).  Instructions: the first block 7,
+ * each turn of the body and the head 6, the power-off block 3.
+ */
+#define COPY_LEN 3000u
+#define COPY_INSNS (7u + COPY_LEN * 6u + 3u)
+static uint32_t copy_bytes_program[] = {
+	0xd2a80201u, /* movz x1, #0x4010, lsl #16 (RESULT_ADDR) */
+	0xd2a80204u, /* movz x4, #0x4010, lsl #16 */
+	0xf2800004u, /* movk x4, #offset (patched) */
+	0xd2817702u, /* movz x2, #3000 (COPY_LEN) */
+	0xd2800003u, /* movz x3, #0 */
+	0xeb03005fu, /* 0x14: cmp x2, x3 */
+	0x540000a1u, /* b.ne 0x2c */
+	A64_PSCI_SYSTEM_OFF_W0_LO, /* movz w0, #0x8 */
+	A64_PSCI_SYSTEM_OFF_W0_HI, /* movk w0, #0x8400, lsl #16 */
+	A64_SMC_0,                 /* smc #0 */
+	A64_NOP,
+	0x38636825u, /* 0x2c: ldrb w5, [x1, x3] */
+	0x38236885u, /* strb w5, [x4, x3] */
+	0x91000463u, /* add x3, x3, #1 */
+	0x17fffff7u, /* b 0x14 */
+};
+
+static uint8_t copy_source_byte(size_t i)
+{
+	return (uint8_t)(i * 7 + 3);
+}
+
+/*
  * Reads line 0 of the shared buffer and writes line 1 with the data cache
  * on, and stores what it read at RESULT_ADDR.
  */
@@ -553,6 +584,52 @@ START_TEST(fast_loop_stops_where_the_bound_falls)
 	ck_assert_int_eq(machine_run(m, &opts), MACHINE_STOP_STEP_BUDGET);
 	ck_assert_uint_eq(machine_insns(m), 3002);
 	ck_assert_uint_eq(machine_xreg(m, 3), 499 * 8);
+	machine_fast_loops_enable(true);
+}
+END_TEST
+
+/*
+ * U-Boot's memcpy() byte loop leaves the same bytes, registers and count
+ * run turn by turn or applied at once (_i bit 0: every turn), apart
+ * (_i < 2) or overlapping one byte ahead, where the forward copy repeats
+ * the first byte all along (_i >= 2).
+ */
+START_TEST(fast_copy_leaves_what_running_it_leaves)
+{
+	bool every_turn = _i & 1, overlap = _i >= 2;
+	uint64_t offset = overlap ? 1 : 0x2001;
+	static uint8_t src[COPY_LEN], got[COPY_LEN];
+	struct machine *m;
+
+	copy_bytes_program[2] = 0xf2800004u | (uint32_t)(offset << 5);
+	m = machine_with_options(&session, copy_bytes_program,
+				 ARRAY_COUNT(copy_bytes_program), 0, false,
+				 WALL_TIMEOUT_MS, false);
+	machine_fast_loops_enable(!every_turn);
+	machine_set_secure_port(m, quiet_world, m);
+	for (size_t i = 0; i < COPY_LEN; i++) {
+		src[i] = copy_source_byte(i);
+	}
+	ck_assert(guest_mem_write(machine_cpu_mem(m), RESULT_ADDR, src,
+				  sizeof(src)));
+	ck_assert_int_eq(run(m), MACHINE_STOP_POWER_OFF);
+	ck_assert(guest_mem_read(machine_cpu_mem(m), RESULT_ADDR + offset, got,
+				 sizeof(got)));
+	for (size_t i = 0; i < COPY_LEN; i++) {
+		ck_assert_uint_eq(got[i], overlap ? copy_source_byte(0)
+						  : copy_source_byte(i));
+	}
+	ck_assert_uint_eq(machine_xreg(m, 3), COPY_LEN);
+	ck_assert_uint_eq(machine_xreg(m, 5),
+			  overlap ? copy_source_byte(0)
+				  : copy_source_byte(COPY_LEN - 1));
+	ck_assert_uint_eq(machine_insns(m), COPY_INSNS);
+	if (every_turn) {
+		ck_assert_uint_eq(m->fast_loop_iterations, 0);
+	} else {
+		ck_assert_uint_ge(m->fast_loop_iterations,
+				  COPY_LEN - MACHINE_LOOP_TURNS - 1);
+	}
 	machine_fast_loops_enable(true);
 }
 END_TEST
@@ -1330,6 +1407,7 @@ Suite *machine_suite(void)
 	tcase_add_loop_test(tc, fast_loop_leaves_what_running_it_leaves, 0, 2);
 	tcase_add_test(tc, fast_loop_runs_every_turn_under_a_write_watch);
 	tcase_add_loop_test(tc, fast_loop_stops_where_the_bound_falls, 0, 2);
+	tcase_add_loop_test(tc, fast_copy_leaves_what_running_it_leaves, 0, 4);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reuse");
