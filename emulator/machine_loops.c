@@ -80,7 +80,7 @@ static bool stores_observed(const struct machine *m, uint64_t lo,
 		}
 	}
 	return loads_observed(m, lo, hi) ||
-	       machine_range_ran_code(m, lo, hi - lo);
+	       machine_range_ran_code(m, lo, hi);
 }
 
 /* Whether a stop, a step, a breakpoint or a PC watch needs every turn. */
@@ -128,30 +128,26 @@ static uint8_t *plain_ram(const struct machine *m, uint64_t lo, uint64_t len)
 	return lo + len < lo ? NULL : machine_ram_host(m, lo, len);
 }
 
-static void fill_words(struct machine *m, const struct loop_idiom *l,
-		       uint64_t iterations)
+/* Stores Xv over the turns' words; false if they cannot be done at once. */
+static bool fill_words(struct machine *m, const struct loop_idiom *l,
+		       uint64_t index, uint64_t iterations)
 {
-	uint64_t index = reg_read(m, xreg(l->index_reg));
 	uint64_t lo = reg_read(m, xreg(l->base_reg)) + index;
 	uint64_t value = reg_read(m, xreg(l->value_reg));
 	uint64_t len = iterations * l->step;
 	uint8_t *host;
 
 	if (iterations > UINT64_MAX / l->step) {
-		return;
+		return false;
 	}
 	host = plain_ram(m, lo, len);
 	if (host == NULL || stores_observed(m, lo, lo + len)) {
-		return;
-	}
-	if (!reg_write(m, xreg(l->index_reg), index + len)) {
-		return;
+		return false;
 	}
 	for (uint64_t off = 0; off < len; off += l->step) {
 		memcpy(host + off, &value, sizeof(value)); /* both little-endian */
 	}
-	m->insns += iterations * l->insns_per_iteration;
-	m->fast_loop_iterations += iterations;
+	return true;
 }
 
 /*
@@ -159,10 +155,9 @@ static void fill_words(struct machine *m, const struct loop_idiom *l,
  * repeats what it already wrote.  The temporary ends holding the last
  * byte, as after the loop's last load.
  */
-static void copy_bytes(struct machine *m, const struct loop_idiom *l,
-		       uint64_t iterations)
+static bool copy_bytes(struct machine *m, const struct loop_idiom *l,
+		       uint64_t index, uint64_t iterations)
 {
-	uint64_t index = reg_read(m, xreg(l->index_reg));
 	uint64_t src = reg_read(m, xreg(l->source_reg)) + index;
 	uint64_t dst = reg_read(m, xreg(l->base_reg)) + index;
 	const uint8_t *from = plain_ram(m, src, iterations);
@@ -172,18 +167,13 @@ static void copy_bytes(struct machine *m, const struct loop_idiom *l,
 	if (from == NULL || to == NULL ||
 	    loads_observed(m, src, src + iterations) ||
 	    stores_observed(m, dst, dst + iterations)) {
-		return;
+		return false;
 	}
 	for (uint64_t k = 0; k < iterations; k++) {
 		byte = from[k];
 		to[k] = byte;
 	}
-	if (!reg_write(m, xreg(l->temp_reg), byte) ||
-	    !reg_write(m, xreg(l->index_reg), index + iterations)) {
-		return;
-	}
-	m->insns += iterations * l->insns_per_iteration;
-	m->fast_loop_iterations += iterations;
+	return reg_write(m, xreg(l->temp_reg), byte);
 }
 
 void machine_try_fast_loop(struct machine *m, uint64_t pc, uint32_t size,
@@ -193,7 +183,8 @@ void machine_try_fast_loop(struct machine *m, uint64_t pc, uint32_t size,
 	uint32_t body_words[LOOP_IDIOM_MAX_INSNS];
 	struct loop_block head, body;
 	struct loop_idiom l;
-	uint64_t iterations;
+	uint64_t index, iterations;
+	bool applied;
 
 	if (!fast_loops || turns_observed(m, pc, other_pc) ||
 	    !read_block(m, pc, size, head_words, &head) ||
@@ -201,21 +192,25 @@ void machine_try_fast_loop(struct machine *m, uint64_t pc, uint32_t size,
 	    !loop_idiom_match(&head, &body, &l)) {
 		return;
 	}
-	iterations = loop_idiom_iterations(
-		&l, reg_read(m, xreg(l.end_reg)),
-		reg_read(m, xreg(l.index_reg)));
+	index = reg_read(m, xreg(l.index_reg));
+	iterations = loop_idiom_iterations(&l, reg_read(m, xreg(l.end_reg)),
+					   index);
 	iterations = within_limits(m, iterations, l.insns_per_iteration);
-	if (iterations == 0) {
-		return;
-	}
 	switch (l.kind) {
 	case LOOP_IDIOM_FILL_WORDS:
-		fill_words(m, &l, iterations);
+		applied = iterations != 0 && fill_words(m, &l, index, iterations);
 		break;
 	case LOOP_IDIOM_COPY_BYTES:
-		copy_bytes(m, &l, iterations);
+		applied = iterations != 0 && copy_bytes(m, &l, index, iterations);
 		break;
 	default:
+		applied = false;
 		break;
+	}
+	/* What every turn leaves besides memory: the index and the count. */
+	if (applied &&
+	    reg_write(m, xreg(l.index_reg), index + iterations * l.step)) {
+		m->insns += iterations * l.insns_per_iteration;
+		m->fast_loop_iterations += iterations;
 	}
 }

@@ -262,27 +262,16 @@ void machine_note_code(struct machine *m, uint64_t address, uint32_t size)
 	}
 }
 
+/* Bit pg of a page bitmap (ram_block.code, ram_block.stale). */
+static bool page_bit(const uint8_t *map, uint64_t pg)
+{
+	return (map[pg / 8] >> (pg % 8)) & 1u;
+}
+
 /* Whether a block ever ran from page pg of b (machine_note_code()). */
 static bool page_ran_code(const struct ram_block *b, uint64_t pg)
 {
-	return (b->code[pg / 8] >> (pg % 8)) & 1u;
-}
-
-bool machine_range_ran_code(const struct machine *m, uint64_t addr,
-			    uint64_t len)
-{
-	const struct ram_block *b = ram_block_of(m, addr, len);
-
-	if (b == NULL || len == 0) {
-		return false;
-	}
-	for (uint64_t pg = (addr - b->base) / 4096;
-	     pg <= (addr - b->base + len - 1) / 4096; pg++) {
-		if (page_ran_code(b, pg)) {
-			return true;
-		}
-	}
-	return false;
+	return page_bit(b->code, pg);
 }
 
 /*
@@ -331,7 +320,7 @@ void machine_mark_translations_stale(struct machine *m)
 
 static bool page_is_stale(const struct ram_block *b, uint64_t pg)
 {
-	return (b->stale[pg / 8] >> (pg % 8)) & 1u;
+	return page_bit(b->stale, pg);
 }
 
 bool machine_block_is_stale(const struct machine *m, uint64_t address,
@@ -472,8 +461,8 @@ static bool settle_pending(struct machine *m)
 	return ok;
 }
 
-/* Whether a block ever ran from a page of [lo, hi). */
-static bool range_ran_code(const struct machine *m, uint64_t lo, uint64_t hi)
+bool machine_range_ran_code(const struct machine *m, uint64_t lo,
+			    uint64_t hi)
 {
 	for (uint64_t a = lo & ~(uint64_t)4095; a < hi; a += 4096) {
 		const struct ram_block *b = ram_block_of(m, a, 1);
@@ -495,7 +484,7 @@ static bool write_ram_running(struct machine *m, uint64_t addr,
 			      const uint8_t *buf, size_t len)
 {
 	return uc_mem_write(m->uc, addr, buf, len) == UC_ERR_OK &&
-	       (!range_ran_code(m, addr, addr + len) ||
+	       (!machine_range_ran_code(m, addr, addr + len) ||
 		uc_ctl_remove_cache(m->uc, addr, addr + len) == UC_ERR_OK);
 }
 

@@ -335,10 +335,9 @@ void machine_pool_overlay(const struct machine *m, uint64_t addr, void *buf,
 			  size_t len);
 /* Marks the pages of a block that ran (hook_block()). */
 void machine_note_code(struct machine *m, uint64_t address, uint32_t size);
-/* Whether a block ever ran from a page of [addr, addr + len), a range of
- * one RAM block (false for any other). */
-bool machine_range_ran_code(const struct machine *m, uint64_t addr,
-			    uint64_t len);
+/* Whether a block ever ran from a page of [lo, hi). */
+bool machine_range_ran_code(const struct machine *m, uint64_t lo,
+			    uint64_t hi);
 /* Removes every translated block (from the pages blocks ran from). */
 bool machine_drop_translations(struct machine *m);
 /* Marks every page a block ran from as stale (the first read hook). */
